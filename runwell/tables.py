@@ -1,0 +1,297 @@
+"""The canonical tables: the contract between runwell's stages.
+
+Every stage hands the next one a pandas DataFrame whose columns and dtypes are fixed
+here. Readers build rows however they like and finish with :func:`conform`, which orders
+the columns, adds the missing ones as missing values and casts each to its dtype, so
+that every consumer can rely on the schema below.
+
+Conventions
+-----------
+* Instants are timezone-aware UTC (``datetime64[ns, UTC]``).
+* Local wall-clock times are naive ``datetime64[ns]`` beside the IANA zone name used
+  (``tz``): a column can only hold one zone, and rows may come from different zones
+  (travel), so the zone is data.
+* Calendar days (``date``, ``wake_date``) are naive ``datetime64[ns]`` at midnight of the
+  local day.
+* Durations are seconds (``*_s``) or hours (``*_h``); distances metres; speeds m/s.
+* Rescaled ratings (``value_01``, ``quality_01``) run from 0 (worst or least) to 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "SCHEMAS",
+    "ACTIVITIES",
+    "STREAMS",
+    "MOOD",
+    "SLEEP",
+    "LOAD_REPORT",
+    "REPORT_KINDS",
+    "SPORTS",
+    "empty_table",
+    "conform",
+    "report_row",
+    "report_frame",
+]
+
+UTC = "datetime64[ns, UTC]"
+NAIVE = "datetime64[ns]"
+STR = "string"
+FLOAT = "float64"
+BOOL = "boolean"
+INT = "Int64"
+
+#: One row per activity (a FIT session; multisport files give several rows).
+ACTIVITIES: dict[str, str] = {
+    "participant_id": STR,
+    "activity_id": STR,  # stable within a load: "<file stem>" or "<file stem>#<session>"
+    "source": STR,  # fit, gpx, tcx, strava_csv, apple_health
+    "source_file": STR,  # path as given (inside an archive: "archive.zip!member")
+    "sport": STR,  # normalised vocabulary, see SPORTS
+    "sub_sport": STR,  # normalised sub-sport (generic, treadmill, trail, virtual_activity, ...)
+    "sport_original": STR,  # the sport as the file wrote it, e.g. "running:generic", "9"
+    "indoor": BOOL,
+    "start_utc": UTC,
+    "start_local": NAIVE,
+    "tz": STR,  # IANA zone name, or a fixed offset "UTC+02:00" when only an offset is known
+    "tz_source": STR,  # argument, fit_local_timestamp, gps, metadata, fallback
+    "elapsed_s": FLOAT,
+    "moving_s": FLOAT,
+    "distance_m": FLOAT,
+    "avg_hr": FLOAT,
+    "max_hr": FLOAT,
+    "elevation_gain_m": FLOAT,
+    "device": STR,
+    "has_gps": BOOL,
+    "partial": BOOL,  # read from a truncated or damaged file: what was readable
+}
+
+#: One row per sample in an activity.
+STREAMS: dict[str, str] = {
+    "participant_id": STR,
+    "activity_id": STR,
+    "time_utc": UTC,
+    "lat": FLOAT,
+    "lon": FLOAT,
+    "altitude_m": FLOAT,
+    "distance_m": FLOAT,
+    "speed_mps": FLOAT,
+    "heart_rate": FLOAT,
+    "cadence": FLOAT,
+}
+
+#: One row per rating of one item.
+MOOD: dict[str, str] = {
+    "participant_id": STR,
+    "time_utc": UTC,
+    "time_local": NAIVE,
+    "tz": STR,
+    "date": NAIVE,  # local calendar day of the rating
+    "item": STR,  # mood, energy, anxiety, stress, sleep_quality, ...
+    "value": FLOAT,  # raw value on the source's scale
+    "scale_min": FLOAT,
+    "scale_max": FLOAT,
+    "value_01": FLOAT,  # (value - scale_min) / (scale_max - scale_min); higher = more of the item
+    "source": STR,  # generic, daylio, bearable, mpath, apple_health
+    "context": STR,  # pre_run, post_run, daily, ema, ... (missing when unknown)
+    "tags": STR,  # free tags such as Daylio activities, " | "-separated
+    "source_file": STR,
+    "source_row": INT,
+}
+
+#: One row per sleep period (main sleep of a night, naps flagged).
+SLEEP: dict[str, str] = {
+    "participant_id": STR,
+    "wake_date": NAIVE,  # local calendar day you woke up on
+    "in_bed_start": UTC,
+    "in_bed_end": UTC,
+    "sleep_start": UTC,
+    "sleep_end": UTC,
+    "tz": STR,
+    "asleep_h": FLOAT,
+    "in_bed_h": FLOAT,
+    "efficiency": FLOAT,  # asleep / in bed, 0..1
+    "quality_01": FLOAT,
+    "is_nap": BOOL,
+    "source": STR,
+    "source_file": STR,
+}
+
+#: One row per input file or row that was not loaded whole.
+LOAD_REPORT: dict[str, str] = {
+    "participant_id": STR,
+    "path": STR,
+    "row": INT,
+    "kind": STR,  # see REPORT_KINDS
+    "reason": STR,
+}
+
+REPORT_KINDS: tuple[str, ...] = ("skipped", "partial", "error", "duplicate")
+
+#: The normalised sport vocabulary of the ``sport`` column.
+SPORTS: tuple[str, ...] = (
+    "running",
+    "trail_running",
+    "treadmill_running",
+    "walking",
+    "hiking",
+    "cycling",
+    "swimming",
+    "other",
+)
+
+SCHEMAS: dict[str, dict[str, str]] = {
+    "activities": ACTIVITIES,
+    "streams": STREAMS,
+    "mood": MOOD,
+    "sleep": SLEEP,
+    "load_report": LOAD_REPORT,
+}
+
+
+def _schema(name: str) -> dict[str, str]:
+    try:
+        return SCHEMAS[name]
+    except KeyError as err:
+        raise KeyError(f"unknown table {name!r}; known tables: {', '.join(SCHEMAS)}") from err
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """Return an empty DataFrame with the columns and dtypes of a canonical table.
+
+    Parameters
+    ----------
+    name
+        One of ``"activities"``, ``"streams"``, ``"mood"``, ``"sleep"``, ``"load_report"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Zero rows, the canonical columns in order.
+
+    Examples
+    --------
+    >>> list(empty_table("load_report").columns)
+    ['participant_id', 'path', 'row', 'kind', 'reason']
+    """
+    schema = _schema(name)
+    return pd.DataFrame({col: pd.Series(dtype=dtype) for col, dtype in schema.items()})
+
+
+def _cast(series: pd.Series, dtype: str) -> pd.Series:
+    if dtype == UTC:
+        out = pd.to_datetime(series, utc=True)
+        return out.astype(UTC)
+    if dtype == NAIVE:
+        out = pd.to_datetime(series)
+        if isinstance(out.dtype, pd.DatetimeTZDtype):
+            raise TypeError(f"column {series.name!r} must be naive local time, got {out.dtype}")
+        return out.astype(NAIVE)
+    if dtype == BOOL:
+        return series.astype("boolean")
+    if dtype == STR:
+        return series.astype("string")
+    return series.astype(dtype)
+
+
+def conform(
+    data: pd.DataFrame | Iterable[Mapping[str, Any]],
+    name: str,
+    *,
+    extra: bool = False,
+) -> pd.DataFrame:
+    """Give a DataFrame (or rows) the exact columns and dtypes of a canonical table.
+
+    Missing columns are added as missing values; columns are put in canonical order and
+    cast. Columns not in the schema are dropped unless ``extra`` is true, in which case
+    they are kept after the canonical ones.
+
+    Parameters
+    ----------
+    data
+        A DataFrame or an iterable of row mappings.
+    name
+        The canonical table, see :data:`SCHEMAS`.
+    extra
+        Keep non-canonical columns (after the canonical ones).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with a fresh ``RangeIndex``.
+
+    Examples
+    --------
+    >>> conform([{"path": "a.fit", "kind": "skipped", "reason": "not an activity"}],
+    ...         "load_report").dtypes["row"]
+    Int64Dtype()
+    """
+    schema = _schema(name)
+    df = data.copy() if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
+    if df.empty and len(df.columns) == 0:
+        return empty_table(name)
+    out = {}
+    n = len(df)
+    for col, dtype in schema.items():
+        series = df[col] if col in df.columns else pd.Series([pd.NA] * n, dtype="object")
+        series = series.reset_index(drop=True)
+        series.name = col
+        if series.dtype == object and dtype in (FLOAT, INT):
+            series = pd.to_numeric(series.where(series.notna(), np.nan), errors="raise")
+        out[col] = _cast(series, dtype)
+    result = pd.DataFrame(out)
+    if extra:
+        for col in df.columns:
+            if col not in schema:
+                result[col] = df[col].reset_index(drop=True)
+    return result
+
+
+def report_row(
+    path: object,
+    kind: str,
+    reason: str,
+    *,
+    row: int | None = None,
+    participant_id: str | None = None,
+) -> dict[str, Any]:
+    """Build one load-report row, checking its kind.
+
+    Parameters
+    ----------
+    path
+        The input file (a ``Path`` or string).
+    kind
+        One of :data:`REPORT_KINDS`.
+    reason
+        A one-line reason a user can act on.
+    row
+        1-based row number within the file, when the problem is one row.
+    participant_id
+        Whose data it is, when known.
+
+    Returns
+    -------
+    dict
+        A mapping with the load-report columns.
+    """
+    if kind not in REPORT_KINDS:
+        raise ValueError(f"report kind must be one of {REPORT_KINDS}, got {kind!r}")
+    return {
+        "participant_id": participant_id,
+        "path": str(path),
+        "row": row,
+        "kind": kind,
+        "reason": " ".join(str(reason).split()),
+    }
+
+
+def report_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Turn load-report rows (from :func:`report_row`) into the canonical table."""
+    return conform(list(rows), "load_report")
