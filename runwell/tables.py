@@ -32,7 +32,10 @@ __all__ = [
     "MOOD",
     "SLEEP",
     "LOAD_REPORT",
+    "DAILY_PANEL",
+    "RUN_PANEL",
     "REPORT_KINDS",
+    "DEFAULT_PARTICIPANT",
     "SPORTS",
     "empty_table",
     "conform",
@@ -118,6 +121,10 @@ SLEEP: dict[str, str] = {
     "in_bed_h": FLOAT,
     "efficiency": FLOAT,  # asleep / in bed, 0..1
     "quality_01": FLOAT,
+    "deep_h": FLOAT,  # time in each sleep stage, when the source scores stages
+    "light_h": FLOAT,  # (Apple "Core" counts as light)
+    "rem_h": FLOAT,
+    "awake_h": FLOAT,  # awake time inside the sleep period
     "is_nap": BOOL,
     "source": STR,
     "source_file": STR,
@@ -132,7 +139,87 @@ LOAD_REPORT: dict[str, str] = {
     "reason": STR,
 }
 
-REPORT_KINDS: tuple[str, ...] = ("skipped", "partial", "error", "duplicate")
+#: What a load-report row means:
+#: ``skipped`` read, but holds nothing to load (a monitoring FIT file, a GPX with no times);
+#: ``partial`` only part of it could be read (truncated, malformed), the rest is loaded;
+#: ``error`` could not be read at all; ``duplicate`` the same activity or row was already
+#: loaded from another file; ``warning`` loaded whole, but something was assumed or
+#: repaired to do so (time zone fallback, CRC mismatch ignored) and the reason says what.
+REPORT_KINDS: tuple[str, ...] = ("skipped", "partial", "error", "duplicate", "warning")
+
+#: participant_id given to data loaded without one (one person's own export).
+DEFAULT_PARTICIPANT = "me"
+
+#: The daily panel (runwell.panel.build_daily_panel): one row per participant and local
+#: day of the participant's window. Each mood item other than ``mood`` adds a float64
+#: column ``<item>`` right after ``mood`` and ``<item>_lag1`` right after ``mood_lag1``.
+#: Run variables are missing (not zero) on days without any data (``has_data`` false).
+DAILY_PANEL: dict[str, str] = {
+    "participant_id": STR,
+    "date": NAIVE,  # local calendar day
+    "study_day": "int64",  # 0-based day of the participant's window
+    "weekday": "int64",  # 0 = Monday
+    "weekend": "bool",
+    "has_data": "bool",  # any activity (any sport), rating or sleep period that day
+    "has_activity": "bool",
+    "has_mood": "bool",  # any rating of any item
+    "has_sleep": "bool",  # a main (non-nap) sleep ending that day
+    "ran": BOOL,
+    "run_count": INT,
+    "run_min": FLOAT,
+    "run_km": FLOAT,
+    "run_min_outdoor": FLOAT,
+    "run_min_indoor": FLOAT,
+    "runs_7d": INT,  # previous 7 days, today not counted
+    "run_min_7d": FLOAT,
+    "run_min_28d": FLOAT,
+    "acwr": FLOAT,  # run_min_7d / (run_min_28d / 4)
+    "data_days_7d": INT,  # days with data among the previous 7
+    "days_since_run": INT,  # 0 on a run day
+    "mood": FLOAT,  # day mean of the item "mood"
+    "mood_change": FLOAT,  # mood - previous day's mood
+    "mood_dev": FLOAT,  # mood - participant's mean mood
+    "sleep_prev_h": FLOAT,  # the night ending this morning
+    "sleep_next_h": FLOAT,  # the night after this day
+    "ran_between": FLOAT,
+    "ran_within": FLOAT,
+    "run_min_between": FLOAT,
+    "run_min_within": FLOAT,
+    "run_km_between": FLOAT,
+    "run_km_within": FLOAT,
+    "runs_7d_between": FLOAT,
+    "runs_7d_within": FLOAT,
+    "ran_lag1": BOOL,  # previous calendar day; missing across gaps
+    "run_count_lag1": INT,
+    "run_min_lag1": FLOAT,
+    "run_km_lag1": FLOAT,
+    "mood_lag1": FLOAT,
+    "sleep_prev_h_lag1": FLOAT,
+}
+
+#: The run panel (runwell.panel.build_run_panel): one row per run. Each mood item other
+#: than ``mood`` adds float64 columns ``<item>_pre``, ``<item>_post``, ``<item>_change``,
+#: ``<item>_minutes_pre`` and ``<item>_minutes_post`` at the end.
+RUN_PANEL: dict[str, str] = {
+    "participant_id": STR,
+    "activity_id": STR,
+    "sport": STR,
+    "sub_sport": STR,
+    "indoor": BOOL,
+    "date": NAIVE,  # local day of the start
+    "start_utc": UTC,
+    "end_utc": UTC,  # start_utc + elapsed_s (else moving_s)
+    "start_local": NAIVE,
+    "tz": STR,
+    "run_min": FLOAT,  # moving_s (else elapsed_s) in minutes
+    "run_km": FLOAT,
+    "avg_hr": FLOAT,
+    "mood_pre": FLOAT,  # nearest rating at or before the start, within `before`
+    "mood_post": FLOAT,  # nearest rating at or after the end, within `after`
+    "mood_change": FLOAT,  # mood_post - mood_pre
+    "minutes_pre": FLOAT,  # start - time of the pre rating
+    "minutes_post": FLOAT,  # time of the post rating - end
+}
 
 #: The normalised sport vocabulary of the ``sport`` column.
 SPORTS: tuple[str, ...] = (
@@ -152,6 +239,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "mood": MOOD,
     "sleep": SLEEP,
     "load_report": LOAD_REPORT,
+    "daily_panel": DAILY_PANEL,
+    "run_panel": RUN_PANEL,
 }
 
 

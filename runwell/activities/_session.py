@@ -1,0 +1,145 @@
+"""What a format reader hands back, before time zones and ids are settled.
+
+Each reader (FIT, GPX, TCX, Apple Health) turns bytes into a :class:`Parsed`: its
+sessions (one per activity row) and, when asked, its samples. The shared code in
+:mod:`runwell.activities.loader` then places sessions in local time, assigns ids and
+builds the canonical tables, so those rules live in one place.
+
+Documented rules shared by all readers
+--------------------------------------
+moving time
+    The device's timer time where the file has it (FIT ``total_timer_time``, the sum of
+    TCX ``Lap/TotalTimeSeconds``, Strava's ``Moving Time``, Apple's ``duration``);
+    otherwise, from the track, the time spent above 1 km/h (gpxpy's moving-data rule).
+elevation gain
+    The device's total ascent where the file has it (FIT ``total_ascent``, Strava's
+    ``Elevation Gain``, Apple's ``HKElevationAscended``); otherwise from the altitude
+    samples with a hysteresis of :data:`GAIN_HYSTERESIS_M` metres: a climb counts only
+    once the altitude has risen that far above the last low point, which ignores GPS and
+    barometer noise without smoothing away real hills.
+distance
+    The file's own total where it has one; otherwise the 2-D length of the track. A
+    recorded total of zero (no GPS, no foot pod) is treated as missing, not as 0 km.
+heart rate
+    Zero readings are sensor drop-outs and are treated as missing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Session", "Parsed", "elevation_gain", "GAIN_HYSTERESIS_M", "positive_or_nan"]
+
+#: Hysteresis for elevation gain computed from altitude samples, in metres.
+GAIN_HYSTERESIS_M = 5.0
+
+
+def positive_or_nan(value: object) -> float:
+    """Return ``value`` as float, or NaN when missing, non-numeric, zero or negative."""
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+    return out if out > 0 and math.isfinite(out) else math.nan
+
+
+@dataclass
+class Session:
+    """One activity as read from a file, before zone and id are settled.
+
+    Exactly one of ``start_utc`` (tz-aware) and ``start_local`` (naive, when the file
+    knows only local time, e.g. FIT files with device-relative timestamps) is set.
+    """
+
+    sport: str
+    sub_sport: str
+    sport_original: str
+    indoor: bool
+    start_utc: pd.Timestamp | None
+    elapsed_s: float
+    moving_s: float = math.nan
+    distance_m: float = math.nan
+    avg_hr: float = math.nan
+    max_hr: float = math.nan
+    elevation_gain_m: float = math.nan
+    device: str | None = None
+    has_gps: bool = False
+    first_fix: tuple[float, float] | None = None
+    utc_offset_s: float | None = None
+    tz_hint: str | None = None
+    start_local: pd.Timestamp | None = None
+    native_id: str | None = None
+
+    @property
+    def end_utc(self) -> pd.Timestamp | None:
+        if self.start_utc is None or not math.isfinite(self.elapsed_s):
+            return None
+        return self.start_utc + pd.to_timedelta(self.elapsed_s, unit="s")
+
+
+@dataclass
+class Parsed:
+    """A reader's result for one file.
+
+    Attributes
+    ----------
+    source
+        ``"fit"``, ``"gpx"``, ``"tcx"``, ``"apple_health"``, ``"strava_csv"``.
+    sessions
+        One per activity row (several for multisport files).
+    streams
+        The samples (canonical stream columns except ``participant_id`` and
+        ``activity_id``), or None when streams were not asked for.
+    partial
+        Why only part of the file could be read (truncated, malformed), or None.
+    warnings
+        Things the reader did to read the file that a user should know (CRC mismatch
+        ignored, field sizes repaired). Each becomes a load-report warning.
+    """
+
+    source: str
+    sessions: list[Session]
+    streams: pd.DataFrame | None = None
+    partial: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def elevation_gain(altitudes: Sequence[float] | np.ndarray, hysteresis: float = GAIN_HYSTERESIS_M) -> float:
+    """Total climb of an altitude series with hysteresis.
+
+    Parameters
+    ----------
+    altitudes
+        Altitude samples in metres, in time order; NaN samples are ignored.
+    hysteresis
+        A rise counts once the altitude is this many metres above the last reference
+        point; a fall of as much resets the reference.
+
+    Returns
+    -------
+    float
+        Metres climbed, or NaN with fewer than two valid samples.
+
+    Examples
+    --------
+    >>> elevation_gain([100, 102, 99, 101, 110, 108, 120])
+    20.0
+    """
+    alt = np.asarray(altitudes, dtype=float)
+    alt = alt[np.isfinite(alt)]
+    if alt.size < 2:
+        return math.nan
+    gain = 0.0
+    ref = alt[0]
+    for value in alt[1:]:
+        if value - ref >= hysteresis:
+            gain += value - ref
+            ref = value
+        elif ref - value >= hysteresis:
+            ref = value
+    return float(gain)

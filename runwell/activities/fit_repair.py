@@ -1,0 +1,102 @@
+"""Byte-level repair of FIT files that the reference decoder rejects.
+
+Some devices write definition messages whose field size is not a multiple of the base
+type's size (COROS PACE 2 writes 1-byte ``uint32`` fields). The FIT SDK reads such a
+field as raw bytes; fitparse 1.2 raises ``FitParseError("Invalid field size ...")``.
+:func:`repair_field_sizes` walks the record headers and rewrites the base type of each
+such field to ``byte`` (0x0D), which is exactly what the SDK does, so that fitparse can
+read the rest of the file. The file's CRC no longer matches afterwards, so the caller
+reads the repaired bytes with CRC checks off.
+
+The walk follows the FIT protocol: a 12- or 14-byte file header, then records whose
+1-byte header says definition or data message and which local message type; a data
+message's size is the sum of its definition's field sizes. Chained FIT files (several
+FIT files back to back) are walked one after the other.
+"""
+
+from __future__ import annotations
+
+import struct
+
+__all__ = ["repair_field_sizes", "BASE_TYPE_SIZES"]
+
+#: Size in bytes of each FIT base type, by base-type number (with the endian bit).
+BASE_TYPE_SIZES: dict[int, int] = {
+    0x00: 1, 0x01: 1, 0x02: 1, 0x83: 2, 0x84: 2, 0x85: 4, 0x86: 4, 0x07: 1,
+    0x88: 4, 0x89: 8, 0x0A: 1, 0x8B: 2, 0x8C: 4, 0x0D: 1, 0x8E: 8, 0x8F: 8, 0x90: 8,
+}
+_BYTE = 0x0D
+
+
+def _walk_one(buf: bytearray, start: int) -> tuple[int, int]:
+    """Repair one FIT file inside ``buf`` starting at ``start``.
+
+    Returns the offset just past this file (after its CRC) and the number of fields
+    rewritten. Stops early, without error, at a truncated record.
+    """
+    header_size = buf[start]
+    if start + 12 > len(buf) or buf[start + 8 : start + 12] != b".FIT":
+        return len(buf), 0
+    data_size = struct.unpack_from("<I", buf, start + 4)[0]
+    pos = start + header_size
+    end = min(pos + data_size, len(buf))
+    sizes: dict[int, int] = {}
+    fixed = 0
+    while pos < end:
+        rec = buf[pos]
+        pos += 1
+        if rec & 0x80:  # compressed-timestamp data message
+            local = (rec >> 5) & 0x03
+            pos += sizes.get(local, 0)
+            continue
+        local = rec & 0x0F
+        if rec & 0x40:  # definition message
+            if pos + 5 > end:
+                break
+            n_fields = buf[pos + 4]
+            pos += 5
+            total = 0
+            for _ in range(n_fields):
+                if pos + 3 > end:
+                    return len(buf), fixed
+                size, base = buf[pos + 1], buf[pos + 2]
+                unit = BASE_TYPE_SIZES.get(base, 1)
+                if size % unit:
+                    buf[pos + 2] = _BYTE
+                    fixed += 1
+                total += size
+                pos += 3
+            if rec & 0x20:  # developer fields
+                if pos >= end:
+                    break
+                n_dev = buf[pos]
+                pos += 1
+                for _ in range(n_dev):
+                    total += buf[pos + 1] if pos + 1 < end else 0
+                    pos += 3
+            sizes[local] = total
+        else:
+            pos += sizes.get(local, 0)
+    return end + 2, fixed
+
+
+def repair_field_sizes(data: bytes) -> tuple[bytes, int]:
+    """Rewrite misaligned FIT field definitions as byte fields.
+
+    Parameters
+    ----------
+    data
+        The FIT file's bytes (one file or several chained).
+
+    Returns
+    -------
+    bytes, int
+        The repaired bytes and how many field definitions were rewritten (0 means the
+        file had no such quirk and the bytes are unchanged).
+    """
+    buf = bytearray(data)
+    pos, fixed = 0, 0
+    while pos + 12 <= len(buf):
+        pos, n = _walk_one(buf, pos)
+        fixed += n
+    return bytes(buf), fixed

@@ -1,0 +1,182 @@
+"""TCX (Garmin Training Center) files, read with the standard library's XML parser.
+
+Handles whitespace before ``<?xml`` (Strava exports have about ten spaces there), several
+laps, several ``<Activity>`` elements (one row each, including those inside a
+``<MultiSportSession>``) and the ``Sport`` attribute. A file cut short keeps every
+activity that was complete before the break, marked partial.
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pandas as pd
+
+from runwell.activities._session import Parsed, Session, elevation_gain, positive_or_nan
+from runwell.activities.gpx import decode_xml_text
+from runwell.activities.sports import normalise_sport
+from runwell.errors import InputError, NotAnActivityError
+
+__all__ = ["parse_tcx"]
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _child(element: ET.Element, *names: str) -> ET.Element | None:
+    """First descendant along a path of local names (namespace-agnostic)."""
+    current: ET.Element | None = element
+    for name in names:
+        if current is None:
+            return None
+        current = next((c for c in current if _local(c.tag) == name), None)
+    return current
+
+
+def _text(element: ET.Element, *names: str) -> str | None:
+    found = _child(element, *names)
+    return found.text.strip() if found is not None and found.text else None
+
+
+def _float(element: ET.Element, *names: str) -> float:
+    value = _text(element, *names)
+    try:
+        return float(value) if value is not None else math.nan
+    except ValueError:
+        return math.nan
+
+
+def _iter_local(element: ET.Element, name: str):
+    return (e for e in element.iter() if _local(e.tag) == name)
+
+
+def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
+    """Parse incrementally; return the complete ``<Activity>`` elements and any error."""
+    parser = ET.XMLPullParser(events=("end",))
+    done: list[ET.Element] = []
+    error = None
+    try:
+        parser.feed(text)
+        parser.close()
+    except ET.ParseError as err:
+        error = str(err)
+    try:
+        for _event, element in parser.read_events():
+            if _local(element.tag) == "Activity":
+                done.append(element)
+    except ET.ParseError as err:  # pragma: no cover - events before the error are kept
+        error = error or str(err)
+    return done, error
+
+
+def _trackpoints(activity: ET.Element) -> pd.DataFrame:
+    rows = []
+    for tp in _iter_local(activity, "Trackpoint"):
+        cadence = _float(tp, "Cadence")
+        if math.isnan(cadence):
+            ext = next(_iter_local(tp, "RunCadence"), None)
+            cadence = float(ext.text) if ext is not None and ext.text else math.nan
+        speed = next(_iter_local(tp, "Speed"), None)
+        rows.append(
+            (
+                _text(tp, "Time"),
+                _float(tp, "Position", "LatitudeDegrees"),
+                _float(tp, "Position", "LongitudeDegrees"),
+                _float(tp, "AltitudeMeters"),
+                _float(tp, "DistanceMeters"),
+                float(speed.text) if speed is not None and speed.text else math.nan,
+                _float(tp, "HeartRateBpm", "Value"),
+                cadence,
+            )
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=["time", "lat", "lon", "altitude_m", "distance_m", "speed_mps", "heart_rate", "cadence"],
+    )
+    frame.insert(0, "time_utc", pd.to_datetime(frame.pop("time"), utc=True, format="ISO8601"))
+    frame.loc[frame["heart_rate"] <= 0, "heart_rate"] = np.nan
+    return frame
+
+
+def _session(activity: ET.Element, frame: pd.DataFrame, device: str | None, path: str) -> Session:
+    sport_raw = activity.get("Sport", "")
+    laps = list(_iter_local(activity, "Lap"))
+    lap_starts = pd.to_datetime([lap.get("StartTime") for lap in laps if lap.get("StartTime")], utc=True, format="ISO8601")
+    times = frame["time_utc"].dropna()
+    candidates = [t for t in (times.min() if len(times) else None, lap_starts.min() if len(lap_starts) else None) if t is not None]
+    ident = _text(activity, "Id")
+    if not candidates and ident:
+        candidates.append(pd.to_datetime(ident, utc=True))
+    if not candidates:
+        raise NotAnActivityError(path, "TCX activity has no start time", field="Activity/Id")
+    start = min(candidates)
+    timer = sum(_float(lap, "TotalTimeSeconds") for lap in laps) if laps else math.nan
+    end = times.max() if len(times) else None
+    elapsed = (end - start).total_seconds() if end is not None else timer
+    distance = sum(positive_or_nan(_float(lap, "DistanceMeters")) for lap in laps) if laps else math.nan
+    if not distance > 0:
+        distance = positive_or_nan(frame["distance_m"].max())
+    max_hr = max((_float(lap, "MaximumHeartRateBpm", "Value") for lap in laps), default=math.nan)
+    fixes = frame.dropna(subset=["lat", "lon"])
+    has_gps = not fixes.empty
+    sport, sub, indoor_sub = normalise_sport(sport_raw)
+    return Session(
+        sport=sport,
+        sub_sport=sub,
+        sport_original=sport_raw,
+        indoor=bool(indoor_sub or not has_gps),
+        start_utc=start,
+        elapsed_s=float(elapsed),
+        moving_s=float(timer),
+        distance_m=float(distance),
+        avg_hr=float(frame["heart_rate"].mean()),
+        max_hr=positive_or_nan(max_hr) if not math.isnan(max_hr) else float(frame["heart_rate"].max()),
+        elevation_gain_m=elevation_gain(frame["altitude_m"].to_numpy()),
+        device=device,
+        has_gps=has_gps,
+        first_fix=(float(fixes["lat"].iloc[0]), float(fixes["lon"].iloc[0])) if has_gps else None,
+    )
+
+
+def parse_tcx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
+    """Read one TCX file (already decompressed).
+
+    Parameters
+    ----------
+    data
+        The TCX bytes.
+    path
+        Shown in messages.
+    streams
+        Also return the track points.
+
+    Returns
+    -------
+    Parsed
+        One session per complete ``<Activity>``.
+
+    Raises
+    ------
+    InputError
+        Not well-formed XML with no complete activity before the error.
+    NotAnActivityError
+        Well-formed but without activities.
+    """
+    text = decode_xml_text(data, path)
+    activities, error = _complete_activities(text)
+    if not activities:
+        if error:
+            raise InputError(path, f"not well-formed TCX XML ({error})", fix="re-export the activity")
+        raise NotAnActivityError(path, "TCX file has no <Activity>")
+    sessions, frames = [], []
+    for activity in activities:
+        frame = _trackpoints(activity)
+        device = _text(activity, "Creator", "Name")
+        sessions.append(_session(activity, frame, device, path))
+        frames.append(frame)
+    partial = f"XML breaks off ({error}); kept the {len(activities)} complete activity element(s)" if error else None
+    stream = pd.concat(frames, ignore_index=True) if streams else None
+    return Parsed(source="tcx", sessions=sessions, streams=stream, partial=partial)
