@@ -109,3 +109,9 @@ def make_fit(
 def fit_bytes():
     """The :func:`make_fit` builder."""
     return make_fit
+
+
+@pytest.fixture
+def data() -> Path:
+    """tests/data/activities: small edge-case files, one quirk each."""
+    return DATA

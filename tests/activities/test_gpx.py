@@ -1,0 +1,74 @@
+"""GPX quirks: BOM and whitespace, empty segments, no times, extensions, Strava types."""
+
+from __future__ import annotations
+
+import gzip
+
+import pandas as pd
+import pytest
+
+import runwell
+from runwell.errors import InputError, NotAnActivityError
+
+
+
+def test_bom_whitespace_empty_segment_extensions_and_strava_type(data):
+    path = data / "strava_bom_whitespace_empty_segment.gpx"
+    row = runwell.read_activity(path).iloc[0]
+    assert row["sport"] == "running" and row["sport_original"] == "9"
+    assert row["start_utc"] == pd.Timestamp("2023-04-02 06:00", tz="UTC")
+    # first fix in Munich, after the spring-forward: CEST
+    assert (row["tz"], row["tz_source"]) == ("Europe/Berlin", "gps")
+    assert row["start_local"] == pd.Timestamp("2023-04-02 08:00")
+    assert row["elapsed_s"] == 180
+    assert row["avg_hr"] == pytest.approx((120 + 140 + 150) / 3)  # the 0 bpm reading is a drop-out
+    assert row["max_hr"] == 150
+    assert row["distance_m"] == pytest.approx(0.0029 * 111_200, rel=0.01)  # 0.0029 deg of latitude
+    assert row["elevation_gain_m"] == pytest.approx(13.0)  # 520 -> 533 with 5 m hysteresis
+    streams = runwell.read_streams(path)
+    assert streams["cadence"].tolist() == [80, 84, 86, 85]
+    assert streams["heart_rate"].isna().sum() == 1
+
+
+def test_gzipped_gpx(tmp_path, data):
+    data = (data / "strava_bom_whitespace_empty_segment.gpx").read_bytes()
+    path = tmp_path / "123.gpx.gz"
+    path.write_bytes(gzip.compress(data))
+    acts = runwell.read_activity(path)
+    assert acts["activity_id"].tolist() == ["123"]
+
+
+def test_track_without_times_is_not_guessed(data):
+    with pytest.raises(NotAnActivityError, match="0 of 3 GPX track points have timestamps"):
+        runwell.read_activity(data / "route_without_times.gpx")
+
+
+def test_not_xml_is_an_error(tmp_path):
+    path = tmp_path / "bad.gpx"
+    path.write_text("<gpx><trk>")
+    with pytest.raises(InputError, match="bad.gpx: not valid GPX"):
+        runwell.read_activity(path)
+
+
+def test_empty_file_is_an_error(tmp_path):
+    path = tmp_path / "empty.gpx"
+    path.write_bytes(b"")
+    with pytest.raises(InputError, match="empty"):
+        runwell.read_activity(path)
+
+
+def test_real_gpx_quirks(real):
+    gpx = real / "activities" / "gpx"
+    with pytest.raises(NotAnActivityError, match="no track points"):
+        runwell.read_activity(gpx / "unicode_with_bom.gpx")
+    with pytest.raises(NotAnActivityError, match="no track points"):
+        runwell.read_activity(gpx / "metadata_only_no_track.gpx")
+    with pytest.raises(NotAnActivityError, match="5 of 296"):
+        runwell.read_activity(gpx / "cerknicko_without_times.gpx")
+    empty_seg = runwell.read_activity(gpx / "track_with_empty_segment.gpx").iloc[0]
+    assert empty_seg["elapsed_s"] == 76
+    strava = runwell.read_activity(gpx / "run_strava_export_with_pauses.gpx").iloc[0]
+    assert strava["sport"] == "running"
+    assert strava["moving_s"] < strava["elapsed_s"]  # the stops are not moving time
+    ride = runwell.read_activity(gpx / "ride_edge1000_strava_export.gpx").iloc[0]
+    assert ride["sport"] == "cycling" and ride["sport_original"] == "1"

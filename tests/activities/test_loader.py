@@ -1,0 +1,150 @@
+"""load_activities: folders, lists, duplicates, sport filters, strictness, reconciliation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import fitparse
+import pytest
+
+import runwell
+from runwell.errors import InputError
+from runwell.tables import SCHEMAS
+
+UTC = dt.timezone.utc
+
+
+def _gpx_copy(start: dt.datetime, seconds: int) -> str:
+    end = start + dt.timedelta(seconds=seconds)
+    return (
+        '<?xml version="1.0"?><gpx version="1.1" creator="StravaGPX" xmlns="http://www.topografix.com/GPX/1/1">'
+        "<trk><type>9</type><trkseg>"
+        f'<trkpt lat="52.52" lon="13.40"><time>{start:%Y-%m-%dT%H:%M:%SZ}</time></trkpt>'
+        f'<trkpt lat="52.53" lon="13.40"><time>{end:%Y-%m-%dT%H:%M:%SZ}</time></trkpt>'
+        "</trkseg></trk></gpx>"
+    )
+
+
+@pytest.fixture
+def folder(tmp_path, fit_bytes):
+    """Two runs and a ride as FIT, the first run again as Strava's GPX, and some junk."""
+    root = tmp_path / "watch"
+    (root / "2024").mkdir(parents=True)
+    day1 = dt.datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
+    (root / "2024" / "run1.fit").write_bytes(fit_bytes(start=day1, seconds=1800))
+    (root / "2024" / "run2.fit").write_bytes(fit_bytes(start=day1 + dt.timedelta(days=1), seconds=2400))
+    (root / "ride.fit").write_bytes(fit_bytes(start=day1 + dt.timedelta(days=2), sport="CYCLING", sub_sport="ROAD"))
+    (root / "strava_copy.gpx").write_text(_gpx_copy(day1 + dt.timedelta(seconds=3), 1795))
+    (root / "broken.tcx").write_text("<TrainingCenterDatabase><Activities><Activity")
+    (root / "notes.txt").write_text("not an activity")
+    (root / ".DS_Store").write_bytes(b"\x00")
+    return root
+
+
+def test_folder_load_reconciles(folder):
+    result = runwell.load_activities(folder, participant_id="p01")
+    acts = result.activities
+    assert list(acts.columns) == list(SCHEMAS["activities"])
+    assert sorted(acts["activity_id"]) == ["ride", "run1", "run2"]
+    assert (acts["participant_id"] == "p01").all()
+    kinds = result.report.set_index("kind")["path"]
+    assert kinds["duplicate"].endswith("strava_copy.gpx")  # the FIT copy is kept
+    assert kinds["error"].endswith("broken.tcx")
+    assert result.counts == {"loaded": 3, "duplicate": 1, "error": 1, "activities": 3}
+    assert result.reconciled
+    assert result.ignored == [str(folder / "notes.txt")]
+    assert "3 activities from 5 input file(s)" in result.summary()
+
+
+def test_sports_filter(folder):
+    result = runwell.load_activities(folder, sports=["running"])
+    assert set(result.activities["sport"]) == {"running"}
+    assert result.counts["filtered"] == 1
+
+
+def test_list_of_paths(folder):
+    result = runwell.load_activities([folder / "2024" / "run1.fit", folder / "ride.fit"])
+    assert len(result.activities) == 2
+
+
+def test_strict_raises_on_first_problem(folder):
+    with pytest.raises(InputError, match="broken.tcx"):
+        runwell.load_activities(folder, strict=True)
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    with pytest.raises(InputError, match="no such file or folder"):
+        runwell.load_activities(tmp_path / "nope")
+
+
+def test_progress_bar_does_not_change_results(folder, capsys):
+    quiet = runwell.load_activities(folder).activities
+    loud = runwell.load_activities(folder, progress=True).activities
+    assert quiet.equals(loud)
+
+
+# ------------------------------------------------------------ every real activity file
+
+FIT_TOTALS = ("total_elapsed_time", "total_timer_time", "total_distance")
+
+
+def _fitparse_sessions(path):
+    """Session totals straight from fitparse, the reference decoder."""
+    import gzip
+    import zipfile
+
+    data = path.read_bytes()
+    if path.name.endswith(".gz"):
+        data = gzip.decompress(data)
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as zf:
+            data = zf.read(next(n for n in zf.namelist() if n.lower().endswith(".fit")))
+    fit = fitparse.FitFile(io.BytesIO(data))
+    return [m.get_values() for m in fit.get_messages("session")]
+
+
+def test_every_real_fit_run_matches_its_own_session_totals(real):
+    fit_dir = real / "activities" / "fit"
+    checked = 0
+    for path in sorted(fit_dir.glob("*")):
+        if path.is_dir() or "coros" in path.name:  # COROS: see test_fit (fitparse rejects it)
+            continue
+        acts = runwell.read_activity(path)
+        sessions = _fitparse_sessions(path)
+        assert len(acts) == len(sessions), path.name
+        for (_, row), ses in zip(acts.iterrows(), sessions):
+            if ses["sport"] != "running":
+                assert row["sport"] != "running", path.name
+                continue
+            checked += 1
+            assert row["elapsed_s"] == pytest.approx(ses["total_elapsed_time"], rel=0.01), path.name
+            assert row["moving_s"] == pytest.approx(ses["total_timer_time"], rel=0.01), path.name
+            if ses.get("total_distance"):
+                assert row["distance_m"] == pytest.approx(ses["total_distance"], rel=0.01), path.name
+    assert checked >= 8
+
+
+def test_other_sports_are_labelled(real):
+    fit_dir = real / "activities" / "fit"
+    expected = {
+        "ride_edge500_3h.fit": "cycling",
+        "ride_edge1030plus_virtual.fit.gz": "cycling",
+        "swim_fr920xt_pool_laps.FIT": "swimming",
+        "swim_fr935_chained_7files.fit": "swimming",
+        "walk_venusq_85min.fit": "walking",
+        "row_vivoactivehr_indoor_devfields.fit": "other",
+    }
+    for name, sport in expected.items():
+        assert runwell.read_activity(fit_dir / name)["sport"].tolist() == [sport], name
+
+
+def test_whole_real_folder_reconciles(real):
+    result = runwell.load_activities(real / "activities")
+    assert result.reconciled
+    files = result.files.set_index("path")["status"]
+    assert files[str(real / "activities/fit/corrupt/unterminated_truncated_nick.fit")] == "partial"
+    assert files[str(real / "activities/tcx/run_runpandas_malformed.tcx")] == "error"
+    # every file is accounted for: loaded, or reported with a reason
+    n_files = sum(1 for p in (real / "activities").rglob("*") if p.is_file() and p.suffix.lower() != ".csv")
+    assert len(result.files) == n_files + 1  # + the Strava export's activities.csv

@@ -1,0 +1,47 @@
+"""TCX quirks: whitespace before <?xml, several laps, several activities, truncation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import runwell
+from runwell.errors import InputError
+
+
+
+def test_laps_activities_and_dst_end_day(data):
+    acts = runwell.read_activity(data / "strava_whitespace_two_laps_two_activities.tcx")
+    run, ride = acts.iloc[0], acts.iloc[1]
+    assert run["sport"] == "running" and ride["sport"] == "cycling"
+    assert run["activity_id"] == "strava_whitespace_two_laps_two_activities#1"
+    assert run["elapsed_s"] == 25 * 60  # first to last trackpoint
+    assert run["moving_s"] == 1200  # the laps' timer time
+    assert run["distance_m"] == 3500
+    assert run["max_hr"] == 160 and run["device"] == "Forerunner 255"
+    # 2023-10-29 00:30 UTC is 02:30 CEST, before Berlin falls back at 01:00 UTC
+    assert run["tz"] == "Europe/Berlin" and run["start_local"] == pd.Timestamp("2023-10-29 02:30")
+    # the ride has no GPS: indoor, placed in the zone of the participant's other activity
+    assert ride["indoor"] and ride["tz_source"] == "fallback" and ride["tz"] == "Europe/Berlin"
+    assert ride["start_local"] == pd.Timestamp("2023-10-29 10:00")  # CET after the change
+    streams = runwell.read_streams(data / "strava_whitespace_two_laps_two_activities.tcx")
+    assert streams["cadence"].iloc[0] == 82 and streams["speed_mps"].iloc[0] == 3.0
+
+
+def test_truncated_tcx_keeps_complete_activities(data):
+    result = runwell.load_activities(data / "truncated_after_first_activity.tcx")
+    assert len(result.activities) == 1 and result.activities["partial"].all()
+    assert result.report["kind"].tolist() == ["partial"]
+    assert "kept the 1 complete activity" in result.report["reason"].iloc[0]
+
+
+def test_real_tcx(real):
+    tcx = real / "activities" / "tcx"
+    multi = runwell.read_activity(tcx / "run_multi_session_165850259.tcx")
+    assert multi["sport"].tolist() == ["running", "cycling", "running", "cycling"]
+    garmin = runwell.read_activity(tcx / "run_garmin.tcx").iloc[0]
+    assert garmin["sport"] == "running" and garmin["has_gps"]
+    with pytest.raises(InputError, match="run_runpandas_malformed.tcx: not well-formed TCX XML"):
+        runwell.read_activity(tcx / "run_runpandas_malformed.tcx")
+    assert runwell.read_activity(tcx / "ride_mapmyride.tcx")["sport"].iloc[0] == "cycling"
+    assert runwell.read_activity(tcx / "sup_paddle.tcx")["sport"].iloc[0] == "other"
