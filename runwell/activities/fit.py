@@ -234,7 +234,7 @@ def _build_session(
     )
 
 
-def parse_fit(data: bytes, *, path: str, streams: bool = False) -> Parsed:
+def parse_fit(data: bytes, *, path: str, streams: bool = False, fast: bool = True) -> Parsed:
     """Read one FIT file (already decompressed) into sessions and, optionally, samples.
 
     Parameters
@@ -245,6 +245,9 @@ def parse_fit(data: bytes, *, path: str, streams: bool = False) -> Parsed:
         Shown in messages.
     streams
         Also return the record samples.
+    fast
+        Summaries only: try :func:`runwell.activities.fit_fast.summarize_fit` first,
+        which skips the records; it hands anything unusual back to fitparse.
 
     Returns
     -------
@@ -257,6 +260,12 @@ def parse_fit(data: bytes, *, path: str, streams: bool = False) -> Parsed:
     InputError
         When nothing usable could be read.
     """
+    if not streams and fast:
+        from runwell.activities.fit_fast import summarize_fit
+
+        quick = summarize_fit(data, path=path)
+        if quick is not None:
+            return quick
     decoded, warnings = _decode_robustly(data, path)
     file_type = decoded.file_id.get("type")
     if file_type not in (None, "activity"):
