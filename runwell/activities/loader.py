@@ -34,7 +34,7 @@ from runwell.activities.gpx import parse_gpx
 from runwell.activities.sports import is_running, normalise_sport
 from runwell.activities.strava import StravaRow, is_strava_csv, read_strava_csv, session_from_row
 from runwell.activities.tcx import parse_tcx
-from runwell.activities.timezones import check_zone, localize, to_local, zone_at, zone_of_fix
+from runwell.activities.timezones import check_zone, localize, offset_name, to_local, zone_at, zone_of_fix
 from runwell.errors import InputError, NotAnActivityError, RunwellError, UnsupportedFormatError
 from runwell.tables import DEFAULT_PARTICIPANT, conform, report_row
 
@@ -165,11 +165,25 @@ def _rows_for(parsed: Parsed, *, source_file: str, base_id: str, participant_id:
 
 
 def _finish_placement(rows: list[_Row]) -> list[_Row]:
-    """Give rows no rule could place the participant's most common zone, else UTC."""
+    """Settle the zones no single file could: use the participant's most common zone.
+
+    A row with only a fixed device offset (``UTC+01:00``, an indoor run) takes the
+    participant's most common IANA zone when that zone has the same offset at that
+    instant. A row with no zone at all takes that zone (else UTC) as its fallback.
+    """
     modal: dict[str, str] = {}
     counts = Counter((r.participant_id, r.tz) for r in rows if r.tz is not None and r.tz_source != "fallback")
     for (pid, zone), _n in counts.most_common():
+        if not zone.startswith("UTC"):
+            modal.setdefault(pid, zone)
+    for (pid, zone), _n in counts.most_common():
         modal.setdefault(pid, zone)
+    for r in rows:
+        zone = modal.get(r.participant_id)
+        if r.tz is not None and r.tz.startswith("UTC") and zone and not zone.startswith("UTC") and r.start_utc is not None:
+            offset = r.start_utc.tz_convert(zone).utcoffset()
+            if offset is not None and offset_name(offset.total_seconds()) == r.tz:
+                r.tz = zone
     for r in rows:
         if r.tz is None:
             r.tz = modal.get(r.participant_id, FALLBACK_ZONE)

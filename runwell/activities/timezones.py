@@ -10,8 +10,11 @@ and the zone it happened in. The zone comes from, in order:
    otherwise the fixed offset, written ``"UTC+02:00"``;
 3. a zone written in the file's metadata, e.g. Apple Health's ``HKTimeZone``
    (``"metadata"``);
-4. the zone of the first GPS fix, found offline with timezonefinder (``"gps"``);
-5. otherwise the fallback (``"fallback"``): the zone most of the same participant's
+4. the zone of the first GPS fix, found offline with timezonefinder (``"gps"``); the
+   positions of virtual rides and runs (a game world) are never used;
+5. a fixed offset (an indoor run on a watch) becomes the participant's usual IANA zone
+   when that zone has the same offset at that instant;
+6. otherwise the fallback (``"fallback"``): the zone most of the same participant's
    other activities in the load were placed in, else UTC. A fallback is recorded in the
    load report as a warning so that nobody mistakes it for a measurement.
 """
