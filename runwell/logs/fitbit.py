@@ -1,0 +1,153 @@
+"""Fitbit sleep logs from Google Takeout / Fitbit data export: ``sleep-YYYY-MM-DD.json``.
+
+Each file is a JSON list of sleep logs with ``logId``, ``dateOfSleep`` (the wake date),
+``startTime``/``endTime`` as *local times without offset* (``tz`` is required),
+``minutesAsleep``, ``minutesAwake``, ``timeInBed``, ``minutesToFallAsleep``,
+``minutesAfterWakeup``, ``efficiency`` and ``levels.summary`` (stage minutes: ``deep``,
+``light``, ``rem``, ``wake`` for "stages" logs; ``asleep``, ``restless``, ``awake`` for
+"classic" ones).
+
+``startTime``..``endTime`` is the time in bed; sleep starts ``minutesToFallAsleep`` after
+it and ends ``minutesAfterWakeup`` before its end. ``efficiency`` is recomputed as
+``minutesAsleep / timeInBed`` (Fitbit's own efficiency uses a different formula).
+The file has no sleep rating: ``quality_01`` is missing. ``dateOfSleep`` is used as the
+wake date. Rows are the 1-based positions of the logs in the JSON list.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from runwell.errors import InputError
+from runwell.logs.common import RowLog, SleepResult, finish_sleep, localize, read_text, require_tz, sleep_frame
+
+__all__ = ["read_fitbit", "sniff_fitbit"]
+
+NAME = "fitbit"
+
+
+def sniff_fitbit(head: str) -> bool:
+    """True when the start of a JSON file looks like Fitbit sleep logs."""
+    return head.lstrip().startswith("[") and '"dateOfSleep"' in head and '"logId"' in head
+
+
+def load_json_list(path: Path) -> list[Any]:
+    """Load a JSON file that must hold a list (clear error otherwise)."""
+    try:
+        data = json.loads(read_text(path))
+    except json.JSONDecodeError as err:
+        raise InputError(path, f"not valid JSON ({err.msg} at line {err.lineno})",
+                         fix="re-export the file; it may be truncated") from err
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise InputError(path, "expected a JSON list of sleep records", fix="re-export the file")
+    return data
+
+
+def read_fitbit(
+    path: str | Path,
+    *,
+    participant_id: str | None = None,
+    tz: str | None = None,
+    strict: bool = False,
+) -> SleepResult:
+    """Read a Fitbit ``sleep-YYYY-MM-DD.json`` into the canonical sleep table.
+
+    Parameters
+    ----------
+    path
+        The JSON file.
+    participant_id
+        Written into every row.
+    tz
+        IANA zone (required: Fitbit writes local times without offset).
+    strict
+        Raise on the first bad log instead of reporting it.
+
+    Returns
+    -------
+    SleepResult
+    """
+    path = Path(path)
+    tz = require_tz(tz, path, "Fitbit sleep")
+    log = RowLog(path, strict=strict, participant_id=participant_id)
+    data = load_json_list(path)
+    log.read(len(data))
+    if not data:
+        log.file_note("empty Fitbit sleep file: no sleep logs")
+    rows, seen = [], {}
+    for pos, rec in enumerate(data, start=1):
+        row = _log(pos, rec, log, seen)
+        if row is not None:
+            rows.append(row)
+    for key in ("in_bed_start", "in_bed_end", "sleep_start", "sleep_end"):
+        if rows:
+            utc = localize(pd.Series([r[key] for r in rows]), tz, log, [r["_row"] for r in rows])
+            for row, instant in zip(rows, utc, strict=True):
+                row[key] = instant
+    for row in rows:
+        row["tz"], row["participant_id"] = tz, participant_id
+    loaded = {r["_row"] for r in rows}
+    return finish_sleep(log, sleep_frame(rows, NAME, path), NAME, loaded)
+
+
+def _log(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, Any] | None:
+    if not isinstance(rec, dict):
+        log.reject(pos, "sleep log is not a JSON object", value=str(rec)[:40])
+        return None
+    log_id = rec.get("logId")
+    if log_id is not None and log_id in seen:
+        log.reject(pos, f"duplicate of log {seen[log_id]} (same logId)", kind="duplicate",
+                   value=log_id, fix="delete the repeated log")
+        return None
+    seen[log_id] = pos
+    try:
+        start = pd.Timestamp(rec["startTime"]).tz_localize(None)
+        end = pd.Timestamp(rec["endTime"]).tz_localize(None)
+        wake = pd.Timestamp(rec["dateOfSleep"])
+    except KeyError as err:
+        log.reject(pos, f"sleep log has no {err.args[0]}", field=err.args[0],
+                   fix="re-export the file")
+        return None
+    except (ValueError, TypeError):
+        log.reject(pos, "unreadable startTime/endTime/dateOfSleep", field="startTime",
+                   value=rec.get("startTime"), fix="re-export the file")
+        return None
+    if end <= start:
+        log.reject(pos, "sleep ends before it starts", field="endTime", value=rec.get("endTime"))
+        return None
+    minutes = {k: _num(rec.get(k)) for k in ("minutesAsleep", "timeInBed", "minutesToFallAsleep",
+                                               "minutesAfterWakeup", "minutesAwake")}
+    stages = (rec.get("levels") or {}).get("summary") or {}
+    stage_h = {k: _num((stages.get(k) or {}).get("minutes")) for k in ("deep", "light", "rem", "wake")}
+    awake = stage_h["wake"] if stage_h["wake"] is not None else minutes["minutesAwake"]
+    return {
+        "_row": pos,
+        "wake_date": wake.normalize(),
+        "in_bed_start": start,
+        "in_bed_end": end,
+        "sleep_start": start + pd.Timedelta(minutes=minutes["minutesToFallAsleep"] or 0),
+        "sleep_end": end - pd.Timedelta(minutes=minutes["minutesAfterWakeup"] or 0),
+        "asleep_h": _h(minutes["minutesAsleep"]),
+        "in_bed_h": _h(minutes["timeInBed"]),
+        "deep_h": _h(stage_h["deep"]),
+        "light_h": _h(stage_h["light"]),
+        "rem_h": _h(stage_h["rem"]),
+        "awake_h": _h(awake),
+    }
+
+
+def _num(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _h(minutes: float | None) -> float | None:
+    return None if minutes is None else minutes / 60

@@ -1,0 +1,164 @@
+"""Sleep as Android exports: ``sleep-export.csv`` or the backup zip holding it.
+
+Quirks: the header row is repeated before every record and the number of columns varies
+per record (actigraphy columns named by clock time, then ``Event`` columns); comments
+may hold quoted newlines. Each record has ``Id`` (epoch ms), ``Tz`` (an IANA zone name:
+the zone of that night, so travel is handled), ``From``/``To`` as ``dd. MM. yyyy H:mm``
+local wall-clock times in ``Tz``, ``Hours`` (time asleep) and ``Rating`` (0..5 stars;
+0 means "not rated", so ``quality_01`` is missing; otherwise ``rating / 5``).
+
+``From``..``To`` is taken as the time in bed and ``Hours`` as the time asleep; the
+exact sleep onset and wake are unknown (``sleep_start``/``sleep_end`` missing) and the
+wake date is the local date of ``To``. ``tz`` is not needed; when given it only
+replaces a missing or unknown ``Tz``.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from runwell.errors import InputError
+from runwell.logs.common import (
+    RowLog,
+    SleepResult,
+    csv_records,
+    finish_sleep,
+    localize,
+    read_text,
+    resolve_tz,
+    sleep_frame,
+)
+
+__all__ = ["read_sleep_as_android", "sniff_sleep_as_android", "MEMBER"]
+
+NAME = "sleep_as_android"
+MEMBER = "sleep-export.csv"
+
+
+def sniff_sleep_as_android(first_line: str) -> bool:
+    """True when the first line is a Sleep as Android record header."""
+    return first_line.lstrip("\ufeff").startswith("Id,Tz,From,To")
+
+
+def _text(path: Path) -> str:
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if n.rsplit("/", 1)[-1] == MEMBER]
+        if not names:
+            raise InputError(path, f"zip holds no {MEMBER}",
+                             fix="pass the Sleep as Android backup zip or the csv itself")
+        return read_text(path, member=names[0])
+    return read_text(path)
+
+
+def read_sleep_as_android(
+    path: str | Path,
+    *,
+    participant_id: str | None = None,
+    tz: str | None = None,
+    strict: bool = False,
+) -> SleepResult:
+    """Read a Sleep as Android export (csv or zip) into the canonical sleep table.
+
+    Parameters
+    ----------
+    path
+        ``sleep-export.csv`` or the backup ``.zip`` holding it.
+    participant_id
+        Written into every row.
+    tz
+        Fallback zone for records whose ``Tz`` is empty or unknown.
+    strict
+        Raise on the first bad record instead of reporting it.
+
+    Returns
+    -------
+    SleepResult
+        Rows are the file's line numbers of the data records.
+    """
+    path = Path(path)
+    log = RowLog(path, strict=strict, participant_id=participant_id)
+    first, records = csv_records(_text(path))  # the header repeats before every record
+    rows: list[dict[str, Any]] = []
+    header: list[str] | None = first if first and first[0] == "Id" else None
+    seen: dict[str, int] = {}
+    for line, fields in records:
+        if fields and fields[0].strip().lstrip("\ufeff") == "Id":
+            header = [f.strip() for f in fields]
+            continue
+        log.read()
+        if header is None:
+            log.reject(line, "record before any header row", fix="re-export from the app")
+            continue
+        rec = dict(zip(header, fields, strict=False))
+        row = _record(line, rec, tz, log, seen)
+        if row is not None:
+            row["participant_id"] = participant_id
+            rows.append(row)
+    if not rows and log.rows_read == 0:
+        log.file_note("empty Sleep as Android export: no records")
+    _place(rows, log)
+    loaded = {r["_row"] for r in rows}
+    return finish_sleep(log, sleep_frame(rows, NAME, path), NAME, loaded)
+
+
+def _record(line: int, rec: dict[str, str], tz: str | None, log: RowLog,
+            seen: dict[str, int]) -> dict[str, Any] | None:
+    rid = rec.get("Id", "").strip()
+    if rid in seen:
+        log.reject(line, f"duplicate of the record on row {seen[rid]} (same Id)", kind="duplicate",
+                   fix="delete the repeated record")
+        return None
+    seen[rid] = line
+    zone = rec.get("Tz", "").strip()
+    try:
+        zone = resolve_tz(zone) if zone else resolve_tz(tz)
+    except InputError:
+        zone = resolve_tz(tz)
+    if zone is None:
+        log.reject(line, "no usable time zone", field="Tz", value=rec.get("Tz"),
+                   fix="pass tz='<IANA zone>' to use for such records")
+        return None
+    times = []
+    for col in ("From", "To"):
+        try:
+            times.append(datetime.strptime(rec.get(col, "").strip(), "%d. %m. %Y %H:%M"))
+        except ValueError:
+            log.reject(line, "not a date/time (expected dd. MM. yyyy H:mm)", field=col,
+                       value=rec.get(col), fix="correct the record in the app")
+            return None
+    if times[1] < times[0]:
+        log.reject(line, "To is before From", field="To", value=rec.get("To"),
+                   fix="correct the record in the app")
+        return None
+    hours = _number(rec.get("Hours", ""))
+    rating = _number(rec.get("Rating", ""))
+    if rating is not None and not 0 <= rating <= 5:
+        log.reject(line, "rating outside 0..5", field="Rating", value=rec.get("Rating"),
+                   fix="correct the rating")
+        rating = None
+    return {"_row": line, "_from": times[0], "_to": times[1], "tz": zone, "asleep_h": hours,
+            "quality_01": None if not rating else rating / 5}
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.strip())
+    except (ValueError, AttributeError):
+        return None
+
+
+def _place(rows: list[dict[str, Any]], log: RowLog) -> None:
+    """Turn the local From/To of each record into UTC, zone by zone."""
+    for zone in {r["tz"] for r in rows}:
+        group = [r for r in rows if r["tz"] == zone]
+        lines = [r["_row"] for r in group]
+        starts = localize(pd.Series([r["_from"] for r in group]), zone, log, lines)
+        ends = localize(pd.Series([r["_to"] for r in group]), zone, log, lines)
+        for row, start, end in zip(group, starts, ends, strict=True):
+            row["in_bed_start"], row["in_bed_end"] = start, end
