@@ -407,7 +407,10 @@ def _write_sleep_csv(path: Path, pid: str, panel: pd.DataFrame, tz: str, rng: np
 
 def _truth_dict(sim: SimulatedPanel) -> dict[str, float]:
     t = sim.truth
-    return {
+    own = {}
+    if len(t.person) == 1:  # one person: their own slope is the truth their data can show
+        own = {"own_duration_slope_per_30min": round(float(t.person["duration_slope"].iloc[0]), 3)}
+    return own | {
         "beta_duration_within_per_30min": t.beta_duration_within,
         "beta_frequency_within_per_run_a_week": t.beta_frequency_within,
         "beta_duration_between_per_30min": t.beta_duration_between,

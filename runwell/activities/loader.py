@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm  # plain text bar: works in a terminal and needs no ipywidgets
 
 from runwell.activities._session import Parsed, Session
 from runwell.activities._sources import (
