@@ -257,7 +257,8 @@ def empty_table(name: str) -> pd.DataFrame:
     Parameters
     ----------
     name
-        One of ``"activities"``, ``"streams"``, ``"mood"``, ``"sleep"``, ``"load_report"``.
+        One of ``"activities"``, ``"streams"``, ``"mood"``, ``"sleep"``, ``"load_report"``,
+        ``"daily_panel"``, ``"run_panel"``.
 
     Returns
     -------
