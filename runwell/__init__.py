@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from runwell.activities import ActivityLoad, load_activities, read_activity, read_streams
+from runwell.claims import check_claims
 from runwell.errors import (
     InputError,
     InsufficientDataError,
@@ -18,6 +20,10 @@ from runwell.errors import (
     RunwellError,
     UnsupportedFormatError,
 )
+from runwell.logs import MoodResult, SleepResult, read_mood, read_sleep
+from runwell.models import MoodModelResult, fit_acute_model, fit_mood_model
+from runwell.panel import build_daily_panel, build_run_panel, compliance
+from runwell.simulate import SimulatedPanel, SimulationTruth, simulate_panel
 from runwell.tables import SCHEMAS, conform, empty_table
 
 try:
@@ -33,8 +39,30 @@ __all__ = [
     "InputError",
     "NotAnActivityError",
     "InsufficientDataError",
+    # activities
+    "read_activity",
+    "read_streams",
+    "load_activities",
+    "ActivityLoad",
+    # mood and sleep logs
+    "read_mood",
+    "read_sleep",
+    "MoodResult",
+    "SleepResult",
     # canonical tables
     "SCHEMAS",
     "conform",
     "empty_table",
+    # panel
+    "build_daily_panel",
+    "build_run_panel",
+    "compliance",
+    # models and claims
+    "fit_mood_model",
+    "fit_acute_model",
+    "MoodModelResult",
+    "check_claims",
+    "simulate_panel",
+    "SimulatedPanel",
+    "SimulationTruth",
 ]
