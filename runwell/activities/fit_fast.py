@@ -28,6 +28,17 @@ from runwell.activities._session import Parsed
 from runwell.activities.fit_repair import BASE_TYPE_SIZES
 from runwell.activities.write import fit_crc
 
+try:  # a C implementation of the FIT CRC (CRC-16/ARC): ~300x faster than the Python loop
+    import anycrc
+
+    _ARC = anycrc.Model("CRC16-ARC")
+
+    def _crc(data: bytes) -> int:
+        return _ARC.calc(data)
+
+except ImportError:  # pragma: no cover - anycrc is a dependency; keep working without it
+    _crc = fit_crc
+
 __all__ = ["summarize_fit"]
 
 _FIT_EPOCH = dt.datetime(1989, 12, 31)
@@ -103,7 +114,7 @@ def _walk(data: bytes) -> dict[str, Any]:
         end = start + header_size + data_size
         if end + 2 > len(data):
             raise _Unsupported("truncated")
-        if fit_crc(data[start:end + 2]) != 0:
+        if _crc(data[start:end + 2]) != 0:
             raise _Unsupported("CRC mismatch")
         _walk_records(data, start + header_size, end, found)
         start = end + 2

@@ -54,7 +54,17 @@ def _iter_local(element: ET.Element, name: str):
 
 
 def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
-    """Parse incrementally; return the complete ``<Activity>`` elements and any error."""
+    """The complete ``<Activity>`` elements and, for a broken file, the parse error.
+
+    Well-formed files are parsed in one C call; only a broken one is re-read
+    incrementally to keep the activities that were complete before the break.
+    """
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError:
+        pass
+    else:
+        return [e for e in root.iter() if _local(e.tag) == "Activity"], None
     parser = ET.XMLPullParser(events=("end",))
     done: list[ET.Element] = []
     error = None
@@ -67,31 +77,39 @@ def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
         for _event, element in parser.read_events():
             if _local(element.tag) == "Activity":
                 done.append(element)
-    except ET.ParseError as err:  # pragma: no cover - events before the error are kept
+    except ET.ParseError as err:  # events before the error have been kept
         error = error or str(err)
     return done, error
 
 
+_TP_FIELDS = {
+    "Time": 0, "LatitudeDegrees": 1, "LongitudeDegrees": 2, "AltitudeMeters": 3,
+    "DistanceMeters": 4, "Speed": 5, "Value": 6, "Cadence": 7, "RunCadence": 7,
+}
+
+
 def _trackpoints(activity: ET.Element) -> pd.DataFrame:
+    """All trackpoints of an activity, one pass over each point's elements."""
     rows = []
-    for tp in _iter_local(activity, "Trackpoint"):
-        cadence = _float(tp, "Cadence")
-        if math.isnan(cadence):
-            ext = next(_iter_local(tp, "RunCadence"), None)
-            cadence = float(ext.text) if ext is not None and ext.text else math.nan
-        speed = next(_iter_local(tp, "Speed"), None)
-        rows.append(
-            (
-                _text(tp, "Time"),
-                _float(tp, "Position", "LatitudeDegrees"),
-                _float(tp, "Position", "LongitudeDegrees"),
-                _float(tp, "AltitudeMeters"),
-                _float(tp, "DistanceMeters"),
-                float(speed.text) if speed is not None and speed.text else math.nan,
-                _float(tp, "HeartRateBpm", "Value"),
-                cadence,
-            )
-        )
+    index_of: dict[str, int | None] = {}  # full tag (with namespace) -> field index
+    tp_tag = next((e.tag for e in activity.iter() if _local(e.tag) == "Trackpoint"), None)
+    for tp in activity.iter(tp_tag) if tp_tag else ():
+        row: list = [None, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan]
+        for child in tp.iter():
+            tag = child.tag
+            if tag not in index_of:
+                index_of[tag] = _TP_FIELDS.get(_local(tag))
+            index = index_of[tag]
+            if index is None or not child.text:
+                continue
+            if index == 0:
+                row[0] = child.text.strip()
+            else:
+                try:
+                    row[index] = float(child.text)
+                except ValueError:
+                    pass
+        rows.append(row)
     frame = pd.DataFrame(
         rows,
         columns=["time", "lat", "lon", "altitude_m", "distance_m", "speed_mps", "heart_rate", "cadence"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 
+import gpxpy
+
 import pandas as pd
 import pytest
 
@@ -23,7 +25,8 @@ def test_bom_whitespace_empty_segment_extensions_and_strava_type(data):
     assert row["elapsed_s"] == 180
     assert row["avg_hr"] == pytest.approx((120 + 140 + 150) / 3)  # the 0 bpm reading is a drop-out
     assert row["max_hr"] == 150
-    assert row["distance_m"] == pytest.approx(0.0029 * 111_200, rel=0.01)  # 0.0029 deg of latitude
+    # 0.0009 + 0.0010 deg of latitude: the gap between segments is not distance (as gpxpy)
+    assert row["distance_m"] == pytest.approx(0.0019 * 111_320, rel=0.01)
     assert row["elevation_gain_m"] == pytest.approx(13.0)  # 520 -> 533 with 5 m hysteresis
     streams = runwell.read_streams(path)
     assert streams["cadence"].tolist() == [80, 84, 86, 85]
@@ -72,3 +75,32 @@ def test_real_gpx_quirks(real):
     assert strava["moving_s"] < strava["elapsed_s"]  # the stops are not moving time
     ride = runwell.read_activity(gpx / "ride_edge1000_strava_export.gpx").iloc[0]
     assert ride["sport"] == "cycling" and ride["sport_original"] == "1"
+
+
+def test_summary_follows_gpxpy_on_real_files(real):
+    """The fast reader's distance and moving time are gpxpy's, on every timed real GPX."""
+    checked = 0
+    for path in sorted((real / "activities" / "gpx").glob("*.gpx")) + sorted((real / "logs" / "apple_health").rglob("*.gpx")):
+        gpx = gpxpy.parse(path.read_text(encoding="utf-8-sig").lstrip())
+        points = [p for t in gpx.tracks for s in t.segments for p in s.points]
+        if not points or sum(p.time is not None for p in points) < len(points) / 2:
+            continue
+        row = runwell.read_activity(path).iloc[0]
+        assert row["distance_m"] == pytest.approx(gpx.length_2d(), rel=1e-6, abs=1e-6), path.name
+        moving = gpx.get_moving_data().moving_time
+        if moving:
+            assert row["moving_s"] == pytest.approx(moving, rel=1e-9), path.name
+        if gpx.get_duration() is not None:  # gpxpy gives None when some points lack times
+            assert row["elapsed_s"] == pytest.approx(gpx.get_duration(), abs=1), path.name
+        checked += 1
+    assert checked >= 8
+
+
+def test_fast_and_gpxpy_readers_agree(data):
+    from runwell.activities.gpx import _points_fast, _points_gpxpy, decode_xml_text
+
+    text = decode_xml_text((data / "strava_bom_whitespace_empty_segment.gpx").read_bytes(), "x")
+    fast, fast_type, fast_creator = _points_fast(text)
+    slow, slow_type, slow_creator = _points_gpxpy(text)
+    pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
+    assert (fast_type, fast_creator) == (slow_type, slow_creator)

@@ -1,0 +1,179 @@
+"""A cache of parsed activity files, so that a second load of an unchanged export is fast.
+
+Each entry is keyed by the file's content (a BLAKE2b hash of its raw bytes and its
+format), and the whole cache by runwell's version: a changed file, a different format or
+a new runwell version is read again; nothing is keyed by path or modification time. The
+entries live in one parquet file per runwell version, ``activities-<version>.parquet``,
+under the cache folder:
+
+* ``cache=True`` uses ``$RUNWELL_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/runwell``,
+  else ``~/.cache/runwell``;
+* ``cache="some/folder"`` uses that folder;
+* :func:`clear_cache` deletes the cache files.
+
+The cache holds what the activity table holds (start times, durations, distances, heart
+rate) plus each activity's first GPS position, which is used to find its time zone. It
+stays on this machine, but it is as private as your activity files: delete the folder
+(or call :func:`clear_cache`) when you are done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from runwell.activities._session import Parsed, Session
+
+__all__ = ["ParseCache", "Failure", "default_cache_dir", "clear_cache", "cache_key"]
+
+_SESSION_FIELDS = [f.name for f in fields(Session)]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that could not be read: ``kind`` is ``"skipped"`` or ``"error"``."""
+
+    kind: str
+    reason: str
+
+
+def default_cache_dir() -> Path:
+    """``$RUNWELL_CACHE_DIR``, else ``$XDG_CACHE_HOME/runwell``, else ``~/.cache/runwell``."""
+    if os.environ.get("RUNWELL_CACHE_DIR"):
+        return Path(os.environ["RUNWELL_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "runwell"
+
+
+def _version() -> str:
+    from runwell import __version__
+
+    return __version__
+
+
+def cache_key(raw: bytes, fmt: str) -> str:
+    """Content key of one file: the hash of its raw bytes and its format."""
+    digest = hashlib.blake2b(raw, digest_size=16)
+    digest.update(b"\0" + fmt.encode())
+    return digest.hexdigest()
+
+
+def clear_cache(folder: str | os.PathLike[str] | None = None) -> int:
+    """Delete runwell's cache files in ``folder`` (default :func:`default_cache_dir`).
+
+    Returns
+    -------
+    int
+        How many files were deleted.
+    """
+    root = Path(folder) if folder is not None else default_cache_dir()
+    removed = 0
+    for path in root.glob("activities-*.parquet"):
+        path.unlink()
+        removed += 1
+    return removed
+
+
+def _rows(key: str, result: Parsed | Failure) -> list[dict[str, Any]]:
+    if isinstance(result, Failure):
+        return [{"key": key, "fail_kind": result.kind, "fail_reason": result.reason}]
+    base = {"key": key, "source": result.source, "partial": result.partial,
+            "warnings": json.dumps(result.warnings)}
+    out = []
+    for index, session in enumerate(result.sessions):
+        values = asdict(session)
+        fix = values.pop("first_fix")
+        values["fix_lat"], values["fix_lon"] = fix if fix is not None else (math.nan, math.nan)
+        out.append(base | {"index": index} | values)
+    return out
+
+
+def _nan_to_none(value: Any) -> Any:
+    """Missing values of any kind (None, NaN, NaT, pd.NA) as None."""
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):  # array-like: not a scalar missing value
+        return value
+
+
+def _result(rows: pd.DataFrame) -> Parsed | Failure:
+    first = rows.iloc[0]
+    if isinstance(_nan_to_none(first.get("fail_kind")), str):
+        return Failure(first["fail_kind"], first["fail_reason"])
+    sessions = []
+    for _, row in rows.sort_values("index").iterrows():
+        values = {name: row.get(name) for name in _SESSION_FIELDS if name != "first_fix"}
+        for name in ("device", "tz_hint", "native_id", "start_utc", "start_local", "utc_offset_s"):
+            values[name] = _nan_to_none(values[name])
+        for name in ("start_utc", "start_local"):
+            if values[name] is not None:
+                values[name] = pd.Timestamp(values[name])
+        values["indoor"] = None if pd.isna(values["indoor"]) else bool(values["indoor"])
+        values["has_gps"] = bool(values["has_gps"])
+        lat, lon = row.get("fix_lat"), row.get("fix_lon")
+        values["first_fix"] = None if pd.isna(lat) else (float(lat), float(lon))
+        sessions.append(Session(**values))
+    partial = first.get("partial")
+    return Parsed(source=first["source"], sessions=sessions,
+                  partial=partial if isinstance(partial, str) else None,
+                  warnings=json.loads(first["warnings"]))
+
+
+class ParseCache:
+    """Parsed activity files by content key, stored as parquet.
+
+    Parameters
+    ----------
+    folder
+        Where the cache file lives (created when first saved).
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.path = Path(folder) / f"activities-{_version()}.parquet"
+        self._table: pd.DataFrame | None = None
+        self._groups: dict[str, pd.DataFrame] = {}
+        self._new: list[dict[str, Any]] = []
+        if self.path.exists():
+            try:
+                self._table = pd.read_parquet(self.path)
+            except (OSError, ValueError):  # damaged cache: start afresh
+                self._table = None
+            if self._table is not None:
+                self._groups = {k: g for k, g in self._table.groupby("key", sort=False)}
+
+    def get(self, key: str) -> Parsed | Failure | None:
+        """The cached result for ``key``, or None."""
+        rows = self._groups.get(key)
+        return None if rows is None else _result(rows)
+
+    def put(self, key: str, result: Parsed | Failure) -> None:
+        """Remember a result (written by :meth:`save`)."""
+        if key not in self._groups:
+            new = _rows(key, result)
+            self._new += new
+            self._groups[key] = pd.DataFrame(new)
+
+    def save(self) -> None:
+        """Write new entries, if any."""
+        if not self._new:
+            return
+        new = pd.DataFrame(self._new)
+        table = new if self._table is None else pd.concat([self._table, new], ignore_index=True)
+        for col in ("device", "tz_hint", "native_id", "partial", "fail_kind", "fail_reason", "source",
+                    "sport", "sub_sport", "sport_original", "warnings"):
+            if col in table:
+                table[col] = table[col].astype("string")
+        if "indoor" in table:
+            table["indoor"] = table["indoor"].astype("boolean")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        table.to_parquet(tmp, index=False)
+        tmp.replace(self.path)
+        self._table, self._new = table, []
