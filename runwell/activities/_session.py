@@ -26,17 +26,36 @@ heart rate
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Session", "Parsed", "elevation_gain", "GAIN_HYSTERESIS_M", "positive_or_nan"]
+__all__ = ["Session", "Parsed", "elevation_gain", "GAIN_HYSTERESIS_M", "positive_or_nan", "gc_paused"]
 
 #: Hysteresis for elevation gain computed from altitude samples, in metres.
 GAIN_HYSTERESIS_M = 5.0
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a large XML tree.
+
+    An activity's tree holds tens of thousands of elements, none of them in reference
+    cycles; without the pause the collector walks the growing tree again and again and
+    a 0.4 MB GPX file takes ten times as long to parse.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def positive_or_nan(value: object) -> float:

@@ -103,24 +103,24 @@ def _nan_to_none(value: Any) -> Any:
         return value
 
 
-def _result(rows: pd.DataFrame) -> Parsed | Failure:
-    first = rows.iloc[0]
+def _result(rows: list[dict[str, Any]]) -> Parsed | Failure:
+    first = rows[0]
     if isinstance(_nan_to_none(first.get("fail_kind")), str):
         return Failure(first["fail_kind"], first["fail_reason"])
     sessions = []
-    for _, row in rows.sort_values("index").iterrows():
-        values = {name: row.get(name) for name in _SESSION_FIELDS if name != "first_fix"}
-        for name in ("device", "tz_hint", "native_id", "start_utc", "start_local", "utc_offset_s"):
-            values[name] = _nan_to_none(values[name])
+    for row in sorted(rows, key=lambda r: r["index"]):
+        values = {name: _nan_to_none(row.get(name)) for name in _SESSION_FIELDS if name != "first_fix"}
         for name in ("start_utc", "start_local"):
             if values[name] is not None:
                 values[name] = pd.Timestamp(values[name])
-        values["indoor"] = None if pd.isna(values["indoor"]) else bool(values["indoor"])
+        for name in ("elapsed_s", "moving_s", "distance_m", "avg_hr", "max_hr", "elevation_gain_m"):
+            values[name] = math.nan if values[name] is None else float(values[name])
+        values["indoor"] = None if values["indoor"] is None else bool(values["indoor"])
         values["has_gps"] = bool(values["has_gps"])
-        lat, lon = row.get("fix_lat"), row.get("fix_lon")
-        values["first_fix"] = None if pd.isna(lat) else (float(lat), float(lon))
+        lat, lon = _nan_to_none(row.get("fix_lat")), _nan_to_none(row.get("fix_lon"))
+        values["first_fix"] = None if lat is None else (float(lat), float(lon))
         sessions.append(Session(**values))
-    partial = first.get("partial")
+    partial = _nan_to_none(first.get("partial"))
     return Parsed(source=first["source"], sessions=sessions,
                   partial=partial if isinstance(partial, str) else None,
                   warnings=json.loads(first["warnings"]))
@@ -138,7 +138,7 @@ class ParseCache:
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.path = Path(folder) / f"activities-{_version()}.parquet"
         self._table: pd.DataFrame | None = None
-        self._groups: dict[str, pd.DataFrame] = {}
+        self._groups: dict[str, list[dict[str, Any]]] = {}
         self._new: list[dict[str, Any]] = []
         if self.path.exists():
             try:
@@ -146,7 +146,8 @@ class ParseCache:
             except (OSError, ValueError):  # damaged cache: start afresh
                 self._table = None
             if self._table is not None:
-                self._groups = {k: g for k, g in self._table.groupby("key", sort=False)}
+                for record in self._table.to_dict("records"):
+                    self._groups.setdefault(record["key"], []).append(record)
 
     def get(self, key: str) -> Parsed | Failure | None:
         """The cached result for ``key``, or None."""
@@ -158,7 +159,7 @@ class ParseCache:
         if key not in self._groups:
             new = _rows(key, result)
             self._new += new
-            self._groups[key] = pd.DataFrame(new)
+            self._groups[key] = new
 
     def save(self) -> None:
         """Write new entries, if any."""

@@ -24,7 +24,7 @@ import gpxpy.gpx
 import numpy as np
 import pandas as pd
 
-from runwell.activities._session import Parsed, Session, elevation_gain
+from runwell.activities._session import Parsed, Session, elevation_gain, gc_paused
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
 
@@ -65,33 +65,36 @@ def _number(text: str | None) -> float:
         return math.nan
 
 
+_EXTENSION_FIELDS = {"hr": 4, "heartrate": 4, "cad": 5, "cadence": 5, "runcadence": 5, "speed": 6}
+
+
 def _points_fast(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
     """Track points, the first track ``<type>`` and the creator, with ElementTree."""
     root = ET.fromstring(text)
     ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    ele_tag, time_tag, ext_tag = f"{ns}ele", f"{ns}time", f"{ns}extensions"
+    field_of: dict[str, int | None] = {}  # extension tag (with namespace) -> column
     rows = []
-    sport = None
     for seg_no, seg in enumerate(root.iter(f"{ns}trkseg")):
         for pt in seg.iter(f"{ns}trkpt"):
-            ele = time = None
-            hr = cad = speed = math.nan
-            for child in pt.iter():
-                tag = _local(child.tag)
-                if tag == "ele":
-                    ele = child.text
-                elif tag == "time":
-                    time = child.text
-                elif tag in ("hr", "heartrate"):
-                    hr = _number(child.text)
-                elif tag in ("cad", "cadence", "runcadence"):
-                    cad = _number(child.text)
-                elif tag == "speed":
-                    speed = _number(child.text)
-            rows.append((time, _number(pt.get("lat")), _number(pt.get("lon")), _number(ele), hr, cad, speed, seg_no))
+            time = pt.findtext(time_tag)
+            row = [time.strip() if time else None, _number(pt.get("lat")), _number(pt.get("lon")),
+                   _number(pt.findtext(ele_tag)), math.nan, math.nan, math.nan, seg_no]
+            ext = pt.find(ext_tag)
+            if ext is not None:
+                for child in ext.iter():
+                    tag = child.tag
+                    if tag not in field_of:
+                        field_of[tag] = _EXTENSION_FIELDS.get(_local(tag).lower())
+                    column = field_of[tag]
+                    if column is not None:
+                        row[column] = _number(child.text)
+            rows.append(row)
+    sport = None
     for trk in root.iter(f"{ns}trk"):
-        kind = trk.find(f"{ns}type")
-        if kind is not None and kind.text and kind.text.strip():
-            sport = kind.text.strip()
+        kind = trk.findtext(f"{ns}type")
+        if kind and kind.strip():
+            sport = kind.strip()
             break
     return _frame(rows), sport, root.get("creator")
 
@@ -199,7 +202,8 @@ def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
     """
     text = decode_xml_text(data, path)
     try:
-        frame, type_raw, creator = _points_fast(text)
+        with gc_paused():
+            frame, type_raw, creator = _points_fast(text)
     except (ET.ParseError, ValueError):
         try:
             frame, type_raw, creator = _points_gpxpy(text)

@@ -311,8 +311,10 @@ def read_activity(
 
     Examples
     --------
-    >>> from runwell.sample import sample_path  # doctest: +SKIP
-    >>> read_activity(sample_path("individual/activities/1.fit.gz"))  # doctest: +SKIP
+    >>> from runwell.sample import sample_path
+    >>> row = read_activity(sample_path("individual", "strava_export", "activities", "100000.fit.gz")).iloc[0]
+    >>> row["sport"], row["tz"], str(row["start_local"])
+    ('running', 'Europe/Berlin', '2026-01-08 11:47:24')
     """
     path = Path(path)
     if tz is not None:
@@ -713,8 +715,10 @@ def load_activities(
 
     Examples
     --------
-    >>> result = load_activities("data/sample/individual/strava_export")  # doctest: +SKIP
-    >>> print(result.summary())  # doctest: +SKIP
+    >>> from runwell.sample import sample_path
+    >>> result = load_activities(sample_path("individual", "strava_export"))
+    >>> print(result.summary())
+    64 activities from 64 input file(s). 1 warning(s) in the report.
     """
     if tz is not None:
         check_zone(tz)

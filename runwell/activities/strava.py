@@ -12,6 +12,7 @@ and German are read, any other language fails naming the file and the headers fo
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import re
@@ -124,7 +125,7 @@ def parse_strava_date(text: str, *, path: str, row: int) -> pd.Timestamp:
     value = text.strip()
     for fmt in ("%b %d, %Y, %I:%M:%S %p", "%d.%m.%Y, %H:%M:%S", "%Y-%m-%d %H:%M:%S"):
         try:
-            return pd.Timestamp(pd.to_datetime(value, format=fmt), tz="UTC")
+            return pd.Timestamp(dt.datetime.strptime(value, fmt), tz="UTC")
         except ValueError:
             pass
     match = re.match(r"^(\d{1,2})\.\s*([A-Za-zäÄ]+)\.?\s+(\d{4}),?\s+(\d{1,2}):(\d\d):(\d\d)$", value)

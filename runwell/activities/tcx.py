@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pandas as pd
 
-from runwell.activities._session import Parsed, Session, elevation_gain, positive_or_nan
+from runwell.activities._session import Parsed, Session, elevation_gain, gc_paused, positive_or_nan
 from runwell.activities.gpx import decode_xml_text
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
@@ -50,7 +50,10 @@ def _float(element: ET.Element, *names: str) -> float:
 
 
 def _iter_local(element: ET.Element, name: str):
-    return (e for e in element.iter() if _local(e.tag) == name)
+    """Descendants named ``name`` in the element's own namespace (C-level filtering)."""
+    tag = element.tag
+    ns = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
+    return element.iter(f"{ns}{name}")
 
 
 def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
@@ -64,7 +67,7 @@ def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
     except ET.ParseError:
         pass
     else:
-        return [e for e in root.iter() if _local(e.tag) == "Activity"], None
+        return list(_iter_local(root, "Activity")), None
     parser = ET.XMLPullParser(events=("end",))
     done: list[ET.Element] = []
     error = None
@@ -92,8 +95,7 @@ def _trackpoints(activity: ET.Element) -> pd.DataFrame:
     """All trackpoints of an activity, one pass over each point's elements."""
     rows = []
     index_of: dict[str, int | None] = {}  # full tag (with namespace) -> field index
-    tp_tag = next((e.tag for e in activity.iter() if _local(e.tag) == "Trackpoint"), None)
-    for tp in activity.iter(tp_tag) if tp_tag else ():
+    for tp in _iter_local(activity, "Trackpoint"):
         row: list = [None, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan]
         for child in tp.iter():
             tag = child.tag
@@ -184,7 +186,8 @@ def parse_tcx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
         Well-formed but without activities.
     """
     text = decode_xml_text(data, path)
-    activities, error = _complete_activities(text)
+    with gc_paused():
+        activities, error = _complete_activities(text)
     if not activities:
         if error:
             raise InputError(path, f"not well-formed TCX XML ({error})", fix="re-export the activity")

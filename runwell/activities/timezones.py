@@ -21,8 +21,10 @@ and the zone it happened in. The zone comes from, in order:
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import re
+import warnings
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -50,7 +52,20 @@ _OFFSET_RE = re.compile(r"^UTC([+-])(\d\d):(\d\d)$")
 def _finder():  # pragma: no cover - trivial
     from timezonefinder import TimezoneFinder
 
-    return TimezoneFinder()
+    finder = TimezoneFinder()
+    atexit.register(_release, finder)
+    return finder
+
+
+def _release(finder) -> None:
+    """Unmap timezonefinder's data files at exit, quietly.
+
+    timezonefinder 9 leaves its data files to the garbage collector at shutdown, which
+    prints ResourceWarnings when warnings are errors (as in the test suite).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        finder.cleanup()
 
 
 def zone_of_fix(lat: float, lon: float) -> str | None:

@@ -301,8 +301,9 @@ def read_mood(
 
     Examples
     --------
-    >>> res = read_mood("daylio_export.csv", tz="Europe/London")  # doctest: +SKIP
-    >>> res.format, res.reconciles  # doctest: +SKIP
+    >>> from runwell.sample import sample_path
+    >>> res = read_mood(sample_path("individual", "daylio_export.csv"), tz="Europe/Berlin")
+    >>> res.format, res.reconciles
     ('daylio', True)
     """
     return _read("mood", path, format, participant_id, tz, options)  # type: ignore[return-value]
