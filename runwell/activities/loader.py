@@ -502,6 +502,15 @@ class _Loader:
             return []
         return self.add_parsed(member, result)
 
+    def unreadable_strava_csv(self, csv_member: Member) -> None:
+        """An export's activities.csv whose headers runwell does not read (another language):
+        reported as an error naming the headers; its activity files are still read."""
+        try:
+            read_strava_csv(csv_member.read(), csv_member.display)
+        except InputError as err:
+            self.status(csv_member.display, "error")
+            self.note(csv_member.display, "error", err.reason, error=err)
+
     def load_strava(self, csv_member: Member, by_name: dict[str, Member]) -> set[str]:
         """Load an activities.csv and the files it links; return the linked names."""
         root = PurePosixPath(csv_member.name).parent
@@ -659,6 +668,12 @@ def _sources(source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) 
     return paths
 
 
+def _beside_activity_folder(csv_member: Member, members: list[Member]) -> bool:
+    """Whether an activities.csv sits beside an ``activities/`` folder of activity files."""
+    folder = (PurePosixPath(csv_member.name).parent / "activities").as_posix() + "/"
+    return any(m.name.startswith(folder) and m.format is not None for m in members)
+
+
 def _header_of(member: Member) -> list[str]:
     with member.open() as handle:
         first = handle.readline(65536).decode("utf-8-sig", errors="replace")
@@ -729,9 +744,14 @@ def load_activities(
         for path in _sources(source):
             members += iter_members(path, stack)
         by_name = {m.name: m for m in members}
-        strava = [m for m in members if PurePosixPath(m.name).name.lower() == "activities.csv" and is_strava_csv(_header_of(m))]
+        candidates = [m for m in members if PurePosixPath(m.name).name.lower() == "activities.csv"]
+        strava = [m for m in candidates if is_strava_csv(_header_of(m))]
         apple = [m for m in members if PurePosixPath(m.name).name.lower() == "export.xml"]
         consumed: set[str] = set()
+        for member in candidates:
+            if member not in strava and _beside_activity_folder(member, members):
+                loader.unreadable_strava_csv(member)
+                consumed.add(member.name)
         routes = {m.name for m in members if "workout-routes/" in m.name} if apple else set()
         loader.parsed = _parse_all(
             [m for m in members if m.format is not None and m.name not in routes],

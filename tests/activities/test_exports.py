@@ -110,13 +110,13 @@ def test_strava_german_headers(tmp_path, fit_bytes):
 def test_strava_other_language_fails_naming_headers(tmp_path, fit_bytes):
     header = ["ID de l'activité", "Date de l'activité"] + EN_HEADER[2:12] + ["Nom du fichier"] + EN_HEADER[13:]
     export = make_strava_export(tmp_path / "fr", fit_bytes, header=header)
-    # not recognised as a Strava CSV: its files are still read, the CSV is ignored
     result = runwell.load_activities(export)
-    assert "activities.csv" in " ".join(result.ignored)
-    from runwell.activities.strava import read_strava_csv
-
+    error = result.report[result.report["kind"] == "error"].iloc[0]
+    assert error["path"].endswith("activities.csv")
+    assert "language" in error["reason"] and "ID de l'activité" in error["reason"]
+    assert len(result.activities) == 3  # the export's files are still read
     with pytest.raises(InputError, match=r"activities.csv.*language.*ID de l'activité"):
-        read_strava_csv((export / "activities.csv").read_bytes(), str(export / "activities.csv"))
+        runwell.load_activities(export, strict=True)
 
 
 def test_strava_missing_file_and_bad_date(tmp_path, fit_bytes):
