@@ -109,13 +109,10 @@ time; ``minutes_post`` is the post rating's time minus the end. ``attrs`` holds 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import date as _date
-from datetime import datetime, timedelta, timezone, tzinfo
-from functools import lru_cache
+from datetime import datetime, timedelta
 from typing import Any, TypeAlias
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -123,6 +120,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from runwell.errors import InputError
 from runwell.tables import DAILY_PANEL, RUN_PANEL, conform, empty_table
+from runwell.timezones import to_local_series
 
 __all__ = [
     "DEFAULT_SPORTS",
@@ -151,7 +149,6 @@ Bound: TypeAlias = DateLike | Mapping[str, DateLike] | pd.Series | None
 
 _DAY = pd.Timedelta(days=1)
 _NAIVE = "datetime64[ns]"
-_OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
 _DAILY_ITEM_SUFFIXES: tuple[str, ...] = ("", "_lag1")
 _RUN_ITEM_SUFFIXES: tuple[str, ...] = ("_pre", "_post", "_change", "_minutes_pre", "_minutes_post")
 
@@ -181,38 +178,12 @@ class _AttrsTable(pd.DataFrame):
 
 
 # --------------------------------------------------------------------------- time zones
-@lru_cache(maxsize=512)
-def _zone(name: str) -> tzinfo | None:
-    """The tzinfo of an IANA zone or a fixed offset such as ``"UTC+02:00"``; None if unknown."""
-    name = name.strip()
-    if name.upper() in {"UTC", "Z", "GMT", "ETC/UTC"}:
-        return timezone.utc
-    match = _OFFSET.fullmatch(name)
-    if match:
-        sign = -1 if match.group(1) == "-" else 1
-        offset = timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0))
-        return timezone(sign * offset)
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
 def _local_wall_time(utc: pd.Series, tz: pd.Series) -> pd.Series:
     """Naive local wall-clock times of UTC instants, each in its own row's zone.
 
     Rows with a missing instant, a missing zone or an unknown zone give ``NaT``.
     """
-    out = pd.Series(pd.NaT, index=utc.index, dtype=_NAIVE)
-    ok = utc.notna() & tz.notna()
-    if not ok.any():
-        return out
-    for name, index in utc[ok].groupby(tz[ok].astype(str)).groups.items():
-        zone = _zone(str(name))
-        if zone is not None:
-            local = utc.loc[index].dt.tz_convert(zone).dt.tz_localize(None)
-            out.loc[index] = local.astype(_NAIVE)
-    return out
+    return to_local_series(utc, tz).astype(_NAIVE)
 
 
 def _local_day(local: pd.Series, utc: pd.Series, tz: pd.Series) -> pd.Series:

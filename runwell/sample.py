@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from runwell.activities.timezones import localize
+from runwell.timezones import localize
 from runwell.activities.write import Track, fit_bytes, gpx_text, tcx_text
 from runwell.simulate import SimulatedPanel, simulate_panel
 

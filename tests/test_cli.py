@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 
 from runwell.cli import main
 from runwell.sample import sample_path

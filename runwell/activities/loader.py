@@ -39,7 +39,7 @@ from runwell.activities.gpx import parse_gpx
 from runwell.activities.sports import is_running, normalise_sport
 from runwell.activities.strava import StravaRow, is_strava_csv, read_strava_csv, session_from_row
 from runwell.activities.tcx import parse_tcx
-from runwell.activities.timezones import check_zone, localize, offset_name, to_local, zone_at, zone_of_fix
+from runwell.timezones import check_zone, localize, offset_name, to_local, zone_at, zone_of_fix
 from runwell.errors import InputError, NotAnActivityError, RunwellError, UnsupportedFormatError
 from runwell.tables import DEFAULT_PARTICIPANT, conform, report_row
 
@@ -704,7 +704,7 @@ def load_activities(
         Whose activities these are (default ``"me"``).
     tz
         IANA zone for local times, overriding what files say (see
-        :mod:`runwell.activities.timezones` for the order used otherwise).
+        :mod:`runwell.timezones` for the order used otherwise).
     sports
         Keep only these normalised sports (e.g. ``("running", "trail_running",
         "treadmill_running")``); others are counted as *filtered*.

@@ -34,16 +34,15 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 
 from runwell.errors import InputError
 from runwell.tables import DEFAULT_PARTICIPANT, conform, empty_table, report_row
+from runwell.timezones import localize_series, offset_name, to_local_series, zone
 
 __all__ = [
     "MoodResult",
@@ -298,7 +297,9 @@ def _reason(reason: str, field: str | None, value: object, fix: str | None) -> s
 
 
 def resolve_tz(tz: str | None) -> str | None:
-    """Check that ``tz`` is a known IANA zone name and return it (``None`` passes).
+    """Check that ``tz`` is a known zone (IANA name or ``UTC+hh:mm``) and return it.
+
+    ``None`` passes.
 
     Raises
     ------
@@ -307,16 +308,14 @@ def resolve_tz(tz: str | None) -> str | None:
     """
     if tz is None:
         return None
-    try:
-        ZoneInfo(str(tz))
-    except (ZoneInfoNotFoundError, ValueError) as err:
+    if zone(str(tz)) is None:
         raise InputError(
             None,
             "unknown time zone",
             field="tz",
             value=tz,
             fix="pass an IANA zone name such as 'Europe/London' or 'America/New_York'",
-        ) from err
+        )
     return str(tz)
 
 
@@ -338,30 +337,6 @@ def require_tz(tz: str | None, path: PathLike, fmt: str, *, why: str | None = No
     return tz
 
 
-def offset_name(seconds: float) -> str:
-    """Name a fixed UTC offset as ``"UTC+02:00"`` (the ``tz`` column's convention).
-
-    Examples
-    --------
-    >>> offset_name(-16200), offset_name(0)
-    ('UTC-04:30', 'UTC')
-    """
-    if round(seconds) == 0:
-        return "UTC"
-    sign = "-" if seconds < 0 else "+"
-    minutes = int(round(abs(seconds) / 60))
-    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _zone(name: str) -> Any:
-    match = re.fullmatch(r"UTC([+-])(\d\d):(\d\d)", name)
-    if match:
-        sign = -1 if match.group(1) == "-" else 1
-        delta = timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
-        return timezone(sign * delta)
-    return name
-
-
 def localize(
     local: pd.Series,
     tz: str,
@@ -370,8 +345,9 @@ def localize(
 ) -> pd.Series:
     """Interpret naive local times in ``tz`` and return UTC instants, DST included.
 
-    Nonexistent times (DST gap) move forward by the gap; ambiguous times (the repeated
-    hour) take the earlier instant. Each such row gets a ``partial`` note in ``log``.
+    The rules are :func:`runwell.timezones.localize_series`'s (a time in the DST gap
+    moves forward by the gap; a repeated time takes the earlier instant); each such row
+    gets a ``partial`` note in ``log``.
 
     Parameters
     ----------
@@ -388,47 +364,21 @@ def localize(
         ``datetime64[ns, UTC]``, same index as ``local``.
     """
     local = pd.to_datetime(pd.Series(local)).astype("datetime64[ns]")
-    zone = _zone(tz)
-    if not isinstance(zone, str):
-        return local.dt.tz_localize(zone).dt.tz_convert("UTC")
-    n = len(local)
-    dst = local.dt.tz_localize(zone, ambiguous=np.ones(n, bool), nonexistent="shift_forward")
-    std = local.dt.tz_localize(zone, ambiguous=np.zeros(n, bool), nonexistent="shift_forward")
-    utc = pd.concat([dst.dt.tz_convert("UTC"), std.dt.tz_convert("UTC")], axis=1).min(axis=1)
-    utc = utc.astype("datetime64[ns, UTC]")
-    exact = local.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
-    odd = exact.isna() & local.notna()
-    gap = odd & (dst == std)
-    if gap.any():
-        # Read a wall time inside the gap with the offset in force just before it, which
-        # moves it forward by the length of the gap (02:30 -> 03:30 for a one-hour gap).
-        before = local[gap].dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_backward")
-        offset = before.dt.tz_localize(None) - before.dt.tz_convert("UTC").dt.tz_localize(None)
-        utc[gap] = (local[gap] - offset).dt.tz_localize("UTC")
+    utc, gap, ambiguous = localize_series(local, tz)
     if log is not None:
-        row_list = list(rows) if rows is not None else [None] * n
-        for pos in np.flatnonzero(odd.to_numpy()):
-            wall = local.iloc[pos]
-            ambiguous = dst.iloc[pos] != std.iloc[pos]
-            if ambiguous:
+        row_list = list(rows) if rows is not None else [None] * len(local)
+        for pos in np.flatnonzero((gap | ambiguous).to_numpy()):
+            if ambiguous.iloc[pos]:
                 what = "occurs twice (DST fall-back); the earlier instant was used"
             else:
                 what = "does not exist (DST gap); moved forward by the gap"
-            log.note(row_list[pos], f"local time {wall} in {tz} {what}")
+            log.note(row_list[pos], f"local time {local.iloc[pos]} in {tz} {what}")
     return utc
 
 
 def to_local(utc: pd.Series, tz: str | pd.Series) -> pd.Series:
     """Wall-clock times of UTC instants in ``tz`` (one zone, or one per row)."""
-    utc = pd.to_datetime(pd.Series(utc), utc=True)
-    if isinstance(tz, str):
-        return utc.dt.tz_convert(_zone(tz)).dt.tz_localize(None).astype("datetime64[ns]")
-    tz = pd.Series(tz, index=utc.index)
-    out = pd.Series(pd.NaT, index=utc.index, dtype="datetime64[ns]")
-    for name in tz.dropna().unique():
-        mask = tz == name
-        out[mask] = utc[mask].dt.tz_convert(_zone(name)).dt.tz_localize(None)
-    return out
+    return to_local_series(utc, tz)
 
 
 # --------------------------------------------------------------------------- tables
