@@ -16,6 +16,7 @@ import pandas as pd
 
 from runwell.activities._session import Session, positive_or_nan
 from runwell.activities.sports import normalise_sport
+from runwell._xml import iter_health_elements
 from runwell.errors import InputError
 
 __all__ = ["AppleWorkout", "iter_workouts", "parse_apple_time"]
@@ -128,23 +129,8 @@ def iter_workouts(handle: IO[bytes], path: str) -> Iterator[AppleWorkout | Input
     InputError
         When the XML itself is broken (the workouts before the break have been yielded).
     """
-    context = ET.iterparse(handle, events=("start", "end"))
-    root = None
-    depth = 0
-    try:
-        for event, element in context:
-            if event == "start":
-                if root is None:
-                    root = element
-                depth += 1
-                continue
-            depth -= 1
-            if depth == 1:  # a child of <HealthData> is complete
-                if element.tag == "Workout":
-                    try:
-                        yield _workout_session(element, path)
-                    except InputError as err:
-                        yield err
-                root.clear()  # type: ignore[union-attr]
-    except ET.ParseError as err:
-        raise InputError(path, f"export.xml is not well-formed XML ({err})", fix="export Apple Health data again") from err
+    for element in iter_health_elements(handle, path, {"Workout"}):
+        try:
+            yield _workout_session(element, path)
+        except InputError as err:
+            yield err

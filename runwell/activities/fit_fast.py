@@ -25,6 +25,7 @@ import pandas as pd
 from fitparse.profile import FIELD_TYPES, MESSAGE_TYPES
 
 from runwell.activities._session import Parsed
+from runwell.activities.fit import _build_session, _Decoded, _device  # the same session rules
 from runwell.activities.fit_repair import BASE_TYPE_SIZES
 from runwell.activities.write import fit_crc
 
@@ -197,8 +198,6 @@ def summarize_fit(data: bytes, *, path: str) -> Parsed | None:
         Sessions exactly as :func:`runwell.activities.fit.parse_fit` would build them,
         or None when the file needs the reference decoder.
     """
-    from runwell.activities.fit import _build_session, _Decoded  # shared session rules
-
     try:
         found = _walk(data)
     except (_Unsupported, struct.error, IndexError):
@@ -214,14 +213,8 @@ def summarize_fit(data: bytes, *, path: str) -> Parsed | None:
         return None
     decoded = _Decoded(file_id=file_id, sessions=sessions, activity=found["activity"], sport=found["sport"])
     frame = _first_fix_frame(found["first_fix"])
-    built = [_build_session(s, decoded, frame, path=path, device=_device_name(file_id)) for s in sessions]
+    built = [_build_session(s, decoded, frame, path=path, device=_device(file_id)) for s in sessions]
     return Parsed(source="fit", sessions=built)
-
-
-def _device_name(file_id: dict[str, Any]) -> str | None:
-    from runwell.activities.fit import _device
-
-    return _device(file_id)
 
 
 def _first_fix_frame(record: dict[str, Any] | None) -> pd.DataFrame:

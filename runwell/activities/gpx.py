@@ -24,11 +24,12 @@ import gpxpy.gpx
 import numpy as np
 import pandas as pd
 
+from runwell._xml import decode_xml_text, local_name
 from runwell.activities._session import Parsed, Session, elevation_gain, gc_paused
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
 
-__all__ = ["parse_gpx", "decode_xml_text", "MIN_TIMED_SHARE", "gpxpy_distance"]
+__all__ = ["parse_gpx", "MIN_TIMED_SHARE", "gpxpy_distance"]
 
 #: A track is placed in time only when at least this share of its points has a timestamp.
 MIN_TIMED_SHARE = 0.5
@@ -38,22 +39,6 @@ ONE_DEGREE = (2 * math.pi * EARTH_RADIUS) / 360
 STOPPED_KMH = 1.0
 
 _COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "heart_rate", "cadence", "speed_mps", "segment"]
-
-
-def decode_xml_text(data: bytes, path: str) -> str:
-    """Decode XML bytes, dropping a byte-order mark and whitespace before ``<?xml``."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    text = text.lstrip("\ufeff \t\r\n")
-    if not text:
-        raise InputError(path, "the file is empty", fix="re-export the activity")
-    return text
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def _number(text: str | None) -> float:
@@ -85,7 +70,7 @@ def _points_fast(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
                 for child in ext.iter():
                     tag = child.tag
                     if tag not in field_of:
-                        field_of[tag] = _EXTENSION_FIELDS.get(_local(tag).lower())
+                        field_of[tag] = _EXTENSION_FIELDS.get(local_name(tag).lower())
                     column = field_of[tag]
                     if column is not None:
                         row[column] = _number(child.text)
@@ -110,7 +95,7 @@ def _points_gpxpy(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
                 values = {"hr": math.nan, "cad": math.nan, "speed": math.nan}
                 for ext in p.extensions:
                     for element in ext.iter():
-                        tag = _local(element.tag).lower()
+                        tag = local_name(element.tag).lower()
                         key = {"hr": "hr", "heartrate": "hr", "cad": "cad", "cadence": "cad",
                                "runcadence": "cad", "speed": "speed"}.get(tag)
                         if key:

@@ -14,16 +14,12 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pandas as pd
 
+from runwell._xml import decode_xml_text, local_name
 from runwell.activities._session import Parsed, Session, elevation_gain, gc_paused, positive_or_nan
-from runwell.activities.gpx import decode_xml_text
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
 
 __all__ = ["parse_tcx"]
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def _child(element: ET.Element, *names: str) -> ET.Element | None:
@@ -32,7 +28,7 @@ def _child(element: ET.Element, *names: str) -> ET.Element | None:
     for name in names:
         if current is None:
             return None
-        current = next((c for c in current if _local(c.tag) == name), None)
+        current = next((c for c in current if local_name(c.tag) == name), None)
     return current
 
 
@@ -78,7 +74,7 @@ def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
         error = str(err)
     try:
         for _event, element in parser.read_events():
-            if _local(element.tag) == "Activity":
+            if local_name(element.tag) == "Activity":
                 done.append(element)
     except ET.ParseError as err:  # events before the error have been kept
         error = error or str(err)
@@ -100,7 +96,7 @@ def _trackpoints(activity: ET.Element) -> pd.DataFrame:
         for child in tp.iter():
             tag = child.tag
             if tag not in index_of:
-                index_of[tag] = _TP_FIELDS.get(_local(tag))
+                index_of[tag] = _TP_FIELDS.get(local_name(tag))
             index = index_of[tag]
             if index is None or not child.text:
                 continue

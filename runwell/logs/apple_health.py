@@ -36,10 +36,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
-from xml.etree import ElementTree as ET
 
 import pandas as pd
 
+from runwell._xml import iter_health_elements
 from runwell.errors import InputError
 from runwell.logs.common import (
     MoodResult,
@@ -100,30 +100,13 @@ def iter_records(path: str | Path, match: re.Pattern[str]) -> Iterator[dict[str,
     element is cleared after use, so memory does not grow with the file.
     """
     path = Path(path)
-    depth = 0
-    root = None
     with _open(path) as fh:
-        try:
-            for event, elem in ET.iterparse(fh, events=("start", "end")):
-                if event == "start":
-                    depth += 1
-                    if root is None:
-                        root = elem
-                    continue
-                depth -= 1
-                if depth != 1:
-                    continue
-                if elem.tag == "Record" and match.search(elem.get("type", "")):
-                    rec = dict(elem.attrib)
-                    rec["metadata"] = {m.get("key", ""): m.get("value", "")
-                                       for m in elem.iter("MetadataEntry")}
-                    yield rec
-                elem.clear()
-                if root is not None:
-                    root.clear()
-        except ET.ParseError as err:
-            raise InputError(path, f"malformed XML ({err})",
-                             fix="re-export from the Health app; the file may be truncated") from err
+        for elem in iter_health_elements(fh, str(path), {"Record"}):
+            if match.search(elem.get("type", "")):
+                rec = dict(elem.attrib)
+                rec["metadata"] = {m.get("key", ""): m.get("value", "")
+                                   for m in elem.iter("MetadataEntry")}
+                yield rec
 
 
 def _stamp(text: str | None) -> pd.Timestamp:

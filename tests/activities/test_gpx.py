@@ -97,7 +97,8 @@ def test_summary_follows_gpxpy_on_real_files(real):
 
 
 def test_fast_and_gpxpy_readers_agree(data):
-    from runwell.activities.gpx import _points_fast, _points_gpxpy, decode_xml_text
+    from runwell._xml import decode_xml_text
+    from runwell.activities.gpx import _points_fast, _points_gpxpy
 
     text = decode_xml_text((data / "strava_bom_whitespace_empty_segment.gpx").read_bytes(), "x")
     fast, fast_type, fast_creator = _points_fast(text)

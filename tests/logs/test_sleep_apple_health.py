@@ -54,7 +54,7 @@ def test_zip_export(data, tmp_path, check) -> None:
 def test_malformed_xml(tmp_path) -> None:
     path = tmp_path / "export.xml"
     path.write_text('<?xml version="1.0"?>\n<HealthData locale="en">\n<Record type="x"')
-    with pytest.raises(InputError, match="malformed XML"):
+    with pytest.raises(InputError, match="not well-formed XML"):
         read_sleep(path)
 
 
