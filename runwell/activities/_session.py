@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Session", "Parsed", "elevation_gain", "GAIN_HYSTERESIS_M", "positive_or_nan", "gc_paused"]
+__all__ = ["Session", "Parsed", "elevation_gain", "GAIN_HYSTERESIS_M", "positive_or_nan", "gc_paused",
+           "finite_mean", "finite_max", "first_fix"]
 
 #: Hysteresis for elevation gain computed from altitude samples, in metres.
 GAIN_HYSTERESIS_M = 5.0
@@ -154,11 +155,42 @@ def elevation_gain(altitudes: Sequence[float] | np.ndarray, hysteresis: float = 
     if alt.size < 2:
         return math.nan
     gain = 0.0
-    ref = alt[0]
-    for value in alt[1:]:
+    values = alt.tolist()  # a loop over Python floats is several times faster than over numpy scalars
+    ref = values[0]
+    for value in values[1:]:
         if value - ref >= hysteresis:
             gain += value - ref
             ref = value
         elif ref - value >= hysteresis:
             ref = value
     return float(gain)
+
+
+def finite_mean(values: np.ndarray) -> float:
+    """Mean of the finite values, NaN when there are none (no warning).
+
+    >>> finite_mean(np.array([1.0, np.nan, 3.0]))
+    2.0
+    """
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else math.nan
+
+
+def finite_max(values: np.ndarray) -> float:
+    """Largest finite value, NaN when there are none.
+
+    >>> finite_max(np.array([np.nan, np.nan]))
+    nan
+    """
+    finite = values[np.isfinite(values)]
+    return float(finite.max()) if finite.size else math.nan
+
+
+def first_fix(lat: np.ndarray, lon: np.ndarray) -> tuple[float, float] | None:
+    """The first position where both latitude and longitude are known.
+
+    >>> first_fix(np.array([np.nan, 52.5]), np.array([13.4, 13.4]))
+    (52.5, 13.4)
+    """
+    known = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon))
+    return (float(lat[known[0]]), float(lon[known[0]])) if known.size else None

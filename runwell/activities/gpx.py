@@ -25,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name
-from runwell.activities._session import Parsed, Session, elevation_gain, gc_paused
+from runwell.activities._pointscan import ABORT, cut_containers, scan_points, to_floats, to_times
+from runwell.activities._session import (Parsed, Session, elevation_gain, finite_max, finite_mean, first_fix,
+                                         gc_paused)
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
 
@@ -53,10 +55,25 @@ def _number(text: str | None) -> float:
 _EXTENSION_FIELDS = {"hr": 4, "heartrate": 4, "cad": 5, "cadence": 5, "runcadence": 5, "speed": 6}
 
 
+def _namespace(root: ET.Element) -> str:
+    return root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+
+
+def _track_meta(root: ET.Element, ns: str) -> tuple[str | None, str | None]:
+    """The first non-empty track ``<type>`` and the creator."""
+    sport = None
+    for trk in root.iter(f"{ns}trk"):
+        kind = trk.findtext(f"{ns}type")
+        if kind and kind.strip():
+            sport = kind.strip()
+            break
+    return sport, root.get("creator")
+
+
 def _points_fast(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
     """Track points, the first track ``<type>`` and the creator, with ElementTree."""
     root = ET.fromstring(text)
-    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    ns = _namespace(root)
     ele_tag, time_tag, ext_tag = f"{ns}ele", f"{ns}time", f"{ns}extensions"
     field_of: dict[str, int | None] = {}  # extension tag (with namespace) -> column
     rows = []
@@ -75,13 +92,54 @@ def _points_fast(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
                     if column is not None:
                         row[column] = _number(child.text)
             rows.append(row)
-    sport = None
-    for trk in root.iter(f"{ns}trk"):
-        kind = trk.findtext(f"{ns}type")
-        if kind and kind.strip():
-            sport = kind.strip()
-            break
-    return _frame(rows), sport, root.get("creator")
+    return _frame(rows), *_track_meta(root, ns)
+
+
+_CORE_COLUMNS = {"@lat": "lat", "@lon": "lon", "ele": "altitude_m", "time": "time_utc"}
+_EXTENSION_COLUMNS = {name: _COLUMNS[index] for name, index in _EXTENSION_FIELDS.items()}
+
+
+def _scan_column(path: tuple[str, ...]) -> str | None:
+    """Column rule for :func:`scan_points`: the same elements :func:`_points_fast` reads."""
+    head = path[0]
+    if ":" in head:
+        return ABORT  # a prefixed child of <trkpt>: leave namespaces to the XML parser
+    if len(path) == 1:
+        return _CORE_COLUMNS.get(head)
+    if head != "extensions":
+        return None
+    return _EXTENSION_COLUMNS.get(path[-1].rsplit(":", 1)[-1].lower())
+
+
+def _points_scan(data: bytes) -> tuple[dict[str, np.ndarray], str | None, str | None] | None:
+    """The same as :func:`_points_fast`, as :func:`_arrays` of its frame, with the points
+    read by :mod:`._pointscan`; ``None`` when that fast path cannot vouch for the result."""
+    cut = cut_containers(data.lstrip(b"\xef\xbb\xbf \t\r\n"), b"trkseg")
+    if cut is None:
+        return None
+    skeleton, bodies = cut
+    try:
+        root = ET.fromstring(skeleton)
+    except ET.ParseError:
+        return None
+    ns = _namespace(root)
+    if len(list(root.iter(f"{ns}trkseg"))) != len(bodies) or next(root.iter(f"{ns}trkpt"), None) is not None:
+        return None
+    scanned = scan_points(bodies, b"trkpt", _scan_column)
+    if scanned is None:
+        return None
+    raw, counts = scanned
+    n = sum(counts)
+    if n == 0:
+        return None
+    try:
+        columns = {name: to_floats(raw[name]) if name in raw else np.full(n, np.nan)
+                   for name in _COLUMNS if name not in ("time_utc", "segment")}
+        times = to_times(raw["time_utc"]) if "time_utc" in raw else np.full(n, np.datetime64("NaT", "us"))
+    except ValueError:
+        return None
+    columns["heart_rate"][columns["heart_rate"] <= 0] = np.nan
+    return {"time_utc": times, **columns, "segment": np.repeat(np.arange(len(counts)), counts)}, *_track_meta(root, ns)
 
 
 def _points_gpxpy(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
@@ -137,29 +195,68 @@ def gpxpy_distance(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: n
     return np.where(far, hav, flat)
 
 
-def _pairs(frame: pd.DataFrame) -> pd.DataFrame:
-    """Consecutive points within a segment, measured as gpxpy does (``point.distance(previous)``)."""
-    prev = frame.shift(1)
-    same = frame["segment"].to_numpy() == prev["segment"].to_numpy()
-    here = (frame["lat"].to_numpy(), frame["lon"].to_numpy())
-    there = (prev["lat"].to_numpy(), prev["lon"].to_numpy())
-    ele_here, ele_there = frame["altitude_m"].to_numpy(), prev["altitude_m"].to_numpy()
-    return pd.DataFrame({
-        "d2": np.where(same, gpxpy_distance(*here, *there), 0.0),
-        "d3": np.where(same, gpxpy_distance(*here, *there, ele_here, ele_there), 0.0),
-        "seconds": (frame["time_utc"] - prev["time_utc"]).dt.total_seconds().where(same),
-        "both_ele": same & (np.nan_to_num(ele_here) != 0) & (np.nan_to_num(ele_there) != 0),
-    })
+def _arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A points frame as numpy columns, times as UTC ``datetime64[us]``."""
+    columns = {name: frame[name].to_numpy(dtype=float) for name in _COLUMNS if name not in ("time_utc", "segment")}
+    times = frame["time_utc"].dt.tz_convert(None).to_numpy().astype("datetime64[us]")
+    return {"time_utc": times, **columns, "segment": frame["segment"].to_numpy()}
 
 
-def _moving_time(pairs: pd.DataFrame) -> float:
-    """gpxpy's moving time: intervals with speed above 1 km/h (3-D distance where both
-    points have a non-zero elevation)."""
-    distance = np.where(pairs["both_ele"], pairs["d3"], pairs["d2"])
-    seconds = pairs["seconds"].to_numpy()
+def _previous(values: np.ndarray) -> np.ndarray:
+    """Each point's predecessor (NaN or NaT for the first)."""
+    out = np.empty_like(values)
+    out[0] = np.datetime64("NaT") if values.dtype.kind == "M" else np.nan
+    out[1:] = values[:-1]
+    return out
+
+
+def _track_distances(points: dict[str, np.ndarray]) -> tuple[np.ndarray, float]:
+    """Cumulative 2-D distance (metres) and gpxpy's moving time (seconds).
+
+    Consecutive points are measured as gpxpy does (``point.distance(previous)``), only
+    within a segment. Moving time counts intervals faster than 1 km/h, with the 3-D
+    distance where both points have a non-zero elevation.
+    """
+    lat, lon, ele, times = points["lat"], points["lon"], points["altitude_m"], points["time_utc"]
+    segment = points["segment"]
+    same = np.zeros(len(lat), dtype=bool)
+    same[1:] = segment[1:] == segment[:-1]
+    here, there = (lat, lon), (_previous(lat), _previous(lon))
+    ele_there = _previous(ele)
+    d2 = np.where(same, gpxpy_distance(*here, *there), 0.0)
+    d3 = np.where(same, gpxpy_distance(*here, *there, ele, ele_there), 0.0)
+    seconds = np.where(same, (times - _previous(times)) / np.timedelta64(1, "s"), np.nan)
+    both_ele = same & (np.nan_to_num(ele) != 0) & (np.nan_to_num(ele_there) != 0)
+    distance = np.where(both_ele, d3, d2)
     valid = np.isfinite(seconds) & (seconds > 0) & np.isfinite(distance) & (distance != 0)
     kmh = np.where(valid, (distance / 1000) / (np.where(valid, seconds, 1) / 3600), 0.0)
-    return float(seconds[valid & (kmh > STOPPED_KMH)].sum())
+    moving = float(seconds[valid & (kmh > STOPPED_KMH)].sum())
+    return np.nan_to_num(d2).cumsum(), moving
+
+
+def _streams_frame(points: dict[str, np.ndarray], distance: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame({name: values for name, values in points.items() if name != "segment"})
+    frame["time_utc"] = frame["time_utc"].dt.tz_localize("UTC")
+    frame["distance_m"] = distance
+    return frame
+
+
+def _read_points(data: bytes, path: str) -> tuple[dict[str, np.ndarray], str | None, str | None]:
+    """Points (:func:`_arrays`), track type and creator: the point scanner, else
+    ElementTree, else gpxpy."""
+    scanned = _points_scan(data)
+    if scanned is not None:
+        return scanned
+    text = decode_xml_text(data, path)
+    try:
+        with gc_paused():
+            frame, type_raw, creator = _points_fast(text)
+    except (ET.ParseError, ValueError):
+        try:
+            frame, type_raw, creator = _points_gpxpy(text)
+        except gpxpy.gpx.GPXException as err:
+            raise InputError(path, f"not valid GPX: {err}", fix="check the file is a complete .gpx export") from err
+    return _arrays(frame), type_raw, creator
 
 
 def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
@@ -185,47 +282,38 @@ def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
     InputError
         Not valid GPX.
     """
-    text = decode_xml_text(data, path)
-    try:
-        with gc_paused():
-            frame, type_raw, creator = _points_fast(text)
-    except (ET.ParseError, ValueError):
-        try:
-            frame, type_raw, creator = _points_gpxpy(text)
-        except gpxpy.gpx.GPXException as err:
-            raise InputError(path, f"not valid GPX: {err}", fix="check the file is a complete .gpx export") from err
-    if frame.empty:
+    points, type_raw, creator = _read_points(data, path)
+    n_points = len(points["lat"])
+    if not n_points:
         raise NotAnActivityError(path, "GPX has no track points (a route or metadata only)")
-    n_timed = int(frame["time_utc"].notna().sum())
-    if n_timed < MIN_TIMED_SHARE * len(frame):
+    times = points["time_utc"]
+    timed = times[~np.isnat(times)]
+    if len(timed) < MIN_TIMED_SHARE * n_points:
         raise NotAnActivityError(
             path,
-            f"only {n_timed} of {len(frame)} GPX track points have timestamps, so the activity "
+            f"only {len(timed)} of {n_points} GPX track points have timestamps, so the activity "
             "cannot be placed in time",
             fix="export the activity with times (from the device or Strava), not a planned route",
         )
-    pairs = _pairs(frame)
-    frame["distance_m"] = np.nan_to_num(pairs["d2"].to_numpy()).cumsum()
-    timed = frame["time_utc"].dropna()
-    moving = _moving_time(pairs)
+    distance, moving = _track_distances(points)
     sport, sub, indoor_sub = normalise_sport(type_raw)
-    fixes = frame.dropna(subset=["lat", "lon"])
-    has_gps = not fixes.empty
+    fix = first_fix(points["lat"], points["lon"])
+    start, end = timed.min(), timed.max()
     session = Session(
         sport=sport,
         sub_sport=sub,
         sport_original=type_raw or "",
-        indoor=bool(indoor_sub or not has_gps),
-        start_utc=timed.min(),
-        elapsed_s=float((timed.max() - timed.min()).total_seconds()),
+        indoor=bool(indoor_sub or fix is None),
+        start_utc=pd.Timestamp(start, tz="UTC"),
+        elapsed_s=float((end - start) / np.timedelta64(1, "s")),
         moving_s=moving if moving > 0 else math.nan,
-        distance_m=float(frame["distance_m"].iloc[-1]) if len(frame) > 1 else math.nan,
-        avg_hr=float(frame["heart_rate"].mean()),
-        max_hr=float(frame["heart_rate"].max()),
-        elevation_gain_m=elevation_gain(frame["altitude_m"].to_numpy()),
+        distance_m=float(distance[-1]) if n_points > 1 else math.nan,
+        avg_hr=finite_mean(points["heart_rate"]),
+        max_hr=finite_max(points["heart_rate"]),
+        elevation_gain_m=elevation_gain(points["altitude_m"]),
         device=creator,
-        has_gps=has_gps,
-        first_fix=(float(fixes["lat"].iloc[0]), float(fixes["lon"].iloc[0])) if has_gps else None,
+        has_gps=fix is not None,
+        first_fix=fix,
     )
-    stream = frame.drop(columns="segment") if streams else None
+    stream = _streams_frame(points, distance) if streams else None
     return Parsed(source="gpx", sessions=[session], streams=stream)

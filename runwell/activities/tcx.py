@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name
-from runwell.activities._session import Parsed, Session, elevation_gain, gc_paused, positive_or_nan
+from runwell.activities._pointscan import cut_containers, scan_points, to_floats, to_times
+from runwell.activities._session import (Parsed, Session, elevation_gain, finite_max, finite_mean, first_fix,
+                                         gc_paused, positive_or_nan)
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
 
@@ -85,6 +87,7 @@ _TP_FIELDS = {
     "Time": 0, "LatitudeDegrees": 1, "LongitudeDegrees": 2, "AltitudeMeters": 3,
     "DistanceMeters": 4, "Speed": 5, "Value": 6, "Cadence": 7, "RunCadence": 7,
 }
+_POINT_COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "distance_m", "speed_mps", "heart_rate", "cadence"]
 
 
 def _trackpoints(activity: ET.Element) -> pd.DataFrame:
@@ -108,21 +111,65 @@ def _trackpoints(activity: ET.Element) -> pd.DataFrame:
                 except ValueError:
                     pass
         rows.append(row)
-    frame = pd.DataFrame(
-        rows,
-        columns=["time", "lat", "lon", "altitude_m", "distance_m", "speed_mps", "heart_rate", "cadence"],
-    )
+    frame = pd.DataFrame(rows, columns=["time", *_POINT_COLUMNS[1:]])
     frame.insert(0, "time_utc", pd.to_datetime(frame.pop("time"), utc=True, format="ISO8601"))
     frame.loc[frame["heart_rate"] <= 0, "heart_rate"] = np.nan
     return frame
 
 
-def _session(activity: ET.Element, frame: pd.DataFrame, device: str | None, path: str) -> Session:
+def _arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Trackpoints as numpy columns, times as UTC ``datetime64[us]``."""
+    columns = {name: frame[name].to_numpy(dtype=float) for name in _POINT_COLUMNS[1:]}
+    return {"time_utc": frame["time_utc"].dt.tz_convert(None).to_numpy().astype("datetime64[us]"), **columns}
+
+
+def _scan_column(path: tuple[str, ...]) -> str | None:
+    """Column rule for :func:`scan_points`: the elements :func:`_trackpoints` reads."""
+    index = _TP_FIELDS.get(path[-1].rsplit(":", 1)[-1])
+    return None if index is None or path[-1].startswith("@") else _POINT_COLUMNS[index]
+
+
+def _scan_activities(data: bytes) -> list[tuple[ET.Element, dict[str, np.ndarray]]] | None:
+    """Each ``<Activity>`` (its trackpoints emptied) with its trackpoints read by
+    :mod:`._pointscan`; ``None`` when that fast path cannot vouch for the result."""
+    cut = cut_containers(data.lstrip(b"\xef\xbb\xbf \t\r\n"), b"Track")
+    if cut is None:
+        return None
+    skeleton, bodies = cut
+    try:
+        root = ET.fromstring(skeleton)
+    except ET.ParseError:
+        return None
+    tracks = list(_iter_local(root, "Track"))
+    if len(tracks) != len(bodies) or next(_iter_local(root, "Trackpoint"), None) is not None:
+        return None
+    body_of = {id(track): body for track, body in zip(tracks, bodies)}
+    found = []
+    for activity in _iter_local(root, "Activity"):
+        scanned = scan_points([body_of[id(track)] for track in _iter_local(activity, "Track")],
+                              b"Trackpoint", _scan_column)
+        if scanned is None:
+            return None
+        raw, counts = scanned
+        n = sum(counts)
+        try:
+            points = {name: to_floats(raw[name]) if name in raw else np.full(n, np.nan) for name in _POINT_COLUMNS[1:]}
+            times = to_times(raw["time_utc"]) if "time_utc" in raw else np.full(n, np.datetime64("NaT", "us"))
+        except ValueError:
+            return None
+        points["heart_rate"][points["heart_rate"] <= 0] = np.nan
+        found.append((activity, {"time_utc": times, **points}))
+    return found
+
+
+def _session(activity: ET.Element, points: dict[str, np.ndarray], device: str | None, path: str) -> Session:
     sport_raw = activity.get("Sport", "")
     laps = list(_iter_local(activity, "Lap"))
     lap_starts = pd.to_datetime([lap.get("StartTime") for lap in laps if lap.get("StartTime")], utc=True, format="ISO8601")
-    times = frame["time_utc"].dropna()
-    candidates = [t for t in (times.min() if len(times) else None, lap_starts.min() if len(lap_starts) else None) if t is not None]
+    times = points["time_utc"]
+    timed = times[~np.isnat(times)]
+    first = pd.Timestamp(timed.min(), tz="UTC") if len(timed) else None
+    candidates = [t for t in (first, lap_starts.min() if len(lap_starts) else None) if t is not None]
     ident = _text(activity, "Id")
     if not candidates and ident:
         candidates.append(pd.to_datetime(ident, utc=True))
@@ -130,31 +177,48 @@ def _session(activity: ET.Element, frame: pd.DataFrame, device: str | None, path
         raise NotAnActivityError(path, "TCX activity has no start time", field="Activity/Id")
     start = min(candidates)
     timer = sum(_float(lap, "TotalTimeSeconds") for lap in laps) if laps else math.nan
-    end = times.max() if len(times) else None
+    end = pd.Timestamp(timed.max(), tz="UTC") if len(timed) else None
     elapsed = (end - start).total_seconds() if end is not None else timer
     distance = sum(positive_or_nan(_float(lap, "DistanceMeters")) for lap in laps) if laps else math.nan
     if not distance > 0:
-        distance = positive_or_nan(frame["distance_m"].max())
+        distance = positive_or_nan(finite_max(points["distance_m"]))
     max_hr = max((_float(lap, "MaximumHeartRateBpm", "Value") for lap in laps), default=math.nan)
-    fixes = frame.dropna(subset=["lat", "lon"])
-    has_gps = not fixes.empty
+    fix = first_fix(points["lat"], points["lon"])
     sport, sub, indoor_sub = normalise_sport(sport_raw)
     return Session(
         sport=sport,
         sub_sport=sub,
         sport_original=sport_raw,
-        indoor=bool(indoor_sub or not has_gps),
+        indoor=bool(indoor_sub or fix is None),
         start_utc=start,
         elapsed_s=float(elapsed),
         moving_s=float(timer),
         distance_m=float(distance),
-        avg_hr=float(frame["heart_rate"].mean()),
-        max_hr=positive_or_nan(max_hr) if not math.isnan(max_hr) else float(frame["heart_rate"].max()),
-        elevation_gain_m=elevation_gain(frame["altitude_m"].to_numpy()),
+        avg_hr=finite_mean(points["heart_rate"]),
+        max_hr=positive_or_nan(max_hr) if not math.isnan(max_hr) else finite_max(points["heart_rate"]),
+        elevation_gain_m=elevation_gain(points["altitude_m"]),
         device=device,
-        has_gps=has_gps,
-        first_fix=(float(fixes["lat"].iloc[0]), float(fixes["lon"].iloc[0])) if has_gps else None,
+        has_gps=fix is not None,
+        first_fix=fix,
     )
+
+
+def _read_activities(data: bytes, path: str) -> tuple[list[tuple[ET.Element, dict[str, np.ndarray]]], str | None]:
+    """Each complete activity with its trackpoints, and for a broken file the parse
+    error: the point scanner, else ElementTree."""
+    scanned = _scan_activities(data)
+    if scanned is not None:
+        return scanned, None
+    text = decode_xml_text(data, path)
+    with gc_paused():
+        activities, error = _complete_activities(text)
+        return [(activity, _arrays(_trackpoints(activity))) for activity in activities], error
+
+
+def _streams_frame(points: dict[str, np.ndarray]) -> pd.DataFrame:
+    frame = pd.DataFrame(points)
+    frame["time_utc"] = frame["time_utc"].dt.tz_localize("UTC")
+    return frame
 
 
 def parse_tcx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
@@ -181,19 +245,12 @@ def parse_tcx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
     NotAnActivityError
         Well-formed but without activities.
     """
-    text = decode_xml_text(data, path)
-    with gc_paused():
-        activities, error = _complete_activities(text)
+    activities, error = _read_activities(data, path)
     if not activities:
         if error:
             raise InputError(path, f"not well-formed TCX XML ({error})", fix="re-export the activity")
         raise NotAnActivityError(path, "TCX file has no <Activity>")
-    sessions, frames = [], []
-    for activity in activities:
-        frame = _trackpoints(activity)
-        device = _text(activity, "Creator", "Name")
-        sessions.append(_session(activity, frame, device, path))
-        frames.append(frame)
+    sessions = [_session(activity, points, _text(activity, "Creator", "Name"), path) for activity, points in activities]
     partial = f"XML breaks off ({error}); kept the {len(activities)} complete activity element(s)" if error else None
-    stream = pd.concat(frames, ignore_index=True) if streams else None
+    stream = pd.concat([_streams_frame(points) for _, points in activities], ignore_index=True) if streams else None
     return Parsed(source="tcx", sessions=sessions, streams=stream, partial=partial)
