@@ -26,13 +26,13 @@ up on the fast path. The tests read every real GPX and TCX file both ways and co
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["ABORT", "cut_containers", "scan_points", "to_floats", "to_times"]
+__all__ = ["ABORT", "PointColumns", "cut_containers", "scan_points", "to_floats", "to_times"]
 
 #: Returned by a column rule to refuse the fast path for this file.
 ABORT = "<abort>"
@@ -256,13 +256,297 @@ def _point_texts(region: bytes, opening: bytes, closing: bytes, first: int) -> l
 
 #: Rounds of widening the shape with points the expression did not match.
 SHAPE_ROUNDS = 3
+#: Characters the uniformity check sets aside as those of numbers and times.
+_VALUE_CHARS = b"0123456789.-+:"
+#: Exact powers of ten (10**k for k <= 22 is exactly representable).
+_POW10 = np.array([float(10**k) for k in range(23)])
+#: Per window width: which columns a right-aligned value of each width covers, ones, positions.
+_OFFSETS = {w: np.arange(-w, 0, dtype=np.int32) for w in (8, 16)}
+_DESCENDING = {w: np.arange(w - 1, -1, -1, dtype=np.int32) for w in (8, 16)}
 
 
-def scan_points(bodies: Sequence[bytes], point: bytes, rule: ColumnRule) -> tuple[dict[str, tuple[bytes, ...]], list[int]] | None:
-    """Read every ``<point>`` element of some container bodies with one expression.
+def _digit_weights(width: int) -> tuple[np.ndarray, np.ndarray]:
+    """For right-aligned numbers ``width`` characters wide: the weight of each column
+    for each column the decimal point may be in (``width`` meaning none), and the number
+    of decimals in each case."""
+    position = np.arange(width)
+    weights = np.empty((width, width + 1))
+    for point in range(width + 1):
+        exponent = width - 1 - position - ((position < point) & (point < width))
+        weights[:, point] = _POW10[np.clip(exponent, 0, 22)]
+    decimals = np.array([width - 1 - point for point in range(width)] + [0])
+    return weights, decimals
 
-    The shape comes from the first points and the last point of each body, merged;
-    points the expression then misses widen it (up to :data:`SHAPE_ROUNDS` times).
+
+_WEIGHTS = {w: _digit_weights(w)[0] for w in (8, 16)}
+_DECIMALS = {w: _digit_weights(w)[1] for w in (8, 16)}
+#: Most digits the vectorised parser takes (at most 16 characters); longer numbers go through ``float``.
+_MAX_DIGITS = 15
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where a uniform file keeps its values, learned from its first point."""
+
+    tags: int  # tags per point
+    unit: bytes  # first point and the whitespace after it, value characters removed
+    point: bytes  # first point alone, value characters removed
+    quote: int  # quote byte of the point's attributes (0 if none)
+    quotes: int  # quote bytes per point
+    attrs: tuple[tuple[str, int], ...]  # (column, index of the opening quote)
+    leaves: tuple[tuple[str, int, bytes], ...]  # (column, tag index of the leaf, its name)
+
+
+def _layout(first: bytes, separator: bytes, rule: ColumnRule) -> _Layout | None:
+    """The layout of the first point, or None if it cannot serve (see :func:`_scan_uniform`)."""
+    if _parse_point(first) is None or separator.strip(_WS):
+        return None
+    tokens = [m.groups() for m in _TOKEN.finditer(first)]
+    leaves = []
+    path: list[str] = []  # open elements inside the point
+    for index, (end, name, attrs, closed, _after) in enumerate(tokens[1:-1], start=1):
+        if end:
+            path.pop()
+            continue
+        here = (*path, name.decode("ascii", "replace"))
+        column = rule(here)
+        if column == ABORT:
+            return None
+        if not closed:
+            path.append(here[-1])
+            if column and tokens[index + 1][0] and tokens[index + 1][1] == name:
+                if attrs:
+                    return None  # values are cut after a bare <name>
+                leaves.append((column, index, name))
+    attrs = []
+    quote_bytes = set()
+    for number, match in enumerate(_ATTR.finditer(tokens[0][2])):
+        column = rule(("@" + match.group(1).decode("ascii", "replace"),))
+        if column == ABORT:
+            return None
+        quote_bytes.add(match.group(2))
+        if column:
+            attrs.append((column, 2 * number))
+    if len(quote_bytes) > 1:
+        return None
+    quote = ord(quote_bytes.pop()) if quote_bytes else 0
+    columns = [c for c, _ in attrs] + [c for c, _, _ in leaves]
+    if len(set(columns)) != len(columns):
+        return None
+    return _Layout(
+        tags=len(tokens),
+        unit=(first + separator).translate(None, _VALUE_CHARS),
+        point=first.translate(None, _VALUE_CHARS),
+        quote=quote,
+        quotes=first.count(bytes([quote])) if quote else 0,
+        attrs=tuple(attrs),
+        leaves=tuple(leaves),
+    )
+
+
+def _gathered_equal(arr: np.ndarray, starts: np.ndarray, expected: bytes) -> bool:
+    """Whether ``expected`` is written at every offset in ``starts``."""
+    want = np.frombuffer(expected, dtype=np.uint8)
+    index = starts[:, None] + np.arange(len(want))
+    if index.size and index.max() >= len(arr):
+        return False
+    return bool((arr[index] == want).all())
+
+
+def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Numbers written in ``body[start:end]`` (NaN where empty), exactly as ``float``.
+
+    Plain decimals of at most 15 digits are parsed in numpy: the characters are lined
+    up at their right end, so that within a group of rows with the decimal point in the
+    same place every column has one weight, and the digits become an integer with one
+    matrix product. The integer and the power of ten are exact in binary, so the one
+    rounding of their quotient gives the correctly rounded value, the same as ``float``
+    (Clinger's fast path). Anything else (more digits, exponents, spaces) goes through
+    ``float``.
+    """
+    n = len(start)
+    out = np.full(n, np.nan)
+    width = end - start
+    if not n or not width.any():
+        return out
+    cols = 8 if width.max() <= 8 else 16
+    # each row: the `cols` characters ending where the value ends, one byte per column
+    chars = arr[np.maximum(end, cols).astype(np.int32)[:, None] + _OFFSETS[cols]]
+    inside = (_DESCENDING[cols] < width.astype(np.int32)[:, None]) & (end >= cols)[:, None]
+    digits = chars - np.uint8(48)  # wraps below '0': only 0..9 are digits
+    digit = (digits <= 9) & inside
+    dot = (chars == 46) & inside
+    # per-row counts and the point's column, from each row's mask bytes read as 64-bit words
+    digit_words = digit.view(np.uint64)
+    dot_words = dot.view(np.uint64)
+    n_digits = np.bitwise_count(digit_words).sum(axis=1, dtype=np.int64) if cols > 8 else np.bitwise_count(digit_words[:, 0]).astype(np.int64)
+    n_dots = np.bitwise_count(dot_words).sum(axis=1, dtype=np.int64) if cols > 8 else np.bitwise_count(dot_words[:, 0]).astype(np.int64)
+    negative = arr[start] == 45
+    simple = ((width > 0) & (width <= cols) & (n_digits >= 1) & (n_digits <= _MAX_DIGITS) & (n_dots <= 1)
+              & (n_digits + n_dots + negative == width))
+    dot_at = np.full(len(start), cols, dtype=np.int64)
+    with np.errstate(divide="ignore"):
+        for word in range(cols // 8):  # a lone 0x01 byte at byte b of a word is 2**(8*b)
+            here = dot_words[:, word] != 0
+            dot_at[here] = 8 * word + np.log2(dot_words[here, word].astype(np.float64)).astype(np.int64) // 8
+    values = np.where(digit, digits, np.uint8(0)).astype(np.float64)
+    # the integer of the digits for every possible place of the point, then each row's own
+    mantissa = (values @ _WEIGHTS[cols])[np.arange(len(start)), dot_at]
+    parsed = mantissa / _POW10[_DECIMALS[cols][dot_at]]
+    out[simple] = np.where(negative, -parsed, parsed)[simple]
+    for row in np.flatnonzero(~simple & (width > 0)).tolist():
+        out[row] = float(body[start[row]:end[row]])
+    return out
+
+
+def _span_times(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Times written in ``body[start:end]``, as :func:`to_times` reads them."""
+    width = end - start
+    if len(start) and (width == width[0]).all() and width[0] > 1:
+        w = int(width[0])
+        first = body[int(start[0]):int(end[0])].decode("ascii", "replace")
+        if _UTC_ISO.fullmatch(first) and (arr[end - 1] == ord("Z")).all():
+            chars = arr[start[:, None] + np.arange(w - 1)]
+            return np.ascontiguousarray(chars).view(f"S{w - 1}").ravel().astype("datetime64[us]")
+    return to_times([body[a:b] for a, b in zip(start.tolist(), end.tolist())])
+
+
+def _scan_uniform(bodies: Sequence[bytes], point: bytes, rule: ColumnRule,
+                  times: frozenset[str]) -> tuple[PointColumns, list[int]] | None:
+    """Tier one of :func:`scan_points`: files whose points are all written alike.
+
+    Taken only when, in every body, the points follow one another separated by the same
+    whitespace as the first two, and every point is written exactly like the first once
+    the characters of numbers and times (digits, ``.``, ``-``, ``+``, ``:``) are set
+    aside: the same tags, attributes and layout. The values then sit between the same
+    tags in every point and are cut out with array arithmetic. (Setting those characters
+    aside also lets ``ns2:hr`` stand for ``ns3:hr``; readers match extension tags by
+    local name anyway.)
+    """
+    opening = b"<" + point
+    closing = b"</" + point + b">"
+    layout = None
+    for body in bodies:
+        start = body.find(opening)
+        if start >= 0:
+            stop = body.find(closing, start)
+            if stop < 0:
+                return None
+            after = stop + len(closing)
+            following = body.find(opening, after)
+            layout = _layout(body[start:after], body[after:following] if following > 0 else b"", rule)
+            break
+    if layout is None:
+        return None
+    region = bodies[0] if len(bodies) == 1 else b"".join(bodies)
+    arr = np.frombuffer(region, dtype=np.uint8)
+    all_tags = np.flatnonzero(arr == 60)
+    offsets = np.cumsum([0] + [len(body) for body in bodies])
+    bounds = np.searchsorted(all_tags, offsets).tolist()
+    counts: list[int] = []
+    spans: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+    for number, body in enumerate(bodies):
+        tags = all_tags[bounds[number]:bounds[number + 1]]
+        n, rest = divmod(len(tags), layout.tags)
+        counts.append(n)
+        if rest:
+            return None
+        if not n:
+            continue
+        offset = int(offsets[number])
+        tags = tags.reshape(n, layout.tags)
+        head = int(tags[0, 0]) - offset
+        if body[:head].strip(_WS):
+            return None
+        markup = body.translate(None, _VALUE_CHARS)
+        repeated = len(layout.unit) * (n - 1)
+        if markup[head:head + repeated] != layout.unit * (n - 1) or markup[head + repeated:].rstrip(_WS) != layout.point:
+            return None
+        if not _gathered_equal(arr, tags[:, 0] + 1, point):
+            return None
+        for column, index, name in layout.leaves:
+            starts, ends = spans.setdefault(column, ([], []))
+            starts.append(tags[:, index] + len(name) + 2)
+            ends.append(tags[:, index + 1])
+        if layout.attrs:
+            quotes = np.flatnonzero(arr[offset:offset + len(body)] == layout.quote) + offset
+            if len(quotes) != n * layout.quotes:
+                return None
+            quotes = quotes.reshape(n, layout.quotes)
+            for column, index in layout.attrs:
+                starts, ends = spans.setdefault(column, ([], []))
+                starts.append(quotes[:, index] + 1)
+                ends.append(quotes[:, index + 1])
+    joined = {column: (np.concatenate(starts), np.concatenate(ends)) for column, (starts, ends) in spans.items()}
+    return PointColumns(sum(counts), spans=joined, region=region, arr=arr, times=times), counts
+
+
+class PointColumns(Mapping[str, np.ndarray]):
+    """The columns of scanned points, each converted when it is first used.
+
+    A summary needs a few columns of a file's points (times, altitude, heart rate);
+    the others are converted only if asked for (streams). :meth:`load` converts several
+    numeric columns in one vectorised pass; :meth:`head` converts the first values only.
+    """
+
+    def __init__(self, n: int, *, spans: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+                 region: bytes = b"", arr: np.ndarray | None = None, times: frozenset[str] = frozenset(),
+                 values: dict[str, np.ndarray] | None = None) -> None:
+        self.n = n
+        self._spans = spans or {}
+        self._region = region
+        self._arr = arr
+        self._times = times
+        self._values = dict(values or {})
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._values:
+            if name not in self._spans:
+                raise KeyError(name)
+            self.load([name])
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(dict.fromkeys([*self._values, *self._spans]))
+
+    def __len__(self) -> int:
+        return len(set(self._values) | set(self._spans))
+
+    def load(self, names: Sequence[str]) -> None:
+        """Convert these columns now (the numeric ones in one pass)."""
+        todo = [name for name in names if name in self._spans and name not in self._values]
+        for name in todo:
+            if name in self._times:
+                self._values[name] = _span_times(self._region, self._arr, *self._spans[name])
+        numbers = [name for name in todo if name not in self._times]
+        if numbers:
+            values = _span_floats(self._region, self._arr, np.concatenate([self._spans[c][0] for c in numbers]),
+                                  np.concatenate([self._spans[c][1] for c in numbers]))
+            self._values.update(zip(numbers, np.split(values, len(numbers))))
+
+    def column(self, name: str) -> np.ndarray:
+        """A column, or all missing (NaN, NaT for a time column) when the points lack it."""
+        if name in self:
+            return self[name]
+        return np.full(self.n, np.datetime64("NaT", "us")) if name in self._times else np.full(self.n, np.nan)
+
+    def head(self, name: str, count: int) -> np.ndarray:
+        """The first ``count`` values of a column (converting only those)."""
+        if name in self._values or name not in self._spans:
+            return self.column(name)[:count]
+        starts, ends = self._spans[name]
+        convert = _span_times if name in self._times else _span_floats
+        return convert(self._region, self._arr, starts[:count], ends[:count])
+
+
+def scan_points(bodies: Sequence[bytes], point: bytes, rule: ColumnRule,
+                times: frozenset[str] = frozenset()) -> tuple[PointColumns, list[int]] | None:
+    """Read every ``<point>`` element of some container bodies.
+
+    Two tiers, both exact: files whose points are all written alike are cut up with
+    array arithmetic (:func:`_scan_uniform`); otherwise one expression is built from the
+    shape of the first points and the last point of each body, merged, and points it
+    misses widen it (up to :data:`SHAPE_ROUNDS` times).
 
     Parameters
     ----------
@@ -272,29 +556,48 @@ def scan_points(bodies: Sequence[bytes], point: bytes, rule: ColumnRule) -> tupl
         The point tag as written (``b"trkpt"``, ``b"Trackpoint"``).
     rule
         The column rule (see the module docs).
+    times
+        Columns holding ISO 8601 times; the others hold numbers.
 
     Returns
     -------
     tuple of dict and list, or None
-        The raw bytes of each column, one entry per point in document order (``b""``
-        where a point lacks the element), and the number of points in each body;
-        ``None`` when the fast path cannot vouch for the result.
+        Each column found, one value per point in document order (NaN or NaT where a
+        point lacks it), and the number of points in each body; ``None`` when the fast
+        path cannot vouch for the result (an odd shape, or a value that does not convert).
 
     Examples
     --------
     >>> rule = lambda path: {("@lat",): "lat", ("ele",): "ele", ("time",): "time"}.get(path)
-    >>> body = b"<pt lat='1'><ele>5</ele></pt><pt lat='2'/><pt lat='3'><time>t</time></pt>"
-    >>> scan_points([body], b"pt", rule)
-    ({'lat': (b'1', b'2', b'3'), 'time': (b'', b'', b't'), 'ele': (b'5', b'', b'')}, [3])
+    >>> body = b"<pt lat='1'><ele>5</ele></pt><pt lat='2'/><pt lat='-3.5'><time>2024-05-01</time></pt>"
+    >>> columns, counts = scan_points([body], b"pt", rule, times=frozenset({"time"}))
+    >>> columns["lat"], columns["ele"], columns["time"][2], counts
+    (array([ 1. ,  2. , -3.5]), array([ 5., nan, nan]), np.datetime64('2024-05-01T00:00:00.000000'), [3])
     """
-    opening, closing = b"<" + point, b"</" + point + b">"
-    counts = [body.count(opening) for body in bodies]
-    n = sum(counts)
-    if n == 0:
-        return {}, counts
-    region = bodies[0] if len(bodies) == 1 else b"".join(bodies)
-    if b"<!--" in region or b"<![CDATA[" in region:
+    try:
+        uniform = _scan_uniform(bodies, point, rule, times)
+        if uniform is not None:
+            return uniform
+        opening, closing = b"<" + point, b"</" + point + b">"
+        counts = [body.count(opening) for body in bodies]
+        n = sum(counts)
+        if n == 0:
+            return PointColumns(0, times=times), counts
+        region = bodies[0] if len(bodies) == 1 else b"".join(bodies)
+        if b"<!--" in region or b"<![CDATA[" in region or b"<?" in region:
+            return None
+        raw = _scan_expression(region, n, opening, closing, bodies, rule)
+        if raw is None:
+            return None
+        values = {name: to_times(values) if name in times else to_floats(values) for name, values in raw.items()}
+        return PointColumns(n, values=values, times=times), counts
+    except ValueError:
         return None
+
+
+def _scan_expression(region: bytes, n: int, opening: bytes, closing: bytes, bodies: Sequence[bytes],
+                     rule: ColumnRule) -> dict[str, tuple[bytes, ...]] | None:
+    """Tier two of :func:`scan_points`: one expression, the raw text of each column."""
     texts = [text for body in bodies for text in _point_texts(body, opening, closing, SAMPLE_POINTS)]
     shape: _Shape | None = None
     for _round in range(SHAPE_ROUNDS):
@@ -314,9 +617,9 @@ def scan_points(bodies: Sequence[bytes], point: bytes, rule: ColumnRule) -> tupl
         matches = compiled.findall(region)
         if len(matches) == n:
             if not groups:
-                return {}, counts
+                return {}
             values = zip(*matches) if len(groups) > 1 else [matches]
-            return {name: column for name, column in zip(groups, values) if name != "<quote>"}, counts
+            return {name: column for name, column in zip(groups, values) if name != "<quote>"}
         texts = _point_texts(compiled.sub(b"", region), opening, closing, SAMPLE_POINTS)
         if not texts:
             return None

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name
-from runwell.activities._pointscan import ABORT, cut_containers, scan_points, to_floats, to_times
+from runwell.activities._pointscan import ABORT, PointColumns, cut_containers, scan_points
 from runwell.activities._session import (Parsed, Session, elevation_gain, finite_max, finite_mean, first_fix,
                                          gc_paused)
 from runwell.activities.sports import normalise_sport
@@ -95,6 +95,7 @@ def _points_fast(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
     return _frame(rows), *_track_meta(root, ns)
 
 
+_TIMES = frozenset({"time_utc"})
 _CORE_COLUMNS = {"@lat": "lat", "@lon": "lon", "ele": "altitude_m", "time": "time_utc"}
 _EXTENSION_COLUMNS = {name: _COLUMNS[index] for name, index in _EXTENSION_FIELDS.items()}
 
@@ -111,9 +112,10 @@ def _scan_column(path: tuple[str, ...]) -> str | None:
     return _EXTENSION_COLUMNS.get(path[-1].rsplit(":", 1)[-1].lower())
 
 
-def _points_scan(data: bytes) -> tuple[dict[str, np.ndarray], str | None, str | None] | None:
-    """The same as :func:`_points_fast`, as :func:`_arrays` of its frame, with the points
-    read by :mod:`._pointscan`; ``None`` when that fast path cannot vouch for the result."""
+def _points_scan(data: bytes) -> tuple[PointColumns, np.ndarray, str | None, str | None] | None:
+    """The same as :func:`_points_fast` (as :func:`_arrays` of its frame: the points and
+    their segment numbers), with the points read by :mod:`._pointscan`; ``None`` when
+    that fast path cannot vouch for the result."""
     cut = cut_containers(data.lstrip(b"\xef\xbb\xbf \t\r\n"), b"trkseg")
     if cut is None:
         return None
@@ -125,21 +127,11 @@ def _points_scan(data: bytes) -> tuple[dict[str, np.ndarray], str | None, str | 
     ns = _namespace(root)
     if len(list(root.iter(f"{ns}trkseg"))) != len(bodies) or next(root.iter(f"{ns}trkpt"), None) is not None:
         return None
-    scanned = scan_points(bodies, b"trkpt", _scan_column)
-    if scanned is None:
+    scanned = scan_points(bodies, b"trkpt", _scan_column, times=_TIMES)
+    if scanned is None or not sum(scanned[1]):
         return None
-    raw, counts = scanned
-    n = sum(counts)
-    if n == 0:
-        return None
-    try:
-        columns = {name: to_floats(raw[name]) if name in raw else np.full(n, np.nan)
-                   for name in _COLUMNS if name not in ("time_utc", "segment")}
-        times = to_times(raw["time_utc"]) if "time_utc" in raw else np.full(n, np.datetime64("NaT", "us"))
-    except ValueError:
-        return None
-    columns["heart_rate"][columns["heart_rate"] <= 0] = np.nan
-    return {"time_utc": times, **columns, "segment": np.repeat(np.arange(len(counts)), counts)}, *_track_meta(root, ns)
+    points, counts = scanned
+    return points, np.repeat(np.arange(len(counts)), counts), *_track_meta(root, ns)
 
 
 def _points_gpxpy(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
@@ -195,11 +187,11 @@ def gpxpy_distance(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: n
     return np.where(far, hav, flat)
 
 
-def _arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    """A points frame as numpy columns, times as UTC ``datetime64[us]``."""
-    columns = {name: frame[name].to_numpy(dtype=float) for name in _COLUMNS if name not in ("time_utc", "segment")}
-    times = frame["time_utc"].dt.tz_convert(None).to_numpy().astype("datetime64[us]")
-    return {"time_utc": times, **columns, "segment": frame["segment"].to_numpy()}
+def _arrays(frame: pd.DataFrame) -> tuple[PointColumns, np.ndarray]:
+    """A points frame as numpy columns (times as UTC ``datetime64[us]``) and segment numbers."""
+    columns = {name: np.array(frame[name], dtype=float) for name in _COLUMNS if name not in ("time_utc", "segment")}
+    columns["time_utc"] = frame["time_utc"].dt.tz_convert(None).to_numpy().astype("datetime64[us]")
+    return PointColumns(len(frame), values=columns, times=_TIMES), frame["segment"].to_numpy()
 
 
 def _previous(values: np.ndarray) -> np.ndarray:
@@ -210,15 +202,14 @@ def _previous(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _track_distances(points: dict[str, np.ndarray]) -> tuple[np.ndarray, float]:
+def _track_distances(lat: np.ndarray, lon: np.ndarray, ele: np.ndarray, times: np.ndarray,
+                     segment: np.ndarray) -> tuple[np.ndarray, float]:
     """Cumulative 2-D distance (metres) and gpxpy's moving time (seconds).
 
     Consecutive points are measured as gpxpy does (``point.distance(previous)``), only
     within a segment. Moving time counts intervals faster than 1 km/h, with the 3-D
     distance where both points have a non-zero elevation.
     """
-    lat, lon, ele, times = points["lat"], points["lon"], points["altitude_m"], points["time_utc"]
-    segment = points["segment"]
     same = np.zeros(len(lat), dtype=bool)
     same[1:] = segment[1:] == segment[:-1]
     here, there = (lat, lon), (_previous(lat), _previous(lon))
@@ -234,14 +225,14 @@ def _track_distances(points: dict[str, np.ndarray]) -> tuple[np.ndarray, float]:
     return np.nan_to_num(d2).cumsum(), moving
 
 
-def _streams_frame(points: dict[str, np.ndarray], distance: np.ndarray) -> pd.DataFrame:
-    frame = pd.DataFrame({name: values for name, values in points.items() if name != "segment"})
+def _streams_frame(points: PointColumns, distance: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame({name: points.column(name) for name in _COLUMNS if name != "segment"})
     frame["time_utc"] = frame["time_utc"].dt.tz_localize("UTC")
     frame["distance_m"] = distance
     return frame
 
 
-def _read_points(data: bytes, path: str) -> tuple[dict[str, np.ndarray], str | None, str | None]:
+def _read_points(data: bytes, path: str) -> tuple[PointColumns, np.ndarray, str | None, str | None]:
     """Points (:func:`_arrays`), track type and creator: the point scanner, else
     ElementTree, else gpxpy."""
     scanned = _points_scan(data)
@@ -256,7 +247,7 @@ def _read_points(data: bytes, path: str) -> tuple[dict[str, np.ndarray], str | N
             frame, type_raw, creator = _points_gpxpy(text)
         except gpxpy.gpx.GPXException as err:
             raise InputError(path, f"not valid GPX: {err}", fix="check the file is a complete .gpx export") from err
-    return _arrays(frame), type_raw, creator
+    return *_arrays(frame), type_raw, creator
 
 
 def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
@@ -282,11 +273,11 @@ def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
     InputError
         Not valid GPX.
     """
-    points, type_raw, creator = _read_points(data, path)
-    n_points = len(points["lat"])
+    points, segment, type_raw, creator = _read_points(data, path)
+    n_points = points.n
     if not n_points:
         raise NotAnActivityError(path, "GPX has no track points (a route or metadata only)")
-    times = points["time_utc"]
+    times = points.column("time_utc")
     timed = times[~np.isnat(times)]
     if len(timed) < MIN_TIMED_SHARE * n_points:
         raise NotAnActivityError(
@@ -295,9 +286,13 @@ def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
             "cannot be placed in time",
             fix="export the activity with times (from the device or Strava), not a planned route",
         )
-    distance, moving = _track_distances(points)
+    points.load(["lat", "lon", "altitude_m", "heart_rate"])
+    lat, lon, ele = points.column("lat"), points.column("lon"), points.column("altitude_m")
+    heart_rate = points.column("heart_rate")
+    heart_rate[heart_rate <= 0] = np.nan  # drop-outs
+    distance, moving = _track_distances(lat, lon, ele, times, segment)
     sport, sub, indoor_sub = normalise_sport(type_raw)
-    fix = first_fix(points["lat"], points["lon"])
+    fix = first_fix(lat, lon)
     start, end = timed.min(), timed.max()
     session = Session(
         sport=sport,
@@ -308,9 +303,9 @@ def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
         elapsed_s=float((end - start) / np.timedelta64(1, "s")),
         moving_s=moving if moving > 0 else math.nan,
         distance_m=float(distance[-1]) if n_points > 1 else math.nan,
-        avg_hr=finite_mean(points["heart_rate"]),
-        max_hr=finite_max(points["heart_rate"]),
-        elevation_gain_m=elevation_gain(points["altitude_m"]),
+        avg_hr=finite_mean(heart_rate),
+        max_hr=finite_max(heart_rate),
+        elevation_gain_m=elevation_gain(ele),
         device=creator,
         has_gps=fix is not None,
         first_fix=fix,

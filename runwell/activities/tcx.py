@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name
-from runwell.activities._pointscan import cut_containers, scan_points, to_floats, to_times
+from runwell.activities._pointscan import PointColumns, cut_containers, scan_points
 from runwell.activities._session import (Parsed, Session, elevation_gain, finite_max, finite_mean, first_fix,
                                          gc_paused, positive_or_nan)
 from runwell.activities.sports import normalise_sport
@@ -88,6 +88,9 @@ _TP_FIELDS = {
     "DistanceMeters": 4, "Speed": 5, "Value": 6, "Cadence": 7, "RunCadence": 7,
 }
 _POINT_COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "distance_m", "speed_mps", "heart_rate", "cadence"]
+_TIMES = frozenset({"time_utc"})
+#: Points looked at for the first position before all of them are read.
+_FIX_SEARCH = 64
 
 
 def _trackpoints(activity: ET.Element) -> pd.DataFrame:
@@ -117,10 +120,11 @@ def _trackpoints(activity: ET.Element) -> pd.DataFrame:
     return frame
 
 
-def _arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+def _arrays(frame: pd.DataFrame) -> PointColumns:
     """Trackpoints as numpy columns, times as UTC ``datetime64[us]``."""
-    columns = {name: frame[name].to_numpy(dtype=float) for name in _POINT_COLUMNS[1:]}
-    return {"time_utc": frame["time_utc"].dt.tz_convert(None).to_numpy().astype("datetime64[us]"), **columns}
+    columns = {name: np.array(frame[name], dtype=float) for name in _POINT_COLUMNS[1:]}
+    columns["time_utc"] = frame["time_utc"].dt.tz_convert(None).to_numpy().astype("datetime64[us]")
+    return PointColumns(len(frame), values=columns, times=_TIMES)
 
 
 def _scan_column(path: tuple[str, ...]) -> str | None:
@@ -129,7 +133,7 @@ def _scan_column(path: tuple[str, ...]) -> str | None:
     return None if index is None or path[-1].startswith("@") else _POINT_COLUMNS[index]
 
 
-def _scan_activities(data: bytes) -> list[tuple[ET.Element, dict[str, np.ndarray]]] | None:
+def _scan_activities(data: bytes) -> list[tuple[ET.Element, PointColumns]] | None:
     """Each ``<Activity>`` (its trackpoints emptied) with its trackpoints read by
     :mod:`._pointscan`; ``None`` when that fast path cannot vouch for the result."""
     cut = cut_containers(data.lstrip(b"\xef\xbb\xbf \t\r\n"), b"Track")
@@ -147,26 +151,27 @@ def _scan_activities(data: bytes) -> list[tuple[ET.Element, dict[str, np.ndarray
     found = []
     for activity in _iter_local(root, "Activity"):
         scanned = scan_points([body_of[id(track)] for track in _iter_local(activity, "Track")],
-                              b"Trackpoint", _scan_column)
+                              b"Trackpoint", _scan_column, times=_TIMES)
         if scanned is None:
             return None
-        raw, counts = scanned
-        n = sum(counts)
-        try:
-            points = {name: to_floats(raw[name]) if name in raw else np.full(n, np.nan) for name in _POINT_COLUMNS[1:]}
-            times = to_times(raw["time_utc"]) if "time_utc" in raw else np.full(n, np.datetime64("NaT", "us"))
-        except ValueError:
-            return None
-        points["heart_rate"][points["heart_rate"] <= 0] = np.nan
-        found.append((activity, {"time_utc": times, **points}))
+        found.append((activity, scanned[0]))
     return found
 
 
-def _session(activity: ET.Element, points: dict[str, np.ndarray], device: str | None, path: str) -> Session:
+def _first_fix(points: PointColumns) -> tuple[float, float] | None:
+    """The first position, looked for among the first points before all of them."""
+    for count in (_FIX_SEARCH, points.n):
+        fix = first_fix(points.head("lat", count), points.head("lon", count))
+        if fix is not None or count >= points.n:
+            return fix
+    return None
+
+
+def _session(activity: ET.Element, points: PointColumns, device: str | None, path: str) -> Session:
     sport_raw = activity.get("Sport", "")
     laps = list(_iter_local(activity, "Lap"))
     lap_starts = pd.to_datetime([lap.get("StartTime") for lap in laps if lap.get("StartTime")], utc=True, format="ISO8601")
-    times = points["time_utc"]
+    times = points.column("time_utc")
     timed = times[~np.isnat(times)]
     first = pd.Timestamp(timed.min(), tz="UTC") if len(timed) else None
     candidates = [t for t in (first, lap_starts.min() if len(lap_starts) else None) if t is not None]
@@ -181,9 +186,12 @@ def _session(activity: ET.Element, points: dict[str, np.ndarray], device: str | 
     elapsed = (end - start).total_seconds() if end is not None else timer
     distance = sum(positive_or_nan(_float(lap, "DistanceMeters")) for lap in laps) if laps else math.nan
     if not distance > 0:
-        distance = positive_or_nan(finite_max(points["distance_m"]))
+        distance = positive_or_nan(finite_max(points.column("distance_m")))
     max_hr = max((_float(lap, "MaximumHeartRateBpm", "Value") for lap in laps), default=math.nan)
-    fix = first_fix(points["lat"], points["lon"])
+    points.load(["altitude_m", "heart_rate"])
+    heart_rate = points.column("heart_rate")
+    heart_rate[heart_rate <= 0] = np.nan  # drop-outs
+    fix = _first_fix(points)
     sport, sub, indoor_sub = normalise_sport(sport_raw)
     return Session(
         sport=sport,
@@ -194,16 +202,16 @@ def _session(activity: ET.Element, points: dict[str, np.ndarray], device: str | 
         elapsed_s=float(elapsed),
         moving_s=float(timer),
         distance_m=float(distance),
-        avg_hr=finite_mean(points["heart_rate"]),
-        max_hr=positive_or_nan(max_hr) if not math.isnan(max_hr) else finite_max(points["heart_rate"]),
-        elevation_gain_m=elevation_gain(points["altitude_m"]),
+        avg_hr=finite_mean(heart_rate),
+        max_hr=positive_or_nan(max_hr) if not math.isnan(max_hr) else finite_max(heart_rate),
+        elevation_gain_m=elevation_gain(points.column("altitude_m")),
         device=device,
         has_gps=fix is not None,
         first_fix=fix,
     )
 
 
-def _read_activities(data: bytes, path: str) -> tuple[list[tuple[ET.Element, dict[str, np.ndarray]]], str | None]:
+def _read_activities(data: bytes, path: str) -> tuple[list[tuple[ET.Element, PointColumns]], str | None]:
     """Each complete activity with its trackpoints, and for a broken file the parse
     error: the point scanner, else ElementTree."""
     scanned = _scan_activities(data)
@@ -215,8 +223,8 @@ def _read_activities(data: bytes, path: str) -> tuple[list[tuple[ET.Element, dic
         return [(activity, _arrays(_trackpoints(activity))) for activity in activities], error
 
 
-def _streams_frame(points: dict[str, np.ndarray]) -> pd.DataFrame:
-    frame = pd.DataFrame(points)
+def _streams_frame(points: PointColumns) -> pd.DataFrame:
+    frame = pd.DataFrame({name: points.column(name) for name in _POINT_COLUMNS})
     frame["time_utc"] = frame["time_utc"].dt.tz_localize("UTC")
     return frame
 
