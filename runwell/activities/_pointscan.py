@@ -266,14 +266,14 @@ _DESCENDING = {w: np.arange(w - 1, -1, -1, dtype=np.int32) for w in (8, 16)}
 
 
 def _digit_weights(width: int) -> tuple[np.ndarray, np.ndarray]:
-    """For right-aligned numbers ``width`` characters wide: the weight of each column
-    for each column the decimal point may be in (``width`` meaning none), and the number
-    of decimals in each case."""
+    """For right-aligned numbers ``width`` characters wide: for each column the decimal
+    point may be in (``width`` meaning none), the weight of each column, and the number
+    of decimals."""
     position = np.arange(width)
-    weights = np.empty((width, width + 1))
+    weights = np.empty((width + 1, width))
     for point in range(width + 1):
         exponent = width - 1 - position - ((position < point) & (point < width))
-        weights[:, point] = _POW10[np.clip(exponent, 0, 22)]
+        weights[point] = _POW10[np.clip(exponent, 0, 22)]
     decimals = np.array([width - 1 - point for point in range(width)] + [0])
     return weights, decimals
 
@@ -390,8 +390,9 @@ def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarra
             here = dot_words[:, word] != 0
             dot_at[here] = 8 * word + np.log2(dot_words[here, word].astype(np.float64)).astype(np.int64) // 8
     values = np.where(digit, digits, np.uint8(0)).astype(np.float64)
-    # the integer of the digits for every possible place of the point, then each row's own
-    mantissa = (values @ _WEIGHTS[cols])[np.arange(len(start)), dot_at]
+    # the integer of the digits, each column weighed for where the row has its point
+    # (einsum's own loop: a BLAS product would start threads in every worker process)
+    mantissa = np.einsum("ij,ij->i", values, _WEIGHTS[cols][dot_at])
     parsed = mantissa / _POW10[_DECIMALS[cols][dot_at]]
     out[simple] = np.where(negative, -parsed, parsed)[simple]
     for row in np.flatnonzero(~simple & (width > 0)).tolist():
