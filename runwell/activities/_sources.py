@@ -80,11 +80,15 @@ class Member:
         Its own path (inside the archive, or on disk), used for its suffix.
     opener
         Returns a binary file object on the raw (possibly gzipped) bytes.
+    path
+        The file on disk, for a plain file (not inside an archive): another process
+        can read it by this path.
     """
 
     display: str
     name: str
     opener: Callable[[], IO[bytes]]
+    path: Path | None = None
 
     @property
     def format(self) -> tuple[str, bool] | None:
@@ -114,7 +118,7 @@ class Member:
 
 def member_for_path(path: Path) -> Member:
     """A :class:`Member` for a file on disk."""
-    return Member(display=str(path), name=path.name, opener=lambda: open(path, "rb"))
+    return Member(display=str(path), name=path.name, opener=lambda: open(path, "rb"), path=path)
 
 
 def _zip_members(archive: zipfile.ZipFile, display: str, stack: ExitStack) -> Iterator[Member]:
@@ -156,7 +160,7 @@ def iter_members(path: Path, stack: ExitStack) -> Iterator[Member]:
             if child.suffix.lower() == ".zip":
                 yield from iter_members(child, stack)
             else:
-                yield Member(str(child), rel, lambda c=child: open(c, "rb"))
+                yield Member(str(child), rel, lambda c=child: open(c, "rb"), path=child)
         return
     if path.suffix.lower() == ".zip":
         yield from _zip_members(open_zip(path, stack), str(path), stack)

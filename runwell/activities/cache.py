@@ -149,6 +149,10 @@ class ParseCache:
                 for record in self._table.to_dict("records"):
                     self._groups.setdefault(record["key"], []).append(record)
 
+    def keys(self) -> frozenset[str]:
+        """The keys stored (including those not yet saved)."""
+        return frozenset(self._groups)
+
     def get(self, key: str) -> Parsed | Failure | None:
         """The cached result for ``key``, or None."""
         rows = self._groups.get(key)

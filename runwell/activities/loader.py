@@ -91,53 +91,117 @@ def _parse_raw(item: tuple[str, str, bytes]) -> Parsed | Failure:
         return Failure("error", f"{type(err).__name__}: {err}")
 
 
+@dataclass(frozen=True)
+class _Task:
+    """One file for :func:`_run_task`: on disk (``path``) or already read (``raw``, ``key``)."""
+
+    display: str
+    name: str
+    path: str | None = None
+    raw: bytes | None = None
+    key: str | None = None
+
+
+#: Cache keys already stored, in the process running :func:`_run_task` (None: no cache).
+_CACHED_KEYS: frozenset[str] | None = None
+
+
+def _set_cached_keys(keys: frozenset[str] | None) -> None:
+    global _CACHED_KEYS
+    _CACHED_KEYS = keys
+
+
+def _run_task(task: _Task) -> tuple[str | None, Parsed | Failure | None]:
+    """Read, key and parse one file (a worker's job).
+
+    Returns the cache key (None without a cache) and the result, or None as the result
+    when the cache already holds it. Files on disk are read here, in the worker, so the
+    main process never holds a whole export in memory.
+    """
+    raw = task.raw
+    if raw is None:
+        try:
+            raw = Path(task.path).read_bytes()  # type: ignore[arg-type]
+        except OSError as err:
+            return None, Failure("error", f"cannot read the file ({err})")
+    key = task.key
+    if key is None and _CACHED_KEYS is not None:
+        fmt = activity_format(task.name)
+        key = cache_key(raw, fmt[0] if fmt else "")
+    if key is not None and _CACHED_KEYS is not None and key in _CACHED_KEYS:
+        return key, None
+    return key, _parse_raw((task.display, task.name, raw))
+
+
 def _parse_all(members: list[Member], *, workers: int | None, cache: ParseCache | None,
                progress: bool) -> dict[str, Parsed | Failure]:
-    """Parse many files: cached results first, the rest in worker processes."""
+    """Parse many files in worker processes, cached results first.
+
+    Files on disk are read, keyed and checked against the cache by the workers; members
+    of archives are read here (an open archive cannot be shared between processes) and
+    handed over as bytes.
+    """
     results: dict[str, Parsed | Failure] = {}
-    todo: list[tuple[str, str, bytes]] = []
-    keys: dict[str, str] = {}
+    todo: list[_Task] = []
     for member in members:
+        if member.path is not None:
+            todo.append(_Task(member.display, member.name, path=str(member.path)))
+            continue
         with member.open() as handle:
             raw = handle.read()
+        key = None
         if cache is not None:
             fmt = member.format
-            keys[member.display] = cache_key(raw, fmt[0] if fmt else "")
-            hit = cache.get(keys[member.display])
+            key = cache_key(raw, fmt[0] if fmt else "")
+            hit = cache.get(key)
             if hit is not None:
                 results[member.display] = hit
                 continue
-        todo.append((member.display, member.name, raw))
+        todo.append(_Task(member.display, member.name, raw=raw, key=key))
+    cached = cache.keys() if cache is not None else None
     n_workers = _worker_count(workers, len(todo))
     bar = tqdm(total=len(todo), disable=not progress or not todo, desc="activity files", unit="file")
     if n_workers > 1:
-        with _pool(n_workers) as pool:
-            outcomes = pool.map(_parse_raw, todo, chunksize=max(1, min(16, len(todo) // (4 * n_workers))))
-            for item, outcome in zip(todo, outcomes):
-                results[item[0]] = outcome
-                bar.update()
+        with _pool(n_workers, cached) as pool:
+            chunks = max(1, min(16, len(todo) // (4 * n_workers)))
+            outcomes = list(_with_progress(pool.map(_run_task, todo, chunksize=chunks), bar))
     else:
-        for item in todo:
-            results[item[0]] = _parse_raw(item)
-            bar.update()
+        previous = _CACHED_KEYS
+        _set_cached_keys(cached)
+        try:
+            outcomes = list(_with_progress(map(_run_task, todo), bar))
+        finally:
+            _set_cached_keys(previous)
     bar.close()
+    for task, (key, outcome) in zip(todo, outcomes):
+        if cache is not None and key is not None:
+            if outcome is None:  # the worker found the key stored
+                outcome = cache.get(key)
+            else:
+                cache.put(key, outcome)
+        results[task.display] = outcome  # type: ignore[assignment]
     if cache is not None:
-        for display, _name, _raw in todo:
-            cache.put(keys[display], results[display])
         cache.save()
     return results
 
 
-def _pool(n_workers: int) -> ProcessPoolExecutor:
-    """Worker processes. Forked where the platform can (Linux): no re-import of the
-    caller's script, so scripts without a ``__main__`` guard work too."""
+def _with_progress(outcomes, bar):
+    for outcome in outcomes:
+        bar.update()
+        yield outcome
+
+
+def _pool(n_workers: int, cached: frozenset[str] | None = None) -> ProcessPoolExecutor:
+    """Worker processes, told which cache keys are stored. Forked where the platform can
+    (Linux): no re-import of the caller's script, so scripts without a ``__main__``
+    guard work too."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with warnings.catch_warnings():
         # Python 3.12+ warns that forking a multi-threaded process may deadlock; the
         # workers only parse bytes handed to them and take no locks of the parent.
         warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        return ProcessPoolExecutor(n_workers, mp_context=context)
+        return ProcessPoolExecutor(n_workers, mp_context=context, initializer=_set_cached_keys, initargs=(cached,))
 
 
 def _worker_count(workers: int | None, n_files: int) -> int:
