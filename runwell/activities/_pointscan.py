@@ -367,7 +367,10 @@ def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarra
     if not n or not width.any():
         return out
     cols = 8 if width.max() <= 8 else 16
-    # each row: the `cols` characters ending where the value ends, one byte per column
+    if len(arr) < cols:  # a tiny document: pad so every window can be read
+        arr = np.concatenate([arr, np.zeros(cols - len(arr), dtype=np.uint8)])
+    # each row: the `cols` characters ending where the value ends (rows ending before
+    # the first `cols` bytes are left to float), one byte per column
     chars = arr[np.maximum(end, cols).astype(np.int32)[:, None] + _OFFSETS[cols]]
     inside = (_DESCENDING[cols] < width.astype(np.int32)[:, None]) & (end >= cols)[:, None]
     digits = chars - np.uint8(48)  # wraps below '0': only 0..9 are digits

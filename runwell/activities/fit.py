@@ -202,18 +202,17 @@ def _build_session(
             )
     elapsed = float(msg.get("total_elapsed_time") or math.nan)
     timer = msg.get("total_timer_time")
-    in_window = _window(frame, start, elapsed)
-    fixes = in_window.dropna(subset=["lat", "lon"])
     start_lat, start_lon = msg.get("start_position_lat"), msg.get("start_position_long")
+    first_fix: tuple[float, float] | None = None
     if isinstance(start_lat, int) and isinstance(start_lon, int):
-        first_fix: tuple[float, float] | None = (start_lat * _SEMICIRCLE, start_lon * _SEMICIRCLE)
-    elif not fixes.empty:
-        first_fix = (float(fixes["lat"].iloc[0]), float(fixes["lon"].iloc[0]))
-    else:
-        first_fix = None
+        first_fix = (start_lat * _SEMICIRCLE, start_lon * _SEMICIRCLE)
+    else:  # the records are needed only without the session's own values
+        fixes = _window(frame, start, elapsed).dropna(subset=["lat", "lon"])
+        if not fixes.empty:
+            first_fix = (float(fixes["lat"].iloc[0]), float(fixes["lon"].iloc[0]))
     has_gps = first_fix is not None
     ascent = msg.get("total_ascent")
-    gain = float(ascent) if ascent is not None else elevation_gain(in_window["altitude_m"].to_numpy())
+    gain = float(ascent) if ascent is not None else elevation_gain(_window(frame, start, elapsed)["altitude_m"].to_numpy())
     return Session(
         sport=sport,
         sub_sport=sub,

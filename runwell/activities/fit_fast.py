@@ -212,9 +212,14 @@ def summarize_fit(data: bytes, *, path: str) -> Parsed | None:
     if len(sessions) > 1 and any("start_position_lat" not in s for s in sessions):
         return None
     decoded = _Decoded(file_id=file_id, sessions=sessions, activity=found["activity"], sport=found["sport"])
-    frame = _first_fix_frame(found["first_fix"])
+    frame = _first_fix_frame(found["first_fix"] if any(_needs_records(s) for s in sessions) else None)
     built = [_build_session(s, decoded, frame, path=path, device=_device(file_id)) for s in sessions]
     return Parsed(source="fit", sessions=built)
+
+
+def _needs_records(session: dict[str, Any]) -> bool:
+    """Whether building this session looks at the records (no start position of its own)."""
+    return not (isinstance(session.get("start_position_lat"), int) and isinstance(session.get("start_position_long"), int))
 
 
 def _first_fix_frame(record: dict[str, Any] | None) -> pd.DataFrame:
