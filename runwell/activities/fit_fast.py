@@ -18,9 +18,11 @@ decoder. The differential tests check both paths give identical rows on every re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import struct
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from fitparse.profile import FIELD_TYPES, MESSAGE_TYPES
 
@@ -124,9 +126,19 @@ def _walk(data: bytes) -> dict[str, Any]:
     return found
 
 
+def _run_length(arr: np.ndarray, pos: int, size: int, end: int, header: int) -> int:
+    """How many messages right after the one at ``pos`` (``size`` bytes of content) start
+    with the same header byte, i.e. repeat its kind: they are skipped in one step."""
+    following = arr[pos + size:end:size + 1]
+    differ = np.flatnonzero(following != header)
+    return int(differ[0]) if differ.size else len(following)
+
+
 def _walk_records(data: bytes, pos: int, end: int, found: dict[str, Any]) -> None:
     sizes: dict[int, int] = {}
     decoders: dict[int, tuple[str, Any]] = {}
+    arr = np.frombuffer(data, dtype=np.uint8)
+    previous = -1  # header of the last message looked at
     while pos < end:
         rec = data[pos]
         pos += 1
@@ -163,6 +175,10 @@ def _walk_records(data: bytes, pos: int, end: int, found: dict[str, Any]) -> Non
         if local not in sizes:
             raise _Unsupported("data message before its definition")
         entry = decoders.get(local)
+        if rec == previous and (entry is None or (entry[0] == "record" and found["first_fix"] is not None)):
+            pos += _run_length(arr, pos, sizes[local], end, rec) * (sizes[local] + 1) + sizes[local]
+            continue
+        previous = rec
         if entry is not None:
             name, decode = entry
             if name == "record":
@@ -222,13 +238,21 @@ def _needs_records(session: dict[str, Any]) -> bool:
     return not (isinstance(session.get("start_position_lat"), int) and isinstance(session.get("start_position_long"), int))
 
 
+_RECORD_COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "distance_m", "speed_mps", "heart_rate", "cadence"]
+
+
+@functools.cache
+def _no_records() -> pd.DataFrame:
+    """An empty records frame (shared: it is only ever filtered, never changed)."""
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns, UTC]" if c == "time_utc" else float) for c in _RECORD_COLUMNS})
+
+
 def _first_fix_frame(record: dict[str, Any] | None) -> pd.DataFrame:
     """A one-row stand-in for the records: the first fix, which is all a summary needs."""
-    columns = ["time_utc", "lat", "lon", "altitude_m", "distance_m", "speed_mps", "heart_rate", "cadence"]
     if record is None or not isinstance(record.get("timestamp"), dt.datetime):
-        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns, UTC]" if c == "time_utc" else float) for c in columns})
+        return _no_records()
     scale = 180.0 / 2**31
-    row = {c: float("nan") for c in columns}
+    row = {c: float("nan") for c in _RECORD_COLUMNS}
     row.update(
         time_utc=pd.Timestamp(record["timestamp"]).tz_localize("UTC"),
         lat=record["position_lat"] * scale,
