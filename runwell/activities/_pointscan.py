@@ -61,7 +61,8 @@ def cut_containers(data: bytes, container: bytes) -> tuple[bytes, list[bytes]] |
     Returns
     -------
     tuple of bytes and list of bytes, or None
-        The document with each container's content removed (the containers stay, empty)
+        The document (from its first ``<``, past a byte-order mark and whitespace) with
+        each container's content removed (the containers stay, empty)
         and the removed contents in document order (``b""`` for ``<container/>``);
         ``None`` when a container is not closed.
 
@@ -73,7 +74,9 @@ def cut_containers(data: bytes, container: bytes) -> tuple[bytes, list[bytes]] |
     opening, closing = b"<" + container, b"</" + container + b">"
     pieces: list[bytes] = []
     bodies: list[bytes] = []
-    pos = 0
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # a byte-order mark and
+    while data[pos:pos + 1] in (b" ", b"\t", b"\r", b"\n"):  # whitespace before <?xml are left out
+        pos += 1
     while (start := data.find(opening, pos)) >= 0:
         after = start + len(opening)
         if data[after:after + 1] not in (b" ", b"\t", b"\r", b"\n", b">", b"/"):
@@ -466,7 +469,8 @@ def _scan_uniform(bodies: Sequence[bytes], point: bytes, rule: ColumnRule,
             return None
         markup = body.translate(None, _VALUE_CHARS)
         repeated = len(layout.unit) * (n - 1)
-        if markup[head:head + repeated] != layout.unit * (n - 1) or markup[head + repeated:].rstrip(_WS) != layout.point:
+        # n - 1 copies of the first point's unit, tiling [head, head + repeated) exactly
+        if markup.count(layout.unit, head, head + repeated) != n - 1 or markup[head + repeated:].rstrip(_WS) != layout.point:
             return None
         if not _gathered_equal(arr, tags[:, 0] + 1, point):
             return None

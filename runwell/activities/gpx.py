@@ -116,7 +116,7 @@ def _points_scan(data: bytes) -> tuple[PointColumns, np.ndarray, str | None, str
     """The same as :func:`_points_fast` (as :func:`_arrays` of its frame: the points and
     their segment numbers), with the points read by :mod:`._pointscan`; ``None`` when
     that fast path cannot vouch for the result."""
-    cut = cut_containers(data.lstrip(b"\xef\xbb\xbf \t\r\n"), b"trkseg")
+    cut = cut_containers(data, b"trkseg")
     if cut is None:
         return None
     skeleton, bodies = cut

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name
-from runwell.activities._pointscan import PointColumns, cut_containers, scan_points
+from runwell.activities._pointscan import PointColumns, cut_containers, scan_points, to_times
 from runwell.activities._session import (Parsed, Session, elevation_gain, finite_max, finite_mean, first_fix,
                                          gc_paused, positive_or_nan)
 from runwell.activities.sports import normalise_sport
@@ -136,7 +136,7 @@ def _scan_column(path: tuple[str, ...]) -> str | None:
 def _scan_activities(data: bytes) -> list[tuple[ET.Element, PointColumns]] | None:
     """Each ``<Activity>`` (its trackpoints emptied) with its trackpoints read by
     :mod:`._pointscan`; ``None`` when that fast path cannot vouch for the result."""
-    cut = cut_containers(data.lstrip(b"\xef\xbb\xbf \t\r\n"), b"Track")
+    cut = cut_containers(data, b"Track")
     if cut is None:
         return None
     skeleton, bodies = cut
@@ -170,11 +170,12 @@ def _first_fix(points: PointColumns) -> tuple[float, float] | None:
 def _session(activity: ET.Element, points: PointColumns, device: str | None, path: str) -> Session:
     sport_raw = activity.get("Sport", "")
     laps = list(_iter_local(activity, "Lap"))
-    lap_starts = pd.to_datetime([lap.get("StartTime") for lap in laps if lap.get("StartTime")], utc=True, format="ISO8601")
+    lap_starts = to_times([lap.get("StartTime").encode() for lap in laps if lap.get("StartTime")])
     times = points.column("time_utc")
     timed = times[~np.isnat(times)]
     first = pd.Timestamp(timed.min(), tz="UTC") if len(timed) else None
-    candidates = [t for t in (first, lap_starts.min() if len(lap_starts) else None) if t is not None]
+    first_lap = pd.Timestamp(lap_starts.min(), tz="UTC") if len(lap_starts) else None
+    candidates = [t for t in (first, first_lap) if t is not None]
     ident = _text(activity, "Id")
     if not candidates and ident:
         candidates.append(pd.to_datetime(ident, utc=True))
