@@ -1,24 +1,29 @@
 """Fast reading of the repeated point elements of GPX and TCX files.
 
 A one-hour GPX or TCX file holds thousands of point elements (``<trkpt>``,
-``<Trackpoint>``) that all look alike. Building an XML tree of them costs about 20 ms
-per file, most of the cold-load time of a Strava export. Here the points are read with
-one regular expression built from the shape of the file's own points, and the rest of
-the document (metadata, laps, sport), with the point containers emptied, is still
-parsed by the XML parser.
+``<Trackpoint>``) that nearly always look alike. Building an XML tree of them costs
+about 20 ms per file, most of the cold-load time of a Strava export. Here the point
+containers (``<trkseg>``, ``<Track>``) are cut out of the document
+(:func:`cut_containers`), the rest (metadata, laps, sport) is still parsed by the XML
+parser, and the points are read in one of two tiers, both exact or not taken:
 
-The fast path is exact or it is not taken:
+1. *Uniform points* (:func:`_scan_uniform`): when every point is written exactly like
+   the first, once the characters of numbers and times are set aside, the values sit
+   between the same tags in every point. Tag positions come from one search for ``<``,
+   the values are cut out with array arithmetic and numbers are parsed in numpy with
+   the same result as ``float`` (:func:`_span_floats`).
+2. *One expression* (:func:`_scan_expression`): a regular expression built from the
+   shapes of the file's own points (every child optional, their order fixed). Only
+   when the number of matches equals the number of ``<point`` tags has every point been
+   read whole, so no value can slip to a neighbour.
 
-* the expression is built from a point of the file itself; every child element is
-  optional but their order is fixed, and each match runs from ``<point`` to
-  ``</point>``. Only when the number of matches equals the number of ``<point``
-  tags has every point been read whole, so no value can slip to a neighbour;
-* a comment, CDATA section or mixed content among the points, a value that does not
-  convert, a namespace prefix the expression cannot vouch for, or a point left in
-  the emptied document all make the caller read the file with ElementTree instead.
+A comment, CDATA section or processing instruction among the points, mixed content, a
+value that does not convert, a namespace prefix the rules cannot vouch for, or a point
+left in the cut-out document all make the caller read the file with ElementTree
+instead.
 
 Callers (:mod:`.gpx`, :mod:`.tcx`) describe their points with a *column rule*: a
-function from an element path inside the point (local names as written, attributes as
+function from an element path inside the point (names as written, attributes as
 ``"@name"``) to a column name, ``None`` to ignore the element, or :data:`ABORT` to give
 up on the fast path. The tests read every real GPX and TCX file both ways and compare.
 """

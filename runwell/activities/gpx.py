@@ -6,12 +6,14 @@ and 1.1, and Strava's numeric ``<type>``. A GPX whose points lack timestamps (fe
 half of them timed) cannot be placed in time: it is not guessed, it is skipped with that
 reason. All tracks and segments of one file make one activity.
 
-The points are read in one pass of the standard library's C XML parser into numpy
-arrays, and the summary follows gpxpy's own rules, vectorised: gpxpy's distance (a flat
-approximation for nearby points, haversine beyond 0.2 degrees), its 2-D track length
-summed per segment, and its moving time (intervals faster than 1 km/h, with the 3-D
-distance where both points have an elevation). gpxpy itself is the fallback for files
-the fast reader rejects, and the tests check both give the same numbers on real files.
+The track points are read by :mod:`._pointscan` (the points cut out of the document
+with array arithmetic or one regular expression, the rest parsed by ElementTree); files
+it cannot vouch for are read with ElementTree alone, and gpxpy is the last resort for
+files ElementTree rejects. The tests check all three agree on real files. The summary
+follows gpxpy's own rules, vectorised: gpxpy's distance (a flat approximation for nearby
+points, haversine beyond 0.2 degrees), its 2-D track length summed per segment, and its
+moving time (intervals faster than 1 km/h, with the 3-D distance where both points have
+an elevation).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ either reaches ``.activities`` or appears in ``.report`` with a reason.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import math
 import multiprocessing
@@ -111,6 +112,29 @@ def _set_cached_keys(keys: frozenset[str] | None) -> None:
     _CACHED_KEYS = keys
 
 
+#: glibc ``mallopt`` parameters and the values set in worker processes.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_WORKER_MMAP_THRESHOLD = 32 * 2**20
+_WORKER_TRIM_THRESHOLD = 128 * 2**20
+
+
+def _init_worker(keys: frozenset[str] | None) -> None:
+    """Set up a worker process: the stored cache keys, and memory kept for reuse.
+
+    Each file's buffers and arrays (around a megabyte each) would otherwise be mapped
+    afresh from the operating system and handed back after every file, page by page; a
+    quarter of the workers' time went to that. With glibc's ``mallopt`` the workers keep
+    up to 128 MB of freed memory for the next file. Elsewhere (not glibc) nothing changes.
+    """
+    _set_cached_keys(keys)
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_MMAP_THRESHOLD, _WORKER_MMAP_THRESHOLD)
+    mallopt(_M_TRIM_THRESHOLD, _WORKER_TRIM_THRESHOLD)
+
+
 def _run_task(task: _Task) -> tuple[str | None, Parsed | Failure | None]:
     """Read, key and parse one file (a worker's job).
 
@@ -201,7 +225,7 @@ def _pool(n_workers: int, cached: frozenset[str] | None = None) -> ProcessPoolEx
         # Python 3.12+ warns that forking a multi-threaded process may deadlock; the
         # workers only parse bytes handed to them and take no locks of the parent.
         warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        return ProcessPoolExecutor(n_workers, mp_context=context, initializer=_set_cached_keys, initargs=(cached,))
+        return ProcessPoolExecutor(n_workers, mp_context=context, initializer=_init_worker, initargs=(cached,))
 
 
 def _worker_count(workers: int | None, n_files: int) -> int:

@@ -1,4 +1,8 @@
-"""TCX (Garmin Training Center) files, read with the standard library's XML parser.
+"""TCX (Garmin Training Center) files.
+
+The trackpoints are read by :mod:`._pointscan`, the laps, sport and device by the
+standard library's XML parser; files the scanner cannot vouch for (a broken file among
+them) are read by the XML parser alone, with the same result (the tests compare both).
 
 Handles whitespace before ``<?xml`` (Strava exports have about ten spaces there), several
 laps, several ``<Activity>`` elements (one row each, including those inside a
