@@ -279,6 +279,14 @@ _DESCENDING = {w: np.arange(w - 1, -1, -1, dtype=np.int32) for w in (8, 16)}
 _POW10_INT = np.array([10**k for k in range(17)], dtype=np.uint64)
 
 
+def _ones_per_row(words: np.ndarray) -> np.ndarray:
+    """How many mask bytes are set in each row of a boolean matrix viewed as 64-bit words."""
+    counts = np.bitwise_count(words[:, 0]).astype(np.int64)
+    for column in range(1, words.shape[1]):
+        counts += np.bitwise_count(words[:, column])
+    return counts
+
+
 def _eight_digits(words: np.ndarray) -> np.ndarray:
     """The integers written by eight digit values (0..9) per little-endian 64-bit word,
     most significant digit first (Lemire's SWAR method; the products wrap by design)."""
@@ -387,8 +395,8 @@ def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarra
     # per-row counts and the point's column, from each row's mask bytes read as 64-bit words
     digit_words = digit.view(np.uint64)
     dot_words = dot.view(np.uint64)
-    n_digits = np.bitwise_count(digit_words).sum(axis=1, dtype=np.int64) if cols > 8 else np.bitwise_count(digit_words[:, 0]).astype(np.int64)
-    n_dots = np.bitwise_count(dot_words).sum(axis=1, dtype=np.int64) if cols > 8 else np.bitwise_count(dot_words[:, 0]).astype(np.int64)
+    n_digits = _ones_per_row(digit_words)
+    n_dots = _ones_per_row(dot_words)
     negative = arr[start] == 45
     simple = ((width > 0) & (width <= cols) & (n_digits >= 1) & (n_digits <= _MAX_DIGITS) & (n_dots <= 1)
               & (n_digits + n_dots + negative == width))

@@ -129,7 +129,7 @@ def _init_worker(keys: frozenset[str] | None) -> None:
     _set_cached_keys(keys)
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no C library handle or no mallopt
         return
     mallopt(_M_MMAP_THRESHOLD, _WORKER_MMAP_THRESHOLD)
     mallopt(_M_TRIM_THRESHOLD, _WORKER_TRIM_THRESHOLD)
@@ -223,7 +223,7 @@ def _pool(n_workers: int, cached: frozenset[str] | None = None) -> ProcessPoolEx
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with warnings.catch_warnings():
         # Python 3.12+ warns that forking a multi-threaded process may deadlock; the
-        # workers only parse bytes handed to them and take no locks of the parent.
+        # workers only read and parse files and take no locks of the parent.
         warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
         return ProcessPoolExecutor(n_workers, mp_context=context, initializer=_init_worker, initargs=(cached,))
 
