@@ -31,13 +31,14 @@ up on the fast path. The tests read every real GPX and TCX file both ways and co
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["ABORT", "PointColumns", "cut_containers", "scan_points", "to_floats", "to_times"]
+__all__ = ["ABORT", "PointColumns", "cut_containers", "parse_skeleton", "scan_points", "to_floats", "to_times"]
 
 #: Returned by a column rule to refuse the fast path for this file.
 ABORT = "<abort>"
@@ -104,6 +105,32 @@ def cut_containers(data: bytes, container: bytes) -> tuple[bytes, list[bytes]] |
         pos = end
     pieces.append(data[pos:])
     return b"".join(pieces), bodies
+
+
+def parse_skeleton(data: bytes, container: bytes, point: bytes) -> tuple[ET.Element, list[tuple[ET.Element, bytes]]] | None:
+    """Parse a document with its point containers emptied (:func:`cut_containers`).
+
+    Returns
+    -------
+    tuple or None
+        The root element and each container element with its cut-out content, in
+        document order; ``None`` when a container is not closed, the rest is not
+        well-formed, or a ``<point>`` is left outside the containers (in another
+        namespace prefix, say): the caller then reads the whole file with ElementTree.
+    """
+    cut = cut_containers(data, container)
+    if cut is None:
+        return None
+    skeleton, bodies = cut
+    try:
+        root = ET.fromstring(skeleton)
+    except ET.ParseError:
+        return None
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    elements = list(root.iter(ns + container.decode()))
+    if len(elements) != len(bodies) or next(root.iter(ns + point.decode()), None) is not None:
+        return None
+    return root, list(zip(elements, bodies))
 
 
 @dataclass

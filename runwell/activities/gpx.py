@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name
-from runwell.activities._pointscan import ABORT, PointColumns, cut_containers, scan_points
+from runwell.activities._pointscan import ABORT, PointColumns, parse_skeleton, scan_points
 from runwell.activities._session import (Parsed, Session, elevation_gain, finite_max, finite_mean, first_fix,
                                          gc_paused)
 from runwell.activities.sports import normalise_sport
@@ -118,22 +118,15 @@ def _points_scan(data: bytes) -> tuple[PointColumns, np.ndarray, str | None, str
     """The same as :func:`_points_fast` (as :func:`_arrays` of its frame: the points and
     their segment numbers), with the points read by :mod:`._pointscan`; ``None`` when
     that fast path cannot vouch for the result."""
-    cut = cut_containers(data, b"trkseg")
-    if cut is None:
+    parsed = parse_skeleton(data, b"trkseg", b"trkpt")
+    if parsed is None:
         return None
-    skeleton, bodies = cut
-    try:
-        root = ET.fromstring(skeleton)
-    except ET.ParseError:
-        return None
-    ns = _namespace(root)
-    if len(list(root.iter(f"{ns}trkseg"))) != len(bodies) or next(root.iter(f"{ns}trkpt"), None) is not None:
-        return None
-    scanned = scan_points(bodies, b"trkpt", _scan_column, times=_TIMES)
+    root, segments = parsed
+    scanned = scan_points([body for _segment, body in segments], b"trkpt", _scan_column, times=_TIMES)
     if scanned is None or not sum(scanned[1]):
         return None
     points, counts = scanned
-    return points, np.repeat(np.arange(len(counts)), counts), *_track_meta(root, ns)
+    return points, np.repeat(np.arange(len(counts)), counts), *_track_meta(root, _namespace(root))
 
 
 def _points_gpxpy(text: str) -> tuple[pd.DataFrame, str | None, str | None]:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name
-from runwell.activities._pointscan import PointColumns, cut_containers, scan_points, to_times
+from runwell.activities._pointscan import PointColumns, parse_skeleton, scan_points, to_times
 from runwell.activities._session import (Parsed, Session, elevation_gain, finite_max, finite_mean, first_fix,
                                          gc_paused, positive_or_nan)
 from runwell.activities.sports import normalise_sport
@@ -140,18 +140,11 @@ def _scan_column(path: tuple[str, ...]) -> str | None:
 def _scan_activities(data: bytes) -> list[tuple[ET.Element, PointColumns]] | None:
     """Each ``<Activity>`` (its trackpoints emptied) with its trackpoints read by
     :mod:`._pointscan`; ``None`` when that fast path cannot vouch for the result."""
-    cut = cut_containers(data, b"Track")
-    if cut is None:
+    parsed = parse_skeleton(data, b"Track", b"Trackpoint")
+    if parsed is None:
         return None
-    skeleton, bodies = cut
-    try:
-        root = ET.fromstring(skeleton)
-    except ET.ParseError:
-        return None
-    tracks = list(_iter_local(root, "Track"))
-    if len(tracks) != len(bodies) or next(_iter_local(root, "Trackpoint"), None) is not None:
-        return None
-    body_of = {id(track): body for track, body in zip(tracks, bodies)}
+    root, tracks = parsed
+    body_of = {id(track): body for track, body in tracks}
     found = []
     for activity in _iter_local(root, "Activity"):
         scanned = scan_points([body_of[id(track)] for track in _iter_local(activity, "Track")],
