@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zipfile
 
 import pandas as pd
 import pytest
@@ -69,3 +70,20 @@ def test_new_version_is_read_again(export, tmp_path, monkeypatch):
     runwell.load_activities(export, cache=tmp_path, workers=1)
     assert len(calls) == 31
     assert {p.name for p in tmp_path.iterdir()} >= {"activities-999.0.parquet"}
+
+
+def test_zipped_export_uses_the_same_cache_entries(export, tmp_path, monkeypatch):
+    """Archive members are read in the main process and handed to the workers as bytes;
+    their cache keys are the same as for the files on disk (content, not path)."""
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(export.rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(export).as_posix())
+    zipped = runwell.load_activities(archive, workers=2)
+    folder = runwell.load_activities(export, workers=2, cache=tmp_path / "cache")
+    same = [c for c in zipped.activities.columns if c != "source_file"]
+    pd.testing.assert_frame_equal(zipped.activities[same], folder.activities[same])
+    _no_parsing(monkeypatch)
+    warm = runwell.load_activities(archive, workers=2, cache=tmp_path / "cache")
+    pd.testing.assert_frame_equal(warm.activities, zipped.activities)
