@@ -9,12 +9,18 @@ from typing import IO
 
 from runwell.errors import InputError
 
-__all__ = ["local_name", "decode_xml_text", "iter_health_elements"]
+__all__ = ["local_name", "namespace", "decode_xml_text", "iter_health_elements"]
 
 
 def local_name(tag: str) -> str:
     """A tag without its namespace: ``{http://...}trkpt -> trkpt``."""
     return tag.rsplit("}", 1)[-1]
+
+
+def namespace(tag: str) -> str:
+    """The namespace part of a tag, braces included (``""`` for none), to build sibling
+    tags: ``{http://...}gpx -> {http://...}``."""
+    return tag[: tag.index("}") + 1] if tag.startswith("{") else ""
 
 
 def decode_xml_text(data: bytes, path: str) -> str:

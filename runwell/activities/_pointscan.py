@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from runwell._xml import namespace
+
 __all__ = ["ABORT", "PointColumns", "cut_containers", "parse_skeleton", "scan_points", "to_floats", "to_times"]
 
 #: Returned by a column rule to refuse the fast path for this file.
@@ -126,7 +128,7 @@ def parse_skeleton(data: bytes, container: bytes, point: bytes) -> tuple[ET.Elem
         root = ET.fromstring(skeleton)
     except ET.ParseError:
         return None
-    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    ns = namespace(root.tag)
     elements = list(root.iter(ns + container.decode()))
     if len(elements) != len(bodies) or next(root.iter(ns + point.decode()), None) is not None:
         return None
@@ -573,6 +575,21 @@ class PointColumns(Mapping[str, np.ndarray]):
             values = _span_floats(self._region, self._arr, np.concatenate([self._spans[c][0] for c in numbers]),
                                   np.concatenate([self._spans[c][1] for c in numbers]))
             self._values.update(zip(numbers, np.split(values, len(numbers))))
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, names: Sequence[str], times: frozenset[str]) -> PointColumns:
+        """Columns of points read another way (ElementTree, gpxpy): numbers as floats,
+        times as UTC ``datetime64[us]``."""
+        values = {name: frame[name].dt.tz_convert(None).to_numpy().astype("datetime64[us]") if name in times
+                  else np.array(frame[name], dtype=float) for name in names}
+        return cls(len(frame), values=values, times=times)
+
+    def frame(self, names: Sequence[str]) -> pd.DataFrame:
+        """These columns as a table (streams), times as UTC timestamps."""
+        frame = pd.DataFrame({name: self.column(name) for name in names})
+        for name in self._times & set(names):
+            frame[name] = frame[name].dt.tz_localize("UTC")
+        return frame
 
     def column(self, name: str) -> np.ndarray:
         """A column, or all missing (NaN, NaT for a time column) when the points lack it."""

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Session", "Parsed", "elevation_gain", "GAIN_HYSTERESIS_M", "positive_or_nan", "gc_paused",
-           "finite_mean", "finite_max", "first_fix"]
+           "finite_mean", "finite_max", "first_fix", "without_dropouts"]
 
 #: Hysteresis for elevation gain computed from altitude samples, in metres.
 GAIN_HYSTERESIS_M = 5.0
@@ -194,3 +194,14 @@ def first_fix(lat: np.ndarray, lon: np.ndarray) -> tuple[float, float] | None:
     """
     known = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon))
     return (float(lat[known[0]]), float(lon[known[0]])) if known.size else None
+
+
+def without_dropouts(heart_rate: np.ndarray) -> np.ndarray:
+    """Heart-rate samples with zero (or negative) readings, sensor drop-outs, made
+    missing; changes the array in place and returns it.
+
+    >>> without_dropouts(np.array([120.0, 0.0, np.nan]))
+    array([120.,  nan,  nan])
+    """
+    heart_rate[heart_rate <= 0] = np.nan
+    return heart_rate

@@ -26,10 +26,10 @@ import gpxpy.gpx
 import numpy as np
 import pandas as pd
 
-from runwell._xml import decode_xml_text, local_name
+from runwell._xml import decode_xml_text, local_name, namespace
 from runwell.activities._pointscan import ABORT, PointColumns, parse_skeleton, scan_points
 from runwell.activities._session import (Parsed, Session, elevation_gain, finite_max, finite_mean, first_fix,
-                                         gc_paused)
+                                         gc_paused, without_dropouts)
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
 
@@ -57,10 +57,6 @@ def _number(text: str | None) -> float:
 _EXTENSION_FIELDS = {"hr": 4, "heartrate": 4, "cad": 5, "cadence": 5, "runcadence": 5, "speed": 6}
 
 
-def _namespace(root: ET.Element) -> str:
-    return root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
-
-
 def _track_meta(root: ET.Element, ns: str) -> tuple[str | None, str | None]:
     """The first non-empty track ``<type>`` and the creator."""
     sport = None
@@ -75,7 +71,7 @@ def _track_meta(root: ET.Element, ns: str) -> tuple[str | None, str | None]:
 def _points_fast(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
     """Track points, the first track ``<type>`` and the creator, with ElementTree."""
     root = ET.fromstring(text)
-    ns = _namespace(root)
+    ns = namespace(root.tag)
     ele_tag, time_tag, ext_tag = f"{ns}ele", f"{ns}time", f"{ns}extensions"
     field_of: dict[str, int | None] = {}  # extension tag (with namespace) -> column
     rows = []
@@ -126,7 +122,7 @@ def _points_scan(data: bytes) -> tuple[PointColumns, np.ndarray, str | None, str
     if scanned is None or not sum(scanned[1]):
         return None
     points, counts = scanned
-    return points, np.repeat(np.arange(len(counts)), counts), *_track_meta(root, _namespace(root))
+    return points, np.repeat(np.arange(len(counts)), counts), *_track_meta(root, namespace(root.tag))
 
 
 def _points_gpxpy(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
@@ -158,7 +154,6 @@ def _frame(rows: list[tuple]) -> pd.DataFrame:
     times = frame.pop("time_utc")
     frame.insert(0, "time_utc", pd.to_datetime(times, utc=True, format="ISO8601")
                  if len(frame) else pd.Series([], dtype="datetime64[ns, UTC]"))
-    frame.loc[frame["heart_rate"] <= 0, "heart_rate"] = np.nan
     return frame
 
 
@@ -183,10 +178,9 @@ def gpxpy_distance(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: n
 
 
 def _arrays(frame: pd.DataFrame) -> tuple[PointColumns, np.ndarray]:
-    """A points frame as numpy columns (times as UTC ``datetime64[us]``) and segment numbers."""
-    columns = {name: np.array(frame[name], dtype=float) for name in _COLUMNS if name not in ("time_utc", "segment")}
-    columns["time_utc"] = frame["time_utc"].dt.tz_convert(None).to_numpy().astype("datetime64[us]")
-    return PointColumns(len(frame), values=columns, times=_TIMES), frame["segment"].to_numpy()
+    """Points read by ElementTree or gpxpy, as the scanner hands them over, and their
+    segment numbers."""
+    return PointColumns.from_frame(frame, _COLUMNS[:-1], _TIMES), frame["segment"].to_numpy()
 
 
 def _previous(values: np.ndarray) -> np.ndarray:
@@ -218,13 +212,6 @@ def _track_distances(lat: np.ndarray, lon: np.ndarray, ele: np.ndarray, times: n
     kmh = np.where(valid, (distance / 1000) / (np.where(valid, seconds, 1) / 3600), 0.0)
     moving = float(seconds[valid & (kmh > STOPPED_KMH)].sum())
     return np.nan_to_num(d2).cumsum(), moving
-
-
-def _streams_frame(points: PointColumns, distance: np.ndarray) -> pd.DataFrame:
-    frame = pd.DataFrame({name: points.column(name) for name in _COLUMNS if name != "segment"})
-    frame["time_utc"] = frame["time_utc"].dt.tz_localize("UTC")
-    frame["distance_m"] = distance
-    return frame
 
 
 def _read_points(data: bytes, path: str) -> tuple[PointColumns, np.ndarray, str | None, str | None]:
@@ -283,8 +270,7 @@ def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
         )
     points.load(["lat", "lon", "altitude_m", "heart_rate"])
     lat, lon, ele = points.column("lat"), points.column("lon"), points.column("altitude_m")
-    heart_rate = points.column("heart_rate")
-    heart_rate[heart_rate <= 0] = np.nan  # drop-outs
+    heart_rate = without_dropouts(points.column("heart_rate"))
     distance, moving = _track_distances(lat, lon, ele, times, segment)
     sport, sub, indoor_sub = normalise_sport(type_raw)
     fix = first_fix(lat, lon)
@@ -305,5 +291,5 @@ def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
         has_gps=fix is not None,
         first_fix=fix,
     )
-    stream = _streams_frame(points, distance) if streams else None
+    stream = points.frame(_COLUMNS[:-1]).assign(distance_m=distance) if streams else None
     return Parsed(source="gpx", sessions=[session], streams=stream)

@@ -18,10 +18,10 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pandas as pd
 
-from runwell._xml import decode_xml_text, local_name
+from runwell._xml import decode_xml_text, local_name, namespace
 from runwell.activities._pointscan import PointColumns, parse_skeleton, scan_points, to_times
 from runwell.activities._session import (Parsed, Session, elevation_gain, finite_max, finite_mean, first_fix,
-                                         gc_paused, positive_or_nan)
+                                         gc_paused, without_dropouts, positive_or_nan)
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
 
@@ -53,9 +53,7 @@ def _float(element: ET.Element, *names: str) -> float:
 
 def _iter_local(element: ET.Element, name: str):
     """Descendants named ``name`` in the element's own namespace (C-level filtering)."""
-    tag = element.tag
-    ns = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
-    return element.iter(f"{ns}{name}")
+    return element.iter(namespace(element.tag) + name)
 
 
 def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
@@ -120,15 +118,12 @@ def _trackpoints(activity: ET.Element) -> pd.DataFrame:
         rows.append(row)
     frame = pd.DataFrame(rows, columns=["time", *_POINT_COLUMNS[1:]])
     frame.insert(0, "time_utc", pd.to_datetime(frame.pop("time"), utc=True, format="ISO8601"))
-    frame.loc[frame["heart_rate"] <= 0, "heart_rate"] = np.nan
     return frame
 
 
 def _arrays(frame: pd.DataFrame) -> PointColumns:
-    """Trackpoints as numpy columns, times as UTC ``datetime64[us]``."""
-    columns = {name: np.array(frame[name], dtype=float) for name in _POINT_COLUMNS[1:]}
-    columns["time_utc"] = frame["time_utc"].dt.tz_convert(None).to_numpy().astype("datetime64[us]")
-    return PointColumns(len(frame), values=columns, times=_TIMES)
+    """Trackpoints read by ElementTree, as the scanner hands them over."""
+    return PointColumns.from_frame(frame, _POINT_COLUMNS, _TIMES)
 
 
 def _scan_column(path: tuple[str, ...]) -> str | None:
@@ -187,8 +182,7 @@ def _session(activity: ET.Element, points: PointColumns, device: str | None, pat
         distance = positive_or_nan(finite_max(points.column("distance_m")))
     max_hr = max((_float(lap, "MaximumHeartRateBpm", "Value") for lap in laps), default=math.nan)
     points.load(["altitude_m", "heart_rate"])
-    heart_rate = points.column("heart_rate")
-    heart_rate[heart_rate <= 0] = np.nan  # drop-outs
+    heart_rate = without_dropouts(points.column("heart_rate"))
     fix = _first_fix(points)
     sport, sub, indoor_sub = normalise_sport(sport_raw)
     return Session(
@@ -219,12 +213,6 @@ def _read_activities(data: bytes, path: str) -> tuple[list[tuple[ET.Element, Poi
     with gc_paused():
         activities, error = _complete_activities(text)
         return [(activity, _arrays(_trackpoints(activity))) for activity in activities], error
-
-
-def _streams_frame(points: PointColumns) -> pd.DataFrame:
-    frame = pd.DataFrame({name: points.column(name) for name in _POINT_COLUMNS})
-    frame["time_utc"] = frame["time_utc"].dt.tz_localize("UTC")
-    return frame
 
 
 def parse_tcx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
@@ -258,5 +246,5 @@ def parse_tcx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
         raise NotAnActivityError(path, "TCX file has no <Activity>")
     sessions = [_session(activity, points, _text(activity, "Creator", "Name"), path) for activity, points in activities]
     partial = f"XML breaks off ({error}); kept the {len(activities)} complete activity element(s)" if error else None
-    stream = pd.concat([_streams_frame(points) for _, points in activities], ignore_index=True) if streams else None
+    stream = pd.concat([points.frame(_POINT_COLUMNS) for _, points in activities], ignore_index=True) if streams else None
     return Parsed(source="tcx", sessions=sessions, streams=stream, partial=partial)
