@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -49,7 +49,6 @@ from runwell.logs.common import (
     finish_sleep,
     mood_frame,
     offset_name,
-    sleep_frame,
 )
 
 __all__ = ["read_apple_health_sleep", "read_apple_health_mood", "sniff_apple_health",
@@ -109,6 +108,45 @@ def iter_records(path: str | Path, match: re.Pattern[str]) -> Iterator[dict[str,
                 yield rec
 
 
+def _parse_records(
+    path: Path,
+    match: re.Pattern[str],
+    log: RowLog,
+    parse: Callable[[int, dict[str, Any]], dict[str, Any] | None],
+    empty: str,
+) -> list[dict[str, Any]]:
+    """Stream the matching records, count each as read and keep what ``parse`` returns.
+
+    Parameters
+    ----------
+    path
+        ``export.xml`` or the ``export.zip`` holding it.
+    match
+        Selects records by ``type`` (see :func:`iter_records`).
+    log
+        Counts the records; notes ``empty`` when the export holds none.
+    parse
+        Called with each record's 1-based ordinal and attributes; returns the parsed
+        record, or ``None`` for one it reported as not loadable.
+    empty
+        The file note for an export without matching records.
+
+    Returns
+    -------
+    list of dict
+        The parsed records, in file order.
+    """
+    parsed = []
+    for n, rec in enumerate(iter_records(path, match), start=1):
+        log.read()
+        row = parse(n, rec)
+        if row is not None:
+            parsed.append(row)
+    if log.rows_read == 0:
+        log.file_note(empty)
+    return parsed
+
+
 def _stamp(text: str | None) -> pd.Timestamp:
     stamp = pd.Timestamp(str(text))
     return stamp if stamp.tzinfo is not None else stamp.tz_localize("UTC")
@@ -153,14 +191,9 @@ def read_apple_health_sleep(
     """
     path = Path(path)
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    records = []
-    for n, rec in enumerate(iter_records(path, re.compile(re.escape(SLEEP_TYPE))), start=1):
-        log.read()
-        parsed = _sleep_record(n, rec, log)
-        if parsed is not None:
-            records.append(parsed)
-    if log.rows_read == 0:
-        log.file_note("no SleepAnalysis records in this export")
+    records = _parse_records(path, re.compile(re.escape(SLEEP_TYPE)), log,
+                             lambda n, rec: _sleep_record(n, rec, log),
+                             "no SleepAnalysis records in this export")
     rows, loaded = [], set()
     for period in _periods(records, gap_h):
         row, used = _night(period, tz, log)
@@ -168,7 +201,7 @@ def read_apple_health_sleep(
             row["participant_id"] = participant_id
             rows.append(row)
             loaded |= used
-    return finish_sleep(log, sleep_frame(rows, NAME, path), NAME, loaded)
+    return finish_sleep(log, rows, NAME, loaded=loaded)
 
 
 def _sleep_record(n: int, rec: dict[str, Any], log: RowLog) -> dict[str, Any] | None:
@@ -297,15 +330,11 @@ def read_apple_health_mood(
     """
     path = Path(path)
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    rows = []
-    for n, rec in enumerate(iter_records(path, re.compile("StateOfMind", re.IGNORECASE)), start=1):
-        log.read()
-        row = _mood_record(n, rec, tz, log)
-        if row is not None:
-            row["participant_id"] = participant_id
-            rows.append(row)
-    if log.rows_read == 0:
-        log.file_note("no State of Mind records in this export")
+    rows = _parse_records(path, re.compile("StateOfMind", re.IGNORECASE), log,
+                          lambda n, rec: _mood_record(n, rec, tz, log),
+                          "no State of Mind records in this export")
+    for row in rows:
+        row["participant_id"] = participant_id
     return finish_mood(log, mood_frame(rows, NAME, path, tz), NAME)
 
 

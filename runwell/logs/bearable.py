@@ -38,13 +38,11 @@ from runwell.logs.common import (
     MoodResult,
     RowLog,
     check_value,
-    csv_records,
-    dict_records,
     finish_mood,
-    localize,
+    localize_rows,
     merge_scales,
     mood_frame,
-    read_text,
+    read_csv_log,
     require_tz,
 )
 from runwell.logs.daylio import parse_clock
@@ -149,11 +147,7 @@ def read_bearable(
     tz = require_tz(tz, path, "Bearable")
     item_scales = merge_scales(BEARABLE_SCALES, scales)
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    header, raw = csv_records(read_text(path))
-    records = dict_records([h.lower() for h in header], raw)
-    log.read(len(records))
-    if not records:
-        log.file_note("empty Bearable export: no rows")
+    _, records = read_csv_log(path, log, key=str.lower, empty="empty Bearable export: no rows")
     rows: list[dict[str, Any]] = []
     seen: dict[tuple[str, ...], int] = {}
     for line, rec in records:
@@ -161,7 +155,7 @@ def read_bearable(
         if row is not None:
             row["participant_id"] = participant_id
             rows.append(row)
-    return finish_mood(log, _localised(rows, tz, log, path), NAME)
+    return finish_mood(log, mood_frame(localize_rows(rows, tz, log), NAME, path, tz), NAME)
 
 
 def _row(
@@ -219,17 +213,3 @@ def _row(
                    field="time of day", value=when, fix="correct the time of day")
         return None
     return out
-
-
-def _localised(rows: list[dict[str, Any]], tz: str, log: RowLog, path: Path) -> pd.DataFrame:
-    timed = [r for r in rows if r.get("time_local") is not None]
-    if timed:
-        utc = localize(pd.Series([r["time_local"] for r in timed]), tz, log,
-                       [r["source_row"] for r in timed])
-        for row, instant in zip(timed, utc, strict=True):
-            row["time_utc"] = instant
-    for row in rows:
-        row["tz"] = tz
-        row.setdefault("time_utc", pd.NaT)
-        row.setdefault("time_local", pd.NaT)
-    return mood_frame(rows, NAME, path, tz)

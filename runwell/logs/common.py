@@ -32,7 +32,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,18 +55,21 @@ __all__ = [
     "require_tz",
     "offset_name",
     "localize",
+    "localize_rows",
     "to_local",
     "assign_naps",
     "read_text",
     "csv_records",
     "dict_records",
+    "read_csv_log",
+    "optional_float",
+    "to_hours",
     "check_value",
     "parse_scale",
     "parse_instants",
     "merge_scales",
     "first_present",
     "mood_frame",
-    "sleep_frame",
     "finish_mood",
     "finish_sleep",
 ]
@@ -229,9 +232,20 @@ class RowLog:
         self.rows_read = 0
         self._rejected: set[Any] = set()
 
-    def read(self, n: int = 1) -> None:
-        """Count ``n`` more input rows as read."""
+    def read(self, n: int = 1, *, empty: str | None = None) -> None:
+        """Count ``n`` more input rows as read.
+
+        Parameters
+        ----------
+        n
+            How many rows were read.
+        empty
+            When given and ``n`` is 0, recorded as a ``skipped`` file note (see
+            :meth:`file_note`), e.g. ``"empty Oura export: no rows"``.
+        """
         self.rows_read += n
+        if empty is not None and n == 0:
+            self.file_note(empty)
 
     def _add(self, kind: str, reason: str, row: int | None) -> None:
         self.rows.append(
@@ -376,6 +390,24 @@ def localize(
     return utc
 
 
+def localize_rows(rows: list[dict[str, Any]], tz: str, log: RowLog) -> list[dict[str, Any]]:
+    """Give mood rows their ``time_utc`` and ``tz`` from ``time_local`` (see :func:`localize`).
+
+    Rows without a local time keep ``time_utc`` missing; DST adjustments are noted
+    against each row's ``source_row``. The rows are changed in place and returned.
+    """
+    timed = [r for r in rows if r.get("time_local") is not None]
+    if timed:
+        utc = localize(pd.Series([r["time_local"] for r in timed]), tz, log, [r["source_row"] for r in timed])
+        for row, instant in zip(timed, utc, strict=True):
+            row["time_utc"] = instant
+    for row in rows:
+        row["tz"] = tz
+        row.setdefault("time_utc", pd.NaT)
+        row.setdefault("time_local", pd.NaT)
+    return rows
+
+
 def to_local(utc: pd.Series, tz: str | pd.Series) -> pd.Series:
     """Wall-clock times of UTC instants in ``tz`` (one zone, or one per row)."""
     return to_local_series(utc, tz)
@@ -420,7 +452,7 @@ def mood_frame(rows: list[dict[str, Any]], source: str, path: PathLike, tz: str 
     return out.reset_index(drop=True)
 
 
-def sleep_frame(rows: list[dict[str, Any]], source: str, path: PathLike) -> pd.DataFrame:
+def _sleep_frame(rows: list[dict[str, Any]], source: str, path: PathLike) -> pd.DataFrame:
     """Build the canonical sleep table from period dictionaries and flag naps.
 
     Each dictionary holds instants (``in_bed_start``, ``in_bed_end``, ``sleep_start``,
@@ -549,6 +581,93 @@ def dict_records(
     return out
 
 
+def read_csv_log(
+    path: PathLike,
+    log: RowLog,
+    *,
+    empty: str,
+    key: Callable[[str], str] | None = None,
+    delimiter: str = ",",
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Read a CSV log into ``(line number, record)`` pairs and count them as read.
+
+    Parameters
+    ----------
+    path
+        The CSV file (UTF-8, see :func:`read_text`).
+    log
+        Counts the records as read; notes ``empty`` when there are none.
+    empty
+        The file note for a file without records, e.g. ``"empty Oura export: no rows"``.
+    key
+        Applied to each header name to make the record keys (e.g. ``str.lower``);
+        default: the names as written.
+    delimiter
+        The field separator.
+
+    Returns
+    -------
+    header : list of str
+        The header as written (stripped, before ``key``).
+    records : list of (int, dict)
+        Each record's line number and its fields by key (see :func:`dict_records`).
+    """
+    header, raw = csv_records(read_text(path), delimiter=delimiter)
+    records = dict_records([key(h) for h in header] if key else header, raw)
+    log.read(len(records), empty=empty)
+    return header, records
+
+
+def optional_float(value: Any) -> float | None:
+    """A number read leniently: ``None`` for a missing or unreadable value.
+
+    Parameters
+    ----------
+    value
+        A number, numeric text (surrounding white space allowed) or anything else.
+
+    Returns
+    -------
+    float or None
+        ``float(value)``, or ``None`` when ``value`` is ``None`` or not a number.
+
+    Examples
+    --------
+    >>> optional_float(" 7.5 "), optional_float(480), optional_float(""), optional_float(None)
+    (7.5, 480.0, None, None)
+    """
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+_PER_HOUR = {"s": 3600, "min": 60}
+
+
+def to_hours(amount: float | None, unit: str) -> float | None:
+    """Convert a duration in seconds (``unit="s"``) or minutes (``"min"``) to hours.
+
+    Parameters
+    ----------
+    amount
+        The duration, or ``None`` when unknown.
+    unit
+        ``"s"`` or ``"min"``.
+
+    Returns
+    -------
+    float or None
+        Hours, or ``None`` when ``amount`` is ``None``.
+
+    Examples
+    --------
+    >>> to_hours(90, "min"), to_hours(5400, "s"), to_hours(None, "s")
+    (1.5, 1.5, None)
+    """
+    return None if amount is None else amount / _PER_HOUR[unit]
+
+
 def parse_scale(spec: object, what: str) -> tuple[float, float]:
     """Check a ``(min, max)`` scale given by the caller."""
     try:
@@ -623,6 +742,35 @@ def _settle(log: RowLog, loaded: set[Any]) -> int:
     return len(rejected)
 
 
+def _result_fields(log: RowLog, fmt: str, loaded: set[Any]) -> dict[str, Any]:
+    """The fields every result shares: the settled report, format, path and counts.
+
+    Parameters
+    ----------
+    log
+        The file's bookkeeping (its error rows of loaded rows become ``partial``).
+    fmt
+        The format read.
+    loaded
+        The input rows that gave at least one table row.
+
+    Returns
+    -------
+    dict
+        Keyword arguments ``report``, ``format``, ``path``, ``rows_read``,
+        ``rows_loaded`` and ``rows_reported`` of :class:`MoodResult`/:class:`SleepResult`.
+    """
+    reported = _settle(log, loaded)
+    return {
+        "report": _with_participant(log.frame(), log),
+        "format": fmt,
+        "path": log.path,
+        "rows_read": log.rows_read,
+        "rows_loaded": len(loaded),
+        "rows_reported": reported,
+    }
+
+
 def finish_mood(
     log: RowLog,
     mood: pd.DataFrame,
@@ -632,34 +780,44 @@ def finish_mood(
 ) -> MoodResult:
     """Package a mood table and its log into a :class:`MoodResult` with counts."""
     loaded = set(mood["source_row"].dropna().astype(int).tolist()) if len(mood) else set()
-    reported = _settle(log, loaded)
-    return MoodResult(
-        report=_with_participant(log.frame(), log),
-        format=fmt,
-        path=log.path,
-        rows_read=log.rows_read,
-        rows_loaded=len(loaded),
-        rows_reported=reported,
-        mood=_with_participant(mood, log),
-        compliance=compliance,
-    )
+    return MoodResult(**_result_fields(log, fmt, loaded), mood=_with_participant(mood, log),
+                      compliance=compliance)
 
 
-def finish_sleep(log: RowLog, sleep: pd.DataFrame, fmt: str, loaded: set[Any]) -> SleepResult:
-    """Package a sleep table and its log into a :class:`SleepResult` with counts.
+def finish_sleep(
+    log: RowLog,
+    rows: list[dict[str, Any]],
+    fmt: str,
+    *,
+    loaded: set[Any] | None = None,
+) -> SleepResult:
+    """Build the sleep table from period rows and package it into a :class:`SleepResult`.
 
-    ``loaded`` holds the input row numbers that went into at least one sleep period.
+    Parameters
+    ----------
+    log
+        The file's bookkeeping; its path becomes ``source_file``.
+    rows
+        One dictionary per sleep period: instants ``in_bed_start``, ``in_bed_end``,
+        ``sleep_start``, ``sleep_end`` (any may be missing), ``tz`` and optionally
+        ``wake_date``, durations, ``quality_01`` and ``participant_id``; missing
+        durations, wake dates and naps are derived. Each holds ``_row``, the input row
+        it came from, unless ``loaded`` is given.
+    fmt
+        The format read: the result's ``format`` and the table's ``source``.
+    loaded
+        The input rows that went into at least one sleep period, for formats that make
+        one period of several input rows. Default: the ``_row`` of each period.
+
+    Returns
+    -------
+    SleepResult
+        With the table and reconciled counts.
     """
-    reported = _settle(log, loaded)
-    return SleepResult(
-        report=_with_participant(log.frame(), log),
-        format=fmt,
-        path=log.path,
-        rows_read=log.rows_read,
-        rows_loaded=len(loaded),
-        rows_reported=reported,
-        sleep=_with_participant(sleep, log),
-    )
+    if loaded is None:
+        loaded = {r["_row"] for r in rows}
+    sleep = _sleep_frame(rows, fmt, log.path)
+    return SleepResult(**_result_fields(log, fmt, loaded), sleep=_with_participant(sleep, log))
 
 
 def _with_participant(table: pd.DataFrame, log: RowLog) -> pd.DataFrame:

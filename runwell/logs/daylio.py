@@ -32,13 +32,11 @@ from runwell.errors import InputError
 from runwell.logs.common import (
     MoodResult,
     RowLog,
-    csv_records,
-    dict_records,
     finish_mood,
-    localize,
+    localize_rows,
     mood_frame,
     parse_scale,
-    read_text,
+    read_csv_log,
     require_tz,
 )
 
@@ -145,15 +143,10 @@ def read_daylio(
     if bad:
         raise ValueError(f"mood values {bad} lie outside mood_scale {lo:g}..{hi:g}")
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    header, raw = csv_records(read_text(path))
-    header = [h.lower() for h in header]
-    records = dict_records(header, raw)
-    log.read(len(records))
-    if not records:
-        log.file_note("empty Daylio export: no entries")
+    _, records = read_csv_log(path, log, key=str.lower, empty="empty Daylio export: no entries")
     _check_labels(path, records, table)
     rows = _rows(records, table, (lo, hi), log, participant_id)
-    mood = _localised(rows, tz, log, path)
+    mood = mood_frame(localize_rows(rows, tz, log), NAME, path, tz)
     return finish_mood(log, mood, NAME)
 
 
@@ -210,14 +203,3 @@ def _local_time(rec: dict[str, str], line: int, log: RowLog) -> datetime | None:
                    value=rec.get("time", ""), fix="correct the time")
         return None
     return day.replace(hour=clock[0], minute=clock[1])
-
-
-def _localised(rows: list[dict[str, Any]], tz: str, log: RowLog, path: Path) -> pd.DataFrame:
-    if not rows:
-        return mood_frame([], NAME, path, tz)
-    local = pd.Series([r["time_local"] for r in rows])
-    utc = localize(local, tz, log, [r["source_row"] for r in rows])
-    for row, instant in zip(rows, utc, strict=True):
-        row["time_utc"] = instant
-        row["tz"] = tz
-    return mood_frame(rows, NAME, path, tz)

@@ -186,7 +186,7 @@ def _empty_file(path: Path, kind: str, strict: bool, participant_id: str | None
     log.file_note("empty file (0 bytes): nothing to read; re-export the log from the app")
     if kind == "mood":
         return finish_mood(log, empty_table("mood"), "empty")
-    return finish_sleep(log, empty_table("sleep"), "empty", set())
+    return finish_sleep(log, [], "empty")
 
 
 def _read(kind: str, path: str | Path, fmt_name: str, participant_id: str | None,

@@ -23,7 +23,16 @@ from typing import Any
 import pandas as pd
 
 from runwell.errors import InputError
-from runwell.logs.common import RowLog, SleepResult, finish_sleep, localize, read_text, require_tz, sleep_frame
+from runwell.logs.common import (
+    RowLog,
+    SleepResult,
+    finish_sleep,
+    localize,
+    optional_float,
+    read_text,
+    require_tz,
+    to_hours,
+)
 
 __all__ = ["read_fitbit", "sniff_fitbit"]
 
@@ -77,9 +86,7 @@ def read_fitbit(
     tz = require_tz(tz, path, "Fitbit sleep")
     log = RowLog(path, strict=strict, participant_id=participant_id)
     data = load_json_list(path)
-    log.read(len(data))
-    if not data:
-        log.file_note("empty Fitbit sleep file: no sleep logs")
+    log.read(len(data), empty="empty Fitbit sleep file: no sleep logs")
     rows, seen = [], {}
     for pos, rec in enumerate(data, start=1):
         row = _log(pos, rec, log, seen)
@@ -92,8 +99,7 @@ def read_fitbit(
                 row[key] = instant
     for row in rows:
         row["tz"], row["participant_id"] = tz, participant_id
-    loaded = {r["_row"] for r in rows}
-    return finish_sleep(log, sleep_frame(rows, NAME, path), NAME, loaded)
+    return finish_sleep(log, rows, NAME)
 
 
 def _log(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, Any] | None:
@@ -121,11 +127,13 @@ def _log(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, Any
     if end <= start:
         log.reject(pos, "sleep ends before it starts", field="endTime", value=rec.get("endTime"))
         return None
-    minutes = {k: _num(rec.get(k)) for k in ("minutesAsleep", "timeInBed", "minutesToFallAsleep",
-                                               "minutesAfterWakeup", "minutesAwake")}
+    minutes = {k: optional_float(rec.get(k))
+               for k in ("minutesAsleep", "timeInBed", "minutesToFallAsleep", "minutesAfterWakeup",
+                         "minutesAwake")}
     stages = (rec.get("levels") or {}).get("summary") or {}
-    stage_h = {k: _num((stages.get(k) or {}).get("minutes")) for k in ("deep", "light", "rem", "wake")}
-    awake = stage_h["wake"] if stage_h["wake"] is not None else minutes["minutesAwake"]
+    stage_min = {k: optional_float((stages.get(k) or {}).get("minutes"))
+                 for k in ("deep", "light", "rem", "wake")}
+    awake = stage_min["wake"] if stage_min["wake"] is not None else minutes["minutesAwake"]
     return {
         "_row": pos,
         "wake_date": wake.normalize(),
@@ -133,21 +141,10 @@ def _log(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, Any
         "in_bed_end": end,
         "sleep_start": start + pd.Timedelta(minutes=minutes["minutesToFallAsleep"] or 0),
         "sleep_end": end - pd.Timedelta(minutes=minutes["minutesAfterWakeup"] or 0),
-        "asleep_h": _h(minutes["minutesAsleep"]),
-        "in_bed_h": _h(minutes["timeInBed"]),
-        "deep_h": _h(stage_h["deep"]),
-        "light_h": _h(stage_h["light"]),
-        "rem_h": _h(stage_h["rem"]),
-        "awake_h": _h(awake),
+        "asleep_h": to_hours(minutes["minutesAsleep"], "min"),
+        "in_bed_h": to_hours(minutes["timeInBed"], "min"),
+        "deep_h": to_hours(stage_min["deep"], "min"),
+        "light_h": to_hours(stage_min["light"], "min"),
+        "rem_h": to_hours(stage_min["rem"], "min"),
+        "awake_h": to_hours(awake, "min"),
     }
-
-
-def _num(value: Any) -> float | None:
-    try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _h(minutes: float | None) -> float | None:
-    return None if minutes is None else minutes / 60

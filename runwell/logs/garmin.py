@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from runwell.logs.common import RowLog, SleepResult, finish_sleep, sleep_frame
+from runwell.logs.common import RowLog, SleepResult, finish_sleep, optional_float, to_hours
 from runwell.logs.fitbit import load_json_list
 
 __all__ = ["read_garmin", "sniff_garmin"]
@@ -60,17 +60,14 @@ def read_garmin(
     path = Path(path)
     log = RowLog(path, strict=strict, participant_id=participant_id)
     data = load_json_list(path)
-    log.read(len(data))
-    if not data:
-        log.file_note("empty Garmin sleep file: no nights")
+    log.read(len(data), empty="empty Garmin sleep file: no nights")
     rows, seen = [], {}
     for pos, rec in enumerate(data, start=1):
         row = _night(pos, rec, log, seen)
         if row is not None:
             row.update(tz=tz, participant_id=participant_id)
             rows.append(row)
-    loaded = {r["_row"] for r in rows}
-    return finish_sleep(log, sleep_frame(rows, NAME, path), NAME, loaded)
+    return finish_sleep(log, rows, NAME)
 
 
 def _night(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, Any] | None:
@@ -98,7 +95,7 @@ def _night(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, A
     if end <= start:
         log.reject(pos, "sleep ends before it starts", field="sleepEndTimestampGMT", value=end_text)
         return None
-    secs = {k: _num(rec.get(f"{k}SleepSeconds")) for k in ("deep", "light", "rem", "awake")}
+    secs = {k: optional_float(rec.get(f"{k}SleepSeconds")) for k in ("deep", "light", "rem", "awake")}
     staged = [v for k, v in secs.items() if k != "awake" and v is not None]
     score = _score(rec.get("sleepScores"))
     return {
@@ -109,10 +106,10 @@ def _night(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, A
         "sleep_start": start,
         "sleep_end": end,
         "asleep_h": sum(staged) / 3600 if staged else None,
-        "deep_h": _h(secs["deep"]),
-        "light_h": _h(secs["light"]),
-        "rem_h": _h(secs["rem"]),
-        "awake_h": _h(secs["awake"]),
+        "deep_h": to_hours(secs["deep"], "s"),
+        "light_h": to_hours(secs["light"], "s"),
+        "rem_h": to_hours(secs["rem"], "s"),
+        "awake_h": to_hours(secs["awake"], "s"),
         "quality_01": None if score is None else score / 100,
     }
 
@@ -130,16 +127,5 @@ def _score(scores: Any) -> float | None:
     overall = scores.get("overallScore", scores.get("overall"))
     if isinstance(overall, dict):
         overall = overall.get("value")
-    value = _num(overall)
+    value = optional_float(overall)
     return value if value is not None and 0 <= value <= 100 else None
-
-
-def _num(value: Any) -> float | None:
-    try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _h(seconds: float | None) -> float | None:
-    return None if seconds is None else seconds / 3600

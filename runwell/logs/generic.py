@@ -73,7 +73,6 @@ from runwell.logs.common import (
     normalise_item,
     parse_instants,
     parse_scale,
-    sleep_frame,
 )
 
 __all__ = ["read_generic_mood", "read_generic_sleep", "read_table", "sniff_generic_mood",
@@ -164,9 +163,7 @@ def read_generic_mood(
         raise ValueError("give either participant (a column) or participant_id (a value), not both")
     df, base = read_table(path)
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    log.read(len(df))
-    if df.empty:
-        log.file_note("empty table: no rows")
+    log.read(len(df), empty="empty table: no rows")
     time_col, date_col = _time_columns(df, time, date, path)
     pid_col = _participant_column(df, participant, participant_id, path)
     ctx_col = first_present(df.columns, [context or "context"])
@@ -373,9 +370,7 @@ def read_generic_sleep(
     path = Path(path)
     df, base = read_table(path)
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    log.read(len(df))
-    if df.empty:
-        log.file_note("empty table: no rows")
+    log.read(len(df), empty="empty table: no rows")
     start_col = _column(df, start, "start", path) or first_present(df.columns, _SLEEP_START)
     end_col = _column(df, end, "end", path) or first_present(df.columns, _SLEEP_END)
     if start_col is None or end_col is None:
@@ -393,7 +388,7 @@ def read_generic_sleep(
     q_lo, q_hi = parse_scale(quality_scale, "quality")
     pid_col = _column(df, participant, "participant", path) or (
         None if participant_id is not None else first_present(df.columns, _PARTICIPANT))
-    rows, loaded = [], set()
+    rows = []
     cells = {c: df[c].tolist() for c in df.columns}
     parsed_cells = {k: v.tolist() for k, v in parsed.items()}
     for pos, row_no in enumerate(rows_no):
@@ -412,6 +407,6 @@ def read_generic_sleep(
                             option="quality_scale=")
             rec["quality_01"] = None if q is None else (q - q_lo) / (q_hi - q_lo)
         rec["participant_id"] = str(cells[pid_col][pos]).strip() if pid_col else participant_id
+        rec["_row"] = row_no
         rows.append(rec)
-        loaded.add(row_no)
-    return finish_sleep(log, sleep_frame(rows, "generic", path), "generic", loaded)
+    return finish_sleep(log, rows, "generic")

@@ -31,15 +31,13 @@ from runwell.logs.common import (
     MoodResult,
     RowLog,
     check_value,
-    csv_records,
-    dict_records,
     finish_mood,
     first_present,
     merge_scales,
     mood_frame,
     normalise_item,
     offset_name,
-    read_text,
+    read_csv_log,
 )
 
 __all__ = ["read_mpath", "sniff_mpath", "mpath_items"]
@@ -115,11 +113,8 @@ def read_mpath(
     """
     path = Path(path)
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    header, raw = csv_records(read_text(path), delimiter=";")
-    records = dict_records(header, raw)
-    log.read(len(records))
-    if not records:
-        log.file_note("empty m-Path export: no prompts")
+    header, records = read_csv_log(path, log, delimiter=";",
+                                   empty="empty m-Path export: no prompts")
     start_col, stop_col = first_present(header, _START), first_present(header, _STOP)
     if start_col is None and stop_col is None:
         raise InputError(path, "no timeStampStart/timeStampStop column: not an m-Path basic.csv",

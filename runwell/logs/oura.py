@@ -21,12 +21,10 @@ import pandas as pd
 from runwell.logs.common import (
     RowLog,
     SleepResult,
-    csv_records,
-    dict_records,
     finish_sleep,
     parse_instants,
-    read_text,
-    sleep_frame,
+    read_csv_log,
+    to_hours,
 )
 
 __all__ = ["read_oura", "sniff_oura"]
@@ -84,11 +82,7 @@ def read_oura(
     """
     path = Path(path)
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    header, raw = csv_records(read_text(path))
-    records = dict_records([_key(h) for h in header], raw)
-    log.read(len(records))
-    if not records:
-        log.file_note("empty Oura export: no rows")
+    _, records = read_csv_log(path, log, key=_key, empty="empty Oura export: no rows")
     kept = []
     for line, rec in records:
         if not rec.get("bedtime_start", "").strip() or not rec.get("bedtime_end", "").strip():
@@ -100,16 +94,15 @@ def read_oura(
                                    tz, log, lines, "Bedtime Start", fmt="Oura")
     ends, _ = parse_instants(pd.Series([r["bedtime_end"] for _, r in kept], dtype=object),
                              tz, log, lines, "Bedtime End", fmt="Oura")
-    rows, loaded = [], set()
+    rows = []
     for pos, (line, rec) in enumerate(kept):
         if pd.isna(starts.iloc[pos]) or pd.isna(ends.iloc[pos]):
             continue
         row = _row(line, rec, starts.iloc[pos], ends.iloc[pos], log)
         if row is not None:
-            row.update(tz=zones.iloc[pos], participant_id=participant_id)
+            row.update(_row=line, tz=zones.iloc[pos], participant_id=participant_id)
             rows.append(row)
-            loaded.add(line)
-    return finish_sleep(log, sleep_frame(rows, NAME, path), NAME, loaded)
+    return finish_sleep(log, rows, NAME)
 
 
 def _row(line: int, rec: dict[str, str], start: pd.Timestamp, end: pd.Timestamp,
@@ -130,11 +123,11 @@ def _row(line: int, rec: dict[str, str], start: pd.Timestamp, end: pd.Timestamp,
     return {
         "in_bed_start": start,
         "in_bed_end": end,
-        "asleep_h": None if asleep is None else asleep / 3600,
-        "in_bed_h": None if in_bed is None else in_bed / 3600,
-        "deep_h": None if stage["deep"] is None else stage["deep"] / 3600,
-        "light_h": None if stage["light"] is None else stage["light"] / 3600,
-        "rem_h": None if stage["rem"] is None else stage["rem"] / 3600,
-        "awake_h": None if awake is None else awake / 3600,
+        "asleep_h": to_hours(asleep, "s"),
+        "in_bed_h": to_hours(in_bed, "s"),
+        "deep_h": to_hours(stage["deep"], "s"),
+        "light_h": to_hours(stage["light"], "s"),
+        "rem_h": to_hours(stage["rem"], "s"),
+        "awake_h": to_hours(awake, "s"),
         "quality_01": None if score is None else score / 100,
     }

@@ -16,12 +16,9 @@ import pandas as pd
 from runwell.logs.common import (
     RowLog,
     SleepResult,
-    csv_records,
-    dict_records,
     finish_sleep,
-    read_text,
+    read_csv_log,
     require_tz,
-    sleep_frame,
 )
 
 __all__ = ["read_plees", "sniff_plees"]
@@ -63,12 +60,9 @@ def read_plees(
                     why="Plees Tracker files hold UTC instants but no time zone, so runwell "
                         "cannot tell on which local date each night ended")
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    header, raw = csv_records(read_text(path))
-    records = dict_records([h.lower() for h in header], raw)
-    log.read(len(records))
-    if not records:
-        log.file_note("empty Plees Tracker export: no sleeps")
-    rows, loaded, seen = [], set(), {}
+    _, records = read_csv_log(path, log, key=str.lower,
+                              empty="empty Plees Tracker export: no sleeps")
+    rows, seen = [], {}
     for line, rec in records:
         sid = rec.get("sid", "").strip()
         if sid in seen:
@@ -88,10 +82,10 @@ def read_plees(
                        fix="correct or delete the row")
             continue
         quality = _quality(rec.get("rating", ""), line, log)
-        rows.append({"participant_id": participant_id, "in_bed_start": start, "in_bed_end": stop,
-                     "sleep_start": start, "sleep_end": stop, "tz": tz, "quality_01": quality})
-        loaded.add(line)
-    return finish_sleep(log, sleep_frame(rows, NAME, path), NAME, loaded)
+        rows.append({"_row": line, "participant_id": participant_id, "in_bed_start": start,
+                     "in_bed_end": stop, "sleep_start": start, "sleep_end": stop, "tz": tz,
+                     "quality_01": quality})
+    return finish_sleep(log, rows, NAME)
 
 
 def _quality(text: str, line: int, log: RowLog) -> float | None:

@@ -29,9 +29,9 @@ from runwell.logs.common import (
     csv_records,
     finish_sleep,
     localize,
+    optional_float,
     read_text,
     resolve_tz,
-    sleep_frame,
 )
 
 __all__ = ["read_sleep_as_android", "sniff_sleep_as_android", "MEMBER"]
@@ -103,8 +103,7 @@ def read_sleep_as_android(
     if not rows and log.rows_read == 0:
         log.file_note("empty Sleep as Android export: no records")
     _place(rows, log)
-    loaded = {r["_row"] for r in rows}
-    return finish_sleep(log, sleep_frame(rows, NAME, path), NAME, loaded)
+    return finish_sleep(log, rows, NAME)
 
 
 def _record(line: int, rec: dict[str, str], tz: str | None, log: RowLog,
@@ -136,21 +135,14 @@ def _record(line: int, rec: dict[str, str], tz: str | None, log: RowLog,
         log.reject(line, "To is before From", field="To", value=rec.get("To"),
                    fix="correct the record in the app")
         return None
-    hours = _number(rec.get("Hours", ""))
-    rating = _number(rec.get("Rating", ""))
+    hours = optional_float(rec.get("Hours", ""))
+    rating = optional_float(rec.get("Rating", ""))
     if rating is not None and not 0 <= rating <= 5:
         log.reject(line, "rating outside 0..5", field="Rating", value=rec.get("Rating"),
                    fix="correct the rating")
         rating = None
     return {"_row": line, "_from": times[0], "_to": times[1], "tz": zone, "asleep_h": hours,
             "quality_01": None if not rating else rating / 5}
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text.strip())
-    except (ValueError, AttributeError):
-        return None
 
 
 def _place(rows: list[dict[str, Any]], log: RowLog) -> None:

@@ -9,11 +9,15 @@ from runwell.errors import InputError
 from runwell.logs.common import (
     RowLog,
     assign_naps,
+    finish_sleep,
     localize,
     normalise_item,
     offset_name,
+    optional_float,
+    read_csv_log,
     rescale,
     resolve_tz,
+    to_hours,
     to_local,
 )
 from runwell.logs.daylio import parse_clock
@@ -117,3 +121,73 @@ def test_assign_naps_longest_is_main_sleep_per_participant_and_day() -> None:
         "sleep",
     )
     assert assign_naps(sleep)["is_nap"].tolist() == [True, False, False, False, False]
+
+
+def test_rowlog_read_notes_an_empty_file_only_when_nothing_was_read() -> None:
+    log = RowLog("f.csv")
+    log.read(2, empty="empty f: no rows")
+    assert log.rows_read == 2 and log.frame().empty
+    log = RowLog("f.csv")
+    log.read(0, empty="empty f: no rows")
+    report = log.frame()
+    assert log.rows_read == 0
+    assert report["kind"].tolist() == ["skipped"]
+    assert report["reason"].tolist() == ["empty f: no rows"]
+    assert report["row"].isna().all()
+
+
+def test_read_csv_log_keys_counts_and_notes_empty(tmp_path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("Sid;Start\n1;10\n\n2;20\n", encoding="utf-8")
+    log = RowLog(path)
+    header, records = read_csv_log(path, log, key=str.lower, delimiter=";", empty="none")
+    assert header == ["Sid", "Start"]
+    assert records == [(2, {"sid": "1", "start": "10"}), (4, {"sid": "2", "start": "20"})]
+    assert log.rows_read == 2 and log.frame().empty
+    path.write_text("Sid;Start\n", encoding="utf-8")
+    log = RowLog(path)
+    assert read_csv_log(path, log, empty="no rows") == (["Sid;Start"], [])
+    assert log.frame()["reason"].tolist() == ["no rows"]
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [("7.5", 7.5), (" 8 ", 8.0), (480, 480.0), ("", None), ("n/a", None), (None, None),
+     ({"value": 3}, None)],
+)
+def test_optional_float(value: object, number: float | None) -> None:
+    assert optional_float(value) == number
+
+
+def test_to_hours_from_seconds_and_minutes() -> None:
+    assert to_hours(27000, "s") == 7.5
+    assert to_hours(450, "min") == 7.5
+    assert to_hours(None, "min") is None
+
+
+def test_finish_sleep_counts_rows_of_periods_by_default() -> None:
+    log = RowLog("s.csv", participant_id="p1")
+    log.read(3)
+    log.reject(3, "bad")
+    start = pd.Timestamp("2024-01-01 23:00", tz="UTC")
+    rows = [{"_row": r, "sleep_start": start + pd.Timedelta(days=i),
+             "sleep_end": start + pd.Timedelta(days=i, hours=7), "tz": "UTC"}
+            for i, r in enumerate((1, 2))]
+    result = finish_sleep(log, rows, "test")
+    assert (result.rows_read, result.rows_loaded, result.rows_reported) == (3, 2, 1)
+    assert result.reconciles
+    assert result.sleep["source"].tolist() == ["test", "test"]
+    assert result.sleep["source_file"].tolist() == ["s.csv", "s.csv"]
+    assert result.sleep["participant_id"].tolist() == ["p1", "p1"]
+    assert result.sleep["asleep_h"].tolist() == [7.0, 7.0]
+
+
+def test_finish_sleep_takes_explicit_loaded_rows() -> None:
+    log = RowLog("s.xml")
+    log.read(3)
+    rows = [{"in_bed_start": pd.Timestamp("2024-01-01 23:00", tz="UTC"),
+             "in_bed_end": pd.Timestamp("2024-01-02 07:00", tz="UTC"), "tz": "UTC"}]
+    result = finish_sleep(log, rows, "test", loaded={1, 2, 3})
+    assert (result.rows_loaded, result.rows_reported, len(result.sleep)) == (3, 0, 1)
+    empty = finish_sleep(RowLog("e.csv"), [], "empty")
+    assert empty.sleep.empty and empty.rows_loaded == 0
