@@ -36,7 +36,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from runwell.errors import InsufficientDataError, RunwellError
-from runwell.models import decimals_for, fit_mood_model, newey_west_lags, within_person_ols
+from runwell.models import decimals_for, fit_mood_model, robust_ols, within_person_ols
 
 __all__ = [
     "CLAIMS",
@@ -251,6 +251,7 @@ def _from_table(
 ) -> _Finding:
     """A finding from one row of a :func:`within_person_ols` table."""
     row = table.loc[term]
+    n_participants = int(data["participant_id"].nunique())
     return _Finding(
         estimate=float(row["estimate"]),
         se=float(row["se"]),
@@ -258,9 +259,9 @@ def _from_table(
         ci_high=float(row["ci_high"]),
         p_value=float(row["p_value"]),
         n=n,
-        n_participants=int(data["participant_id"].nunique()),
+        n_participants=n_participants,
         method=method,
-        days_per_person=n / max(int(data["participant_id"].nunique()), 1),
+        days_per_person=n / max(n_participants, 1),
     )
 
 
@@ -275,6 +276,63 @@ def _within(
     except InsufficientDataError as err:
         raise _NotEnough(str(err)) from err
     return _from_table(table, term, method, usable, n)
+
+
+def _contrast(
+    data: pd.DataFrame,
+    outcome: str,
+    indicator: str,
+    conditions: tuple[str, str],
+    controls: list[str],
+    *,
+    unit: str,
+    subject: str,
+    comparison: str,
+    measure: str = "mood",
+    units_word: str = "points",
+) -> _Finding:
+    """Compare days in one condition with the same person's days in another.
+
+    Applies the data-sufficiency rule to both conditions, then fits the within-person
+    regression of ``outcome`` on the 0/1 ``indicator`` (see :func:`_within`) and words
+    the finding.
+
+    Parameters
+    ----------
+    data
+        The days compared, each in one of the two conditions.
+    outcome
+        Column compared (e.g. ``"mood"``).
+    indicator
+        Column that is 1.0 on days of the claimed condition and 0.0 on comparison days.
+    conditions
+        Names of the two conditions (indicator 1, indicator 0) for the
+        :func:`_count_rule` message, e.g. ``("run days", "rest days")``.
+    controls
+        Columns adjusted for (those missing from ``data`` are skipped).
+    unit, subject, comparison, measure, units_word
+        The wording of the finding (see :class:`_Finding`).
+
+    Returns
+    -------
+    _Finding
+        The estimated difference (indicator 1 minus 0) with robust standard errors.
+
+    Raises
+    ------
+    _NotEnough
+        When a condition has fewer than :data:`MIN_DAYS_PER_CONDITION` days, or the
+        regression cannot be fitted.
+    """
+    flag = data[indicator]
+    _count_rule({conditions[0]: int(flag.sum()), conditions[1]: int((flag == 0).sum())})
+    found = _within(data, outcome, indicator, controls)
+    found.unit = unit
+    found.subject = subject
+    found.comparison = comparison
+    found.measure = measure
+    found.units_word = units_word
+    return found
 
 
 def _weekend(panel: pd.DataFrame) -> pd.Series:
@@ -331,14 +389,16 @@ def _claim_short_run(panel: pd.DataFrame, run_panel: pd.DataFrame | None) -> _Fi
     data = data[short | ~ran].assign(
         short=short[short | ~ran].astype(float), weekend=_weekend(data)
     )
-    _count_rule(
-        {"short-run days": int(data["short"].sum()), "rest days": int((data["short"] == 0).sum())}
+    return _contrast(
+        data,
+        "mood",
+        "short",
+        ("short-run days", "rest days"),
+        ["weekend"],
+        unit="mood points, short-run day vs rest day",
+        subject=f"On days with a short run (under {SHORT_RUN_MIN:g} min)",
+        comparison="than on the same person's rest days",
     )
-    found = _within(data, "mood", "short", ["weekend"])
-    found.unit = "mood points, short-run day vs rest day"
-    found.subject = f"On days with a short run (under {SHORT_RUN_MIN:g} min)"
-    found.comparison = "than on the same person's rest days"
-    return found
 
 
 def _claim_dose(panel: pd.DataFrame, run_panel: pd.DataFrame | None) -> _Finding:
@@ -392,14 +452,18 @@ def _claim_sleep(panel: pd.DataFrame, run_panel: pd.DataFrame | None) -> _Findin
         raise _NotEnough("the panel has no sleep records (sleep_next_h is empty)")
     data = panel[panel["sleep_next_h"].notna()].assign(weekend=_weekend(panel))
     data = data.assign(ran=_ran(data)).dropna(subset=["ran"])
-    _count_rule({"run days": int(data["ran"].sum()), "rest days": int((data["ran"] == 0).sum())})
-    found = _within(data, "sleep_next_h", "ran", ["weekend"])
-    found.unit = "hours of sleep, after run day vs rest day"
-    found.subject = "On nights after a run day"
-    found.measure = "sleep"
-    found.units_word = "hours"
-    found.comparison = "than after the same person's rest days"
-    return found
+    return _contrast(
+        data,
+        "sleep_next_h",
+        "ran",
+        ("run days", "rest days"),
+        ["weekend"],
+        unit="hours of sleep, after run day vs rest day",
+        subject="On nights after a run day",
+        comparison="than after the same person's rest days",
+        measure="sleep",
+        units_word="hours",
+    )
 
 
 def _claim_linger(panel: pd.DataFrame, run_panel: pd.DataFrame | None) -> _Finding:
@@ -425,21 +489,12 @@ def _claim_linger(panel: pd.DataFrame, run_panel: pd.DataFrame | None) -> _Findi
         minimum=2 * MIN_DAYS_PER_CONDITION,
     )
     X = sm.add_constant(data[["hours"]])
-    n_groups = data["participant_id"].nunique()
-    if n_groups >= 2:
-        codes = pd.factorize(data["participant_id"])[0]
-        result = sm.OLS(data["change"], X).fit(
-            cov_type="cluster", cov_kwds={"groups": codes}, use_t=True
-        )
-        method = (
-            f"OLS of mood change on hours since the run, cluster-robust SEs ({n_groups} clusters)"
-        )
-    else:
-        lags = newey_west_lags(len(data))
-        result = sm.OLS(data["change"], X).fit(
-            cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
-        )
-        method = f"OLS of mood change on hours since the run, Newey-West SEs ({lags} lags)"
+    result, n_groups, lags = robust_ols(data["change"], X, data["participant_id"])
+    method = "OLS of mood change on hours since the run, " + (
+        f"cluster-robust SEs ({n_groups} clusters)"
+        if lags is None
+        else f"Newey-West SEs ({lags} lags)"
+    )
     ci = result.conf_int().loc["const"]
     return _Finding(
         estimate=float(result.params["const"]),
@@ -466,15 +521,17 @@ def _claim_excess(panel: pd.DataFrame, run_panel: pd.DataFrame | None) -> _Findi
     acwr = data["acwr"] if "acwr" in data.columns else pd.Series(np.nan, index=data.index)
     excessive = (acwr > HIGH_ACWR) | (data["run_min"] > LONG_RUN_MIN)
     data = data.assign(excessive=excessive.astype(float), weekend=_weekend(data))
-    _count_rule(
-        {"high-load days": int(excessive.sum()), "moderate run days": int((~excessive).sum())}
+    return _contrast(
+        data,
+        "stress",
+        "excessive",
+        ("high-load days", "moderate run days"),
+        ["weekend"],
+        unit="stress points, high-load day vs moderate run day",
+        subject="On days of very high running load",
+        comparison="than on the same person's moderate run days",
+        measure="stress",
     )
-    found = _within(data, "stress", "excessive", ["weekend"])
-    found.unit = "stress points, high-load day vs moderate run day"
-    found.subject = "On days of very high running load"
-    found.measure = "stress"
-    found.comparison = "than on the same person's moderate run days"
-    return found
 
 
 def _claim_outdoor(panel: pd.DataFrame, run_panel: pd.DataFrame | None) -> _Finding:
@@ -487,17 +544,16 @@ def _claim_outdoor(panel: pd.DataFrame, run_panel: pd.DataFrame | None) -> _Find
         outdoor=outdoor[outdoor | indoor].astype(float),
         run_min_30=lambda d: (d["run_min_outdoor"] + d["run_min_indoor"]) / 30,
     )
-    _count_rule(
-        {
-            "outdoor-run days": int(data["outdoor"].sum()),
-            "indoor-run days": int((data["outdoor"] == 0).sum()),
-        }
+    return _contrast(
+        data,
+        "mood",
+        "outdoor",
+        ("outdoor-run days", "indoor-run days"),
+        ["run_min_30"],
+        unit="mood points, outdoor-run day vs indoor-run day",
+        subject="On days with an outdoor run",
+        comparison="than on the same person's indoor-run days of similar length",
     )
-    found = _within(data, "mood", "outdoor", ["run_min_30"])
-    found.unit = "mood points, outdoor-run day vs indoor-run day"
-    found.subject = "On days with an outdoor run"
-    found.comparison = "than on the same person's indoor-run days of similar length"
-    return found
 
 
 def _claim_skipped(panel: pd.DataFrame, run_panel: pd.DataFrame | None) -> _Finding:
@@ -509,17 +565,16 @@ def _claim_skipped(panel: pd.DataFrame, run_panel: pd.DataFrame | None) -> _Find
     data = ordered[rest].assign(
         after_streak=(streak[rest] >= STREAK_DAYS).astype(float), weekend=_weekend(ordered)
     )
-    _count_rule(
-        {
-            "rest days after a streak": int(data["after_streak"].sum()),
-            "other rest days": int((data["after_streak"] == 0).sum()),
-        }
+    return _contrast(
+        data,
+        "mood",
+        "after_streak",
+        ("rest days after a streak", "other rest days"),
+        ["weekend"],
+        unit="mood points, rest day after a streak vs other rest days",
+        subject=f"On rest days right after {STREAK_DAYS} or more run days in a row",
+        comparison="than on the same person's other rest days",
     )
-    found = _within(data, "mood", "after_streak", ["weekend"])
-    found.unit = "mood points, rest day after a streak vs other rest days"
-    found.subject = f"On rest days right after {STREAK_DAYS} or more run days in a row"
-    found.comparison = "than on the same person's other rest days"
-    return found
 
 
 def _claim_stability(panel: pd.DataFrame, run_panel: pd.DataFrame | None) -> _Finding:

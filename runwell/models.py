@@ -39,9 +39,11 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
+from statsmodels.regression.linear_model import RegressionResultsWrapper
 from statsmodels.regression.mixed_linear_model import MixedLM
 
 from runwell.errors import InputError, InsufficientDataError
+from runwell.panel import person_mean_split
 
 __all__ = [
     "MoodModelResult",
@@ -51,6 +53,7 @@ __all__ = [
     "within_person_ols",
     "split_within_between",
     "newey_west_lags",
+    "robust_ols",
     "unit_of",
     "decimals_for",
     "OPTIMIZERS",
@@ -340,14 +343,13 @@ def split_within_between(frame: pd.DataFrame, var: str) -> tuple[pd.Series, pd.S
     """Within-person (deviation) and between-person (person mean) parts of ``var``.
 
     Uses the panel's ``<var>_within`` / ``<var>_between`` columns when both are present,
-    and otherwise computes them from every row of ``frame`` (NaN values ignored).
+    and otherwise computes them from every row of ``frame`` (NaN values ignored) as the
+    panel does (:func:`runwell.panel.person_mean_split`).
     """
     within, between = f"{var}_within", f"{var}_between"
     if within in frame.columns and between in frame.columns:
         return frame[within].astype(float), frame[between].astype(float)
-    values = frame[var].astype(float)
-    mean = values.groupby(frame["participant_id"], sort=False).transform("mean")
-    return values - mean, mean
+    return person_mean_split(frame[var], frame["participant_id"])
 
 
 def _covariate_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -487,6 +489,11 @@ class _Design:
     response_name: str
     dropped: list[str]
     notes: list[str]
+
+    @property
+    def n_groups(self) -> int:
+        """Number of participants among the rows."""
+        return len(np.unique(self.groups))
 
 
 def _prepare_daily(
@@ -705,6 +712,44 @@ def newey_west_lags(n: int) -> int:
     return max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
 
 
+def robust_ols(
+    y: np.ndarray | pd.Series, X: pd.DataFrame, groups: np.ndarray | pd.Series
+) -> tuple[RegressionResultsWrapper, int, int | None]:
+    """OLS with standard errors robust to autocorrelation within each participant.
+
+    The rule used throughout runwell: with two or more participants the standard errors
+    are cluster-robust by participant, with one they are Newey-West (HAC) over the rows
+    in their order (:func:`newey_west_lags` lags, small-sample correction); intervals and
+    p-values use the t distribution.
+
+    Parameters
+    ----------
+    y
+        Response, one value per row.
+    X
+        Design matrix (its column names name the coefficients).
+    groups
+        Participant of each row.
+
+    Returns
+    -------
+    tuple
+        ``(result, n_clusters, lags)``: the statsmodels result, the number of
+        participants, and the HAC lags (``None`` when the errors are clustered).
+    """
+    codes, uniques = pd.factorize(np.asarray(groups))
+    n_clusters = len(uniques)
+    model = sm.OLS(y, X)
+    if n_clusters >= 2:
+        result = model.fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+        return result, n_clusters, None
+    lags = newey_west_lags(len(X))
+    result = model.fit(
+        cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
+    )
+    return result, n_clusters, lags
+
+
 def _ar1_transform(
     y: np.ndarray, X: np.ndarray, follows: np.ndarray, rho: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -773,7 +818,7 @@ def within_person_ols(
     Every variable is centred on the person's mean (which absorbs person fixed effects);
     with two or more participants the standard errors are cluster-robust by person
     (t intervals with G - 1 degrees of freedom), with one participant they are
-    Newey-West HAC over the rows in their order.
+    Newey-West HAC over the rows in their order (see :func:`robust_ols`).
 
     Parameters
     ----------
@@ -806,22 +851,14 @@ def within_person_ols(
     missing = [t for t in terms if t not in X.columns]
     if missing:
         raise InsufficientDataError(f"no within-person variation in {', '.join(missing)}")
-    y = demeaned[outcome]
-    n_groups = g.nunique()
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        if n_groups >= 2:
-            codes = pd.factorize(g)[0]
-            result = sm.OLS(y.to_numpy(), X).fit(
-                cov_type="cluster", cov_kwds={"groups": codes}, use_t=True
-            )
-            method = f"person fixed effects, cluster-robust SEs ({n_groups} clusters)"
-        else:
-            lags = newey_west_lags(len(y))
-            result = sm.OLS(y.to_numpy(), X).fit(
-                cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
-            )
-            method = f"OLS with Newey-West (HAC) SEs, {lags} lags"
+        result, n_groups, lags = robust_ols(demeaned[outcome].to_numpy(), X, g)
+    method = (
+        f"person fixed effects, cluster-robust SEs ({n_groups} clusters)"
+        if lags is None
+        else f"OLS with Newey-West (HAC) SEs, {lags} lags"
+    )
     table = _ols_fixed(result).loc[list(terms)]
     return table, method, len(frame)
 
@@ -946,7 +983,7 @@ def _formula(design: _Design) -> str:
     weekday = [c for c in terms if c.startswith("weekday_")]
     terms = [c for c in terms if not c.startswith("weekday_")] + (["C(weekday)"] if weekday else [])
     text = f"{design.response_name} ~ {' + '.join(terms) or '1'}"
-    if len(np.unique(design.groups)) > 1:
+    if design.n_groups > 1:
         re_terms = "1" + (f" + {design.random_slope}" if design.random_slope else "")
         text += f" + ({re_terms} | participant_id)"
     return text
@@ -996,6 +1033,43 @@ def _random_effects_summary(
 # --------------------------------------------------------------------------- public fits
 
 
+def _wider_interval_note(
+    col: str, design: _Design, fixed: pd.DataFrame, robust: pd.DataFrame
+) -> str | None:
+    """A note recommending the robust interval of ``col`` when its SE is much wider.
+
+    Parameters
+    ----------
+    col
+        Design column of a within-person (or lagged) term.
+    design
+        The model's design (for the term's panel variable).
+    fixed
+        Fixed-effect table of the mixed model.
+    robust
+        Table of the robust check (person fixed effects, cluster-robust errors).
+
+    Returns
+    -------
+    str or None
+        The note, or ``None`` when the term is missing from either table or the robust
+        standard error is at most :data:`ROBUST_SE_RATIO_WARN` times the mixed model's.
+    """
+    if col not in fixed.index or col not in robust.index or not fixed.loc[col, "se"] > 0:
+        return None
+    ratio = float(robust.loc[col, "se"] / fixed.loc[col, "se"])
+    if not ratio > ROBUST_SE_RATIO_WARN:
+        return None
+    var = design.term_info[col][0]
+    lo, hi = robust.loc[col, "ci_low"], robust.loc[col, "ci_high"]
+    d = decimals_for(float(robust.loc[col, "se"]))
+    return (
+        f"The robust check's standard error for the within-person {var} effect is "
+        f"{ratio:.1f} times the mixed model's; prefer its wider interval "
+        f"({lo:+.{d}f} to {hi:+.{d}f} {unit_of(var)[1]})."
+    )
+
+
 def _robust_check(
     design: _Design, fixed: pd.DataFrame, single: bool
 ) -> tuple[pd.DataFrame | None, list[str]]:
@@ -1013,29 +1087,20 @@ def _robust_check(
         return None, [f"The robust check could not be run: {err}."]
     rob = _effects_from_fixed(table, design, single=False).drop(columns="reading")
     rob.insert(2, "method", method)
-    notes = []
-    for col in within_terms:
-        if col in fixed.index and col in table.index and fixed.loc[col, "se"] > 0:
-            ratio = float(table.loc[col, "se"] / fixed.loc[col, "se"])
-            if ratio > ROBUST_SE_RATIO_WARN:
-                var = design.term_info[col][0]
-                lo, hi = table.loc[col, "ci_low"], table.loc[col, "ci_high"]
-                d = decimals_for(float(table.loc[col, "se"]))
-                notes.append(
-                    f"The robust check's standard error for the within-person {var} effect is "
-                    f"{ratio:.1f} times the mixed model's; prefer its wider interval "
-                    f"({lo:+.{d}f} to {hi:+.{d}f} {unit_of(var)[1]})."
-                )
+    notes = [
+        note
+        for col in within_terms
+        if (note := _wider_interval_note(col, design, fixed, table)) is not None
+    ]
     if any(p == "lagged" for _, p in design.term_info.values()):
         notes.append(
             "In the robust check today's value is person-centred, which biases its own "
             "coefficient towards zero in short series (Nickell bias); read it for the run "
             "terms only."
         )
-    n_groups = len(np.unique(design.groups))
-    if n_groups < 20:
+    if design.n_groups < 20:
         notes.append(
-            f"With only {n_groups} participants, cluster-robust standard errors are "
+            f"With only {design.n_groups} participants, cluster-robust standard errors are "
             "themselves imprecise."
         )
     return rob, notes
@@ -1044,18 +1109,18 @@ def _robust_check(
 def _assemble(design: _Design, what: str) -> MoodModelResult:
     """Fit the design (mixed model, or OLS+HAC for one person) and build the result."""
     _check_enough(design, what)
-    single = len(np.unique(design.groups)) == 1
+    single = design.n_groups == 1
     diagnostics = list(design.notes)
     if design.dropped:
         diagnostics.append(
             f"Left out for lack of variation or collinearity: {', '.join(design.dropped)}."
         )
     if single:
-        result, rho = _fit_ar1(design.y, design.X, design.day)
+        result, ar_rho = _fit_ar1(design.y, design.X, design.day)
         fixed = _ols_fixed(result)
         method = (
             "One participant: a time series, not a mixed model. Regression with AR(1) "
-            f"errors (feasible GLS, Prais-Winsten; day-to-day autocorrelation {rho:.2f})."
+            f"errors (feasible GLS, Prais-Winsten; day-to-day autocorrelation {ar_rho:.2f})."
         )
         resid = design.y.to_numpy() - design.X.to_numpy() @ np.asarray(result.params)
         sds: dict[str, float] = {}
@@ -1101,7 +1166,7 @@ def _assemble(design: _Design, what: str) -> MoodModelResult:
         share_positive_slope=share,
         share_positive_slope_model=model_share,
         person_slopes=own,
-        n_participants=len(np.unique(design.groups)),
+        n_participants=design.n_groups,
         n_days=len(design.y),
         outcome=design.outcome_label,
         formula=_formula(design),

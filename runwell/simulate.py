@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from runwell.panel import WITHIN_BETWEEN_VARS, person_mean_split
 from runwell.tables import conform
 
 __all__ = ["SimulationTruth", "SimulatedPanel", "simulate_panel"]
@@ -396,11 +397,10 @@ def _add_derived_columns(panel: pd.DataFrame) -> pd.DataFrame:
     panel["has_activity"] = panel["ran"]
     panel["has_mood"] = panel["mood"].notna()
     panel["has_sleep"] = panel["sleep_prev_h"].notna()
-    for var in ("run_min", "runs_7d", "run_km", "ran"):
-        values = panel[var].astype(float)
-        between = values.groupby(panel["participant_id"], sort=False).transform("mean")
-        panel[f"{var}_between"] = between
-        panel[f"{var}_within"] = values - between
+    for var in WITHIN_BETWEEN_VARS:
+        panel[f"{var}_within"], panel[f"{var}_between"] = person_mean_split(
+            panel[var], panel["participant_id"]
+        )
     for var in (
         "ran",
         "run_count",

@@ -402,6 +402,25 @@ def test_small_helpers() -> None:
     assert np.isnan(models._lag1_autocorrelation(e[:6], groups[:6], np.arange(0.0, 12, 2)))
 
 
+def test_robust_ols_clusters_people_and_uses_hac_for_one() -> None:
+    # y = 1 + 0.5 x with a shared shock per person: the slope's interval must cover 0.5
+    rng = np.random.default_rng(7)
+    groups = np.repeat([f"p{i}" for i in range(40)], 30)
+    x = rng.standard_normal(len(groups))
+    shock = np.repeat(rng.standard_normal(40), 30)
+    y = 1.0 + 0.5 * x + shock + rng.standard_normal(len(groups))
+    X = pd.DataFrame({"const": 1.0, "x": x})
+    result, n_clusters, lags = models.robust_ols(y, X, groups)
+    assert (n_clusters, lags) == (40, None)
+    low, high = result.conf_int().loc["x"]
+    assert low < 0.5 < high
+    one = groups == "p0"
+    result, n_clusters, lags = models.robust_ols(y[one], X[one], groups[one])
+    assert (n_clusters, lags) == (1, models.newey_west_lags(30))
+    low, high = result.conf_int().loc["x"]
+    assert low < 0.5 < high
+
+
 def test_ar1_regression_estimates_rho_and_respects_gaps() -> None:
     rng = np.random.default_rng(3)
     n = 3000
