@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -40,6 +42,7 @@ from IPython.display import Markdown, display
 import runwell
 from runwell import plots
 from runwell.sample import sample_path
+from runwell.tables import RUNNING_SPORTS
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 pd.set_option("display.precision", 3)
@@ -72,7 +75,7 @@ problems = pd.concat(reports, ignore_index=True)
 # ## The data
 
 # %% tags=["remove-input"]
-runs = acts[acts["sport"].isin(["running", "trail_running", "treadmill_running"])]
+runs = acts[acts["sport"].isin(RUNNING_SPORTS)]
 display(Markdown(
     f"- **Participants:** {panel['participant_id'].nunique()}, {len(panel)} participant-days.\n"
     f"- **Runs:** {len(runs)} ({runs['elapsed_s'].sum() / 3600:.0f} hours; "

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -44,6 +46,7 @@ from IPython.display import Markdown, display
 import runwell
 from runwell import plots
 from runwell.sample import sample_path
+from runwell.tables import RUNNING_SPORTS
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 pd.set_option("display.precision", 2)
@@ -67,7 +70,7 @@ run_panel = runwell.build_run_panel(loaded.activities, mood_table, value="value"
 # ## What was read
 
 # %% tags=["remove-input"]
-runs = loaded.activities[loaded.activities["sport"].isin(["running", "trail_running", "treadmill_running"])]
+runs = loaded.activities[loaded.activities["sport"].isin(RUNNING_SPORTS)]
 display(Markdown(
     f"- **Activities:** {loaded.summary()}\n"
     f"- **Runs:** {len(runs)} between {runs['start_local'].min():%d %b %Y} and {runs['start_local'].max():%d %b %Y}, "

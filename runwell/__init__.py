@@ -2,17 +2,19 @@
 
 Readers turn activity files and mood/sleep logs into canonical tables
 (:mod:`runwell.tables`); the panel joins them per person and day; the models estimate
-within- and between-person effects of run duration and frequency.
+within- and between-person effects of run duration and frequency. ARCHITECTURE.md beside
+the package says which module does what.
 
-The public API is the names in ``__all__``.
+The public API is the names in ``__all__``. They are imported on first use (PEP 562), so
+``import runwell`` to read files does not import statsmodels or the plotting stack.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from runwell.activities import ActivityLoad, load_activities, read_activity, read_streams
-from runwell.claims import check_claims
+from runwell._version import __version__
 from runwell.errors import (
     InputError,
     InsufficientDataError,
@@ -20,16 +22,38 @@ from runwell.errors import (
     RunwellError,
     UnsupportedFormatError,
 )
-from runwell.logs import MoodResult, SleepResult, read_mood, read_sleep
-from runwell.models import MoodModelResult, fit_acute_model, fit_mood_model
-from runwell.panel import build_daily_panel, build_run_panel, compliance
-from runwell.simulate import SimulatedPanel, SimulationTruth, simulate_panel
-from runwell.tables import SCHEMAS, conform, empty_table
 
-try:
-    __version__ = version("runwell")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+#: Public name -> the module that defines it.
+_LAZY: dict[str, str] = {
+    # activities
+    "read_activity": "runwell.activities",
+    "read_streams": "runwell.activities",
+    "load_activities": "runwell.activities",
+    "ActivityLoad": "runwell.activities",
+    # mood and sleep logs
+    "read_mood": "runwell.logs",
+    "read_sleep": "runwell.logs",
+    "MoodResult": "runwell.logs",
+    "SleepResult": "runwell.logs",
+    # canonical tables and the load report
+    "SCHEMAS": "runwell.tables",
+    "RUNNING_SPORTS": "runwell.tables",
+    "conform": "runwell.tables",
+    "empty_table": "runwell.tables",
+    "LoadResult": "runwell.loadreport",
+    # panel
+    "build_daily_panel": "runwell.panel",
+    "build_run_panel": "runwell.panel",
+    "compliance": "runwell.panel",
+    # models, claims, simulation
+    "fit_mood_model": "runwell.models",
+    "fit_acute_model": "runwell.models",
+    "MoodModelResult": "runwell.models",
+    "check_claims": "runwell.claims",
+    "simulate_panel": "runwell.simulate",
+    "SimulatedPanel": "runwell.simulate",
+    "SimulationTruth": "runwell.simulate",
+}
 
 __all__ = [
     "__version__",
@@ -39,30 +63,30 @@ __all__ = [
     "InputError",
     "NotAnActivityError",
     "InsufficientDataError",
-    # activities
-    "read_activity",
-    "read_streams",
-    "load_activities",
-    "ActivityLoad",
-    # mood and sleep logs
-    "read_mood",
-    "read_sleep",
-    "MoodResult",
-    "SleepResult",
-    # canonical tables
-    "SCHEMAS",
-    "conform",
-    "empty_table",
-    # panel
-    "build_daily_panel",
-    "build_run_panel",
-    "compliance",
-    # models and claims
-    "fit_mood_model",
-    "fit_acute_model",
-    "MoodModelResult",
-    "check_claims",
-    "simulate_panel",
-    "SimulatedPanel",
-    "SimulationTruth",
+    *_LAZY,
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'runwell' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from runwell.activities import ActivityLoad, load_activities, read_activity, read_streams
+    from runwell.claims import check_claims
+    from runwell.loadreport import LoadResult
+    from runwell.logs import MoodResult, SleepResult, read_mood, read_sleep
+    from runwell.models import MoodModelResult, fit_acute_model, fit_mood_model
+    from runwell.panel import build_daily_panel, build_run_panel, compliance
+    from runwell.simulate import SimulatedPanel, SimulationTruth, simulate_panel
+    from runwell.tables import RUNNING_SPORTS, SCHEMAS, conform, empty_table

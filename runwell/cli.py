@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from runwell.errors import RunwellError
+from runwell.tables import RUNNING_SPORTS
 
 __all__ = ["main", "check_individual_inputs", "check_cohort_inputs"]
 
-RUNNING = ("running", "trail_running", "treadmill_running")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,7 +75,7 @@ def check_individual_inputs(activities: Path, mood: Path, sleep: Path | None, *,
         if path is not None and not path.exists():
             raise RunwellError(f"{label} {path}: no such file or folder")
     loaded = load_activities(activities, tz=tz, progress=True)
-    runs = loaded.activities[loaded.activities["sport"].isin(RUNNING)]
+    runs = loaded.activities[loaded.activities["sport"].isin(RUNNING_SPORTS)]
     if runs.empty:
         sports = ", ".join(sorted(set(loaded.activities["sport"]))) or "none"
         raise RunwellError(f"{activities}: no running activities found (sports found: {sports})")

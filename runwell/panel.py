@@ -119,7 +119,7 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from runwell.errors import InputError
-from runwell.tables import DAILY_PANEL, RUN_PANEL, conform, empty_table
+from runwell.tables import DAILY_PANEL, INDOOR_SUB_SPORTS, RUN_PANEL, RUNNING_SPORTS, conform, empty_table
 from runwell.timezones import to_local_series
 
 __all__ = [
@@ -133,12 +133,7 @@ __all__ = [
 ]
 
 #: The sports counted as runs unless ``sports`` says otherwise.
-DEFAULT_SPORTS: tuple[str, ...] = ("running", "trail_running", "treadmill_running")
-
-#: Sub-sports that make a run indoor when the ``indoor`` flag is missing.
-INDOOR_SUB_SPORTS: frozenset[str] = frozenset(
-    {"treadmill", "indoor", "indoor_running", "virtual_activity", "virtual_run"}
-)
+DEFAULT_SPORTS: tuple[str, ...] = RUNNING_SPORTS
 
 #: Variables split into between-person mean and within-person deviation.
 WITHIN_BETWEEN_VARS: tuple[str, ...] = ("ran", "run_min", "run_km", "runs_7d")

@@ -37,10 +37,10 @@ __all__ = [
     "REPORT_KINDS",
     "DEFAULT_PARTICIPANT",
     "SPORTS",
+    "RUNNING_SPORTS",
+    "INDOOR_SUB_SPORTS",
     "empty_table",
     "conform",
-    "report_row",
-    "report_frame",
 ]
 
 UTC = "datetime64[ns, UTC]"
@@ -233,6 +233,26 @@ SPORTS: tuple[str, ...] = (
     "other",
 )
 
+#: The sports that count as runs (the default of every run filter: panel, CLI, notebooks).
+RUNNING_SPORTS: tuple[str, ...] = ("running", "trail_running", "treadmill_running")
+
+#: Normalised sub-sports that mean an activity happened indoors (readers set ``indoor``
+#: from them; the panel infers ``indoor`` from them where the flag is missing).
+INDOOR_SUB_SPORTS: frozenset[str] = frozenset(
+    {
+        "treadmill",
+        "indoor",
+        "indoor_running",
+        "indoor_cycling",
+        "indoor_rowing",
+        "indoor_walking",
+        "virtual_activity",
+        "virtual_run",
+        "spin",
+        "lap_swimming",
+    }
+)
+
 SCHEMAS: dict[str, dict[str, str]] = {
     "activities": ACTIVITIES,
     "streams": STREAMS,
@@ -341,47 +361,3 @@ def conform(
             if col not in schema:
                 result[col] = df[col].reset_index(drop=True)
     return result
-
-
-def report_row(
-    path: object,
-    kind: str,
-    reason: str,
-    *,
-    row: int | None = None,
-    participant_id: str | None = None,
-) -> dict[str, Any]:
-    """Build one load-report row, checking its kind.
-
-    Parameters
-    ----------
-    path
-        The input file (a ``Path`` or string).
-    kind
-        One of :data:`REPORT_KINDS`.
-    reason
-        A one-line reason a user can act on.
-    row
-        1-based row number within the file, when the problem is one row.
-    participant_id
-        Whose data it is, when known.
-
-    Returns
-    -------
-    dict
-        A mapping with the load-report columns.
-    """
-    if kind not in REPORT_KINDS:
-        raise ValueError(f"report kind must be one of {REPORT_KINDS}, got {kind!r}")
-    return {
-        "participant_id": participant_id,
-        "path": str(path),
-        "row": row,
-        "kind": kind,
-        "reason": " ".join(str(reason).split()),
-    }
-
-
-def report_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Turn load-report rows (from :func:`report_row`) into the canonical table."""
-    return conform(list(rows), "load_report")

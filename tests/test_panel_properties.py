@@ -10,11 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runwell import build_daily_panel, build_run_panel, conform
+from runwell.tables import RUNNING_SPORTS
 
 # Around both spring-forward days (US 2024-03-10, EU 2024-03-31).
 BASE = pd.Timestamp("2024-03-01", tz="UTC")
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC+02:00", "Pacific/Auckland")
-RUN_SPORTS = ("running", "trail_running", "treadmill_running")
+RUN_SPORTS = RUNNING_SPORTS
 PROPERTY_SETTINGS = settings(max_examples=50, deadline=None)
 
 minutes_in = st.integers(min_value=0, max_value=45 * 24 * 60)

@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from runwell.activities._session import Parsed, Session
+from runwell._version import __version__
 
 __all__ = ["ParseCache", "Failure", "default_cache_dir", "clear_cache", "cache_key"]
 
@@ -53,8 +54,6 @@ def default_cache_dir() -> Path:
 
 
 def _version() -> str:
-    from runwell import __version__
-
     return __version__
 
 

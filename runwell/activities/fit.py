@@ -23,7 +23,8 @@ from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseErr
 
 from runwell.activities._session import Parsed, Session, elevation_gain, positive_or_nan
 from runwell.activities.fit_repair import repair_field_sizes
-from runwell.activities.sports import INDOOR_SUB_SPORTS, normalise_sport
+from runwell.activities.sports import normalise_sport
+from runwell.tables import INDOOR_SUB_SPORTS
 from runwell.errors import InputError, NotAnActivityError
 
 __all__ = ["parse_fit"]

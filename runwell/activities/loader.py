@@ -42,7 +42,8 @@ from runwell.activities.strava import StravaRow, is_strava_csv, read_strava_csv,
 from runwell.activities.tcx import parse_tcx
 from runwell.timezones import check_zone, localize, offset_name, to_local, zone_at, zone_of_fix
 from runwell.errors import InputError, NotAnActivityError, RunwellError, UnsupportedFormatError
-from runwell.tables import DEFAULT_PARTICIPANT, conform, report_row
+from runwell.loadreport import report_row
+from runwell.tables import DEFAULT_PARTICIPANT, conform
 
 __all__ = [
     "read_activity",

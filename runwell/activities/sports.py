@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["normalise_sport", "STRAVA_GPX_TYPES", "INDOOR_SUB_SPORTS", "is_running"]
+from runwell.tables import INDOOR_SUB_SPORTS, RUNNING_SPORTS
+
+__all__ = ["normalise_sport", "STRAVA_GPX_TYPES", "is_running"]
 
 #: Strava's numeric activity types as written in the ``<type>`` of its GPX exports.
 STRAVA_GPX_TYPES: dict[str, str] = {
@@ -37,21 +39,6 @@ STRAVA_GPX_TYPES: dict[str, str] = {
     "30": "yoga",
     "33": "virtual run",
 }
-
-#: Sub-sports (normalised) that mean the activity happened indoors.
-INDOOR_SUB_SPORTS: frozenset[str] = frozenset(
-    {
-        "treadmill",
-        "indoor_running",
-        "indoor_cycling",
-        "indoor_rowing",
-        "indoor_walking",
-        "virtual_activity",
-        "spin",
-        "lap_swimming",
-        "indoor",
-    }
-)
 
 # Keyword -> (sport, sub_sport). Checked in order on the lower-cased, de-camel-cased text,
 # so the more specific entries come first.
@@ -165,4 +152,4 @@ def normalise_sport(sport: object, sub_sport: object = None) -> tuple[str, str, 
 
 def is_running(sport: str) -> bool:
     """True for the running sports (road, trail and treadmill)."""
-    return sport in ("running", "trail_running", "treadmill_running")
+    return sport in RUNNING_SPORTS

@@ -41,7 +41,8 @@ import numpy as np
 import pandas as pd
 
 from runwell.errors import InputError
-from runwell.tables import DEFAULT_PARTICIPANT, conform, empty_table, report_row
+from runwell.loadreport import report_row
+from runwell.tables import DEFAULT_PARTICIPANT, conform, empty_table
 from runwell.timezones import localize_series, offset_name, to_local_series, zone
 
 __all__ = [

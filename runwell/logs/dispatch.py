@@ -34,7 +34,8 @@ from runwell.logs.common import (
     finish_sleep,
     resolve_tz,
 )
-from runwell.tables import conform, empty_table, report_row
+from runwell.loadreport import report_row
+from runwell.tables import conform, empty_table
 
 __all__ = ["read_mood", "read_sleep", "detect_format", "MOOD_FORMATS", "SLEEP_FORMATS"]
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import runwell
+import runwell.activities.cache as cache_module
 import runwell.activities.loader as loader_module
 from runwell.activities.cache import clear_cache
 from runwell.sample import write_benchmark_export
@@ -63,7 +64,7 @@ def test_changed_file_is_read_again(export, tmp_path):
 
 def test_new_version_is_read_again(export, tmp_path, monkeypatch):
     runwell.load_activities(export, cache=tmp_path)
-    monkeypatch.setattr(runwell, "__version__", "999.0")
+    monkeypatch.setattr(cache_module, "__version__", "999.0")
     calls = []
     real = loader_module._parse_member
     monkeypatch.setattr(loader_module, "_parse_member", lambda *a, **k: calls.append(1) or real(*a, **k))
