@@ -30,6 +30,7 @@ cohort_dir = None  # one sub-folder per participant: activities (folder or .zip)
 truth_json = None  # sample data only: the simulation's true effects
 mood_columns = {"item": "item", "value": "value", "scale_min": "scale_min", "scale_max": "scale_max",
                 "context": "context"}  # columns of the long-format mood.csv
+inputs_dir = None  # inputs already loaded and saved by `runwell report` (then cohort_dir is not read)
 
 # %% tags=["remove-input"]
 import json
@@ -42,40 +43,28 @@ from IPython.display import Markdown, display
 import runwell
 from runwell import plots
 from runwell.sample import sample_path
-from runwell.tables import RUNNING_SPORTS
+from runwell.study import load_saved, load_study
 
 warnings.filterwarnings("ignore", category=FutureWarning)
+plots.set_theme()
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_colwidth", None)
-if cohort_dir is None:
-    cohort_dir, truth_json = sample_path("cohort"), sample_path("truth.json")
-
-activities, moods, sleeps, reports = [], [], [], []
-for person in sorted(p for p in Path(cohort_dir).iterdir() if p.is_dir()):
-    source = next(iter(sorted(person.glob("activities*"))), None)
-    if source is None or not (person / "mood.csv").exists():
-        continue
-    loaded = runwell.load_activities(source, participant_id=person.name)
-    mood = runwell.read_mood(person / "mood.csv", format="generic", participant_id=person.name, **mood_columns)
-    activities.append(loaded.activities)
-    moods.append(mood.mood)
-    reports += [loaded.report, mood.report]
-    if (person / "sleep.csv").exists():
-        night = runwell.read_sleep(person / "sleep.csv", format="generic", participant_id=person.name)
-        sleeps.append(night.sleep)
-        reports.append(night.report)
-acts = pd.concat(activities, ignore_index=True)
-mood_table = pd.concat(moods, ignore_index=True)
-sleep_table = pd.concat(sleeps, ignore_index=True) if sleeps else None
+if inputs_dir is not None:
+    inputs = load_saved(inputs_dir)
+else:
+    if cohort_dir is None:
+        cohort_dir, truth_json = sample_path("cohort"), sample_path("truth.json")
+    inputs = load_study(cohort_dir, mood_columns=mood_columns)
+acts, mood_table, problems = inputs.activities, inputs.mood, inputs.report
+sleep_table = inputs.sleep if inputs.has_sleep else None
 panel = runwell.build_daily_panel(acts, mood_table, sleep_table, value="value")
 run_panel = runwell.build_run_panel(acts, mood_table, value="value")
-problems = pd.concat(reports, ignore_index=True)
 
 # %% [markdown]
 # ## The data
 
 # %% tags=["remove-input"]
-runs = acts[acts["sport"].isin(RUNNING_SPORTS)]
+runs = inputs.runs
 display(Markdown(
     f"- **Participants:** {panel['participant_id'].nunique()}, {len(panel)} participant-days.\n"
     f"- **Runs:** {len(runs)} ({runs['elapsed_s'].sum() / 3600:.0f} hours; "
@@ -97,7 +86,7 @@ shown = comp[["participant_id", "first_date", "last_date", "n_days", "days_run",
               "share_activity"]]
 display(shown.style.hide(axis="index").format({"first_date": "{:%Y-%m-%d}", "last_date": "{:%Y-%m-%d}"},
                                                precision=2))
-fig = plots.compliance_bars(comp[["participant_id", "share_mood", "share_sleep", "share_activity"]])
+ax = plots.compliance_bars(comp[["participant_id", "share_mood", "share_sleep", "share_activity"]])
 
 # %% [markdown]
 # ### Panel summary
@@ -129,7 +118,7 @@ display(Markdown(
 
 # %% tags=["remove-input"]
 if model.person_slopes is not None:
-    fig = plots.participant_slopes(model.person_slopes, label="own effect of 30 more minutes (mood points)")
+    ax = plots.participant_slopes(model.person_slopes, label="own effect of 30 more minutes (mood points)")
 
 # %% [markdown]
 # ### Robustness check
@@ -171,7 +160,7 @@ if truth_json:
     effects = model.effects.assign(term=lambda d: d["term"] + " (" + d["part"] + ")")
     display(Markdown("## Sample data: estimates beside the truth\n\nThe sample cohort is simulated; "
                      "crosses mark the effects it was drawn from (mood points on the 0-10 scale)."))
-    fig = plots.estimate_vs_truth(effects, known)
+    ax = plots.estimate_vs_truth(effects, known)
 
 # %% [markdown]
 # ## Files and rows not loaded whole

@@ -35,6 +35,7 @@ tz = None  # your time zone, e.g. "Europe/Berlin"; needed for logs written in lo
 mood_format = "auto"
 sleep_format = "auto"
 truth_json = None  # sample data only: the simulation's true effects
+inputs_dir = None  # inputs already loaded and saved by `runwell report` (then the paths above are not read)
 
 # %% tags=["remove-input"]
 import json
@@ -46,41 +47,39 @@ from IPython.display import Markdown, display
 import runwell
 from runwell import plots
 from runwell.sample import sample_path
-from runwell.tables import RUNNING_SPORTS
+from runwell.study import load_person, load_saved
 
 warnings.filterwarnings("ignore", category=FutureWarning)
+plots.set_theme()
 pd.set_option("display.precision", 2)
 pd.set_option("display.max_colwidth", None)
-if activities is None:
-    base = sample_path("individual")
-    activities, mood, sleep = base / "strava_export", base / "daylio_export.csv", base / "plees-tracker.csv"
-    tz, truth_json = "Europe/Berlin", sample_path("truth.json")
-
-loaded = runwell.load_activities(activities, tz=tz)
-moods = runwell.read_mood(mood, format=mood_format, tz=tz)
-nights = runwell.read_sleep(sleep, format=sleep_format, tz=tz) if sleep else None
-pid = str(loaded.activities["participant_id"].iloc[0])
-mood_table = moods.mood.assign(participant_id=pid)
-sleep_table = nights.sleep.assign(participant_id=pid) if nights is not None else None
+if inputs_dir is not None:
+    inputs = load_saved(inputs_dir)
+else:
+    if activities is None:
+        base = sample_path("individual")
+        activities, mood, sleep = base / "strava_export", base / "daylio_export.csv", base / "plees-tracker.csv"
+        tz, truth_json = "Europe/Berlin", sample_path("truth.json")
+    inputs = load_person(activities, mood, sleep, tz=tz, mood_format=mood_format, sleep_format=sleep_format)
+mood_table, sleep_table = inputs.mood, inputs.sleep if inputs.has_sleep else None
 # ratings on the log's own scale (Daylio: 1 = awful ... 5 = rad), not rescaled
-panel = runwell.build_daily_panel(loaded.activities, mood_table, sleep_table, value="value")
-run_panel = runwell.build_run_panel(loaded.activities, mood_table, value="value")
+panel = runwell.build_daily_panel(inputs.activities, mood_table, sleep_table, value="value")
+run_panel = runwell.build_run_panel(inputs.activities, mood_table, value="value")
 
 # %% [markdown]
 # ## What was read
 
 # %% tags=["remove-input"]
-runs = loaded.activities[loaded.activities["sport"].isin(RUNNING_SPORTS)]
+runs = inputs.runs
 display(Markdown(
-    f"- **Activities:** {loaded.summary()}\n"
+    f"- **Loaded:** {inputs.summary()}\n"
     f"- **Runs:** {len(runs)} between {runs['start_local'].min():%d %b %Y} and {runs['start_local'].max():%d %b %Y}, "
     f"{runs['elapsed_s'].sum() / 3600:.0f} hours in all ({int(runs['indoor'].fillna(False).sum())} indoors).\n"
-    f"- **Mood:** {len(moods.mood)} ratings read from a {moods.format} log"
-    + (f", {len(moods.report)} row(s) not loaded (see below)" if len(moods.report) else "") + ".\n"
-    + (f"- **Sleep:** {len(nights.sleep)} nights from a {nights.format} log.\n" if nights is not None else "")
+    f"- **Mood:** {len(inputs.mood)} ratings read from a {inputs.formats['mood']} log.\n"
+    + (f"- **Sleep:** {len(inputs.sleep)} nights from a {inputs.formats['sleep']} log.\n" if inputs.has_sleep else "")
     + f"- **Days in the window:** {len(panel)}, of which {int(panel['mood'].notna().sum())} have a mood rating."
 ))
-problems = pd.concat([loaded.report, moods.report] + ([nights.report] if nights is not None else []))
+problems = inputs.report
 if len(problems):
     display(Markdown("Files or rows that were not loaded whole, and why:"))
     display(problems[["kind", "row", "reason"]].reset_index(drop=True))
@@ -92,20 +91,20 @@ if len(problems):
 # marks a day with a run. Blank squares have no rating.
 
 # %% tags=["remove-input"]
-fig = plots.calendar(panel)
+ax = plots.calendar(panel)
 
 # %% [markdown]
 # ## Mood and run duration
 
 # %% tags=["remove-input"]
-fig = plots.mood_vs_duration(panel)
+ax = plots.mood_vs_duration(panel)
 
 # %% [markdown]
 # ## Sleep after run days
 
 # %% tags=["remove-input"]
 if panel["sleep_next_h"].notna().sum() >= 5:
-    fig = plots.sleep_after_runs(panel)
+    ax = plots.sleep_after_runs(panel)
 else:
     display(Markdown("No sleep log was given, so there is nothing to show here."))
 
@@ -117,7 +116,7 @@ else:
 # %% tags=["remove-input"]
 paired = run_panel.dropna(subset=["mood_change"])
 if len(paired) >= 3:
-    fig = plots.mood_around_runs(run_panel)
+    ax = plots.mood_around_runs(run_panel)
 else:
     display(Markdown("Fewer than three runs have a rating before and after them."))
 

@@ -57,13 +57,34 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "__version__",
-    # errors
     "RunwellError",
     "UnsupportedFormatError",
     "InputError",
     "NotAnActivityError",
     "InsufficientDataError",
-    *_LAZY,
+    "read_activity",
+    "read_streams",
+    "load_activities",
+    "ActivityLoad",
+    "read_mood",
+    "read_sleep",
+    "MoodResult",
+    "SleepResult",
+    "SCHEMAS",
+    "RUNNING_SPORTS",
+    "conform",
+    "empty_table",
+    "LoadResult",
+    "build_daily_panel",
+    "build_run_panel",
+    "compliance",
+    "fit_mood_model",
+    "fit_acute_model",
+    "MoodModelResult",
+    "check_claims",
+    "simulate_panel",
+    "SimulatedPanel",
+    "SimulationTruth",
 ]
 
 

@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from runwell.errors import RunwellError
-from runwell.tables import RUNNING_SPORTS
 
-__all__ = ["main", "check_individual_inputs", "check_cohort_inputs"]
+if TYPE_CHECKING:
+    from runwell.study import Inputs
 
+__all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,15 +40,25 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="write an HTML report")
     rep.add_argument("--sample", action="store_true", help="use the bundled sample data")
-    rep.add_argument("--activities", type=Path, metavar="EXPORT",
-                     help="activity files: a Strava/Garmin/Apple export (zip or folder), a folder or a file")
+    rep.add_argument(
+        "--activities",
+        type=Path,
+        metavar="EXPORT",
+        help="activity files: a Strava/Garmin/Apple export (zip or folder), a folder or a file",
+    )
     rep.add_argument("--mood", type=Path, metavar="LOG", help="mood log (Daylio, Bearable, m-Path, generic CSV, ...)")
     rep.add_argument("--sleep", type=Path, metavar="LOG", help="sleep log (optional)")
     rep.add_argument("--tz", metavar="ZONE", help="your time zone, e.g. Europe/Berlin (for logs in local time)")
     rep.add_argument("--mood-format", default="auto", help="mood log format (default: recognise it)")
     rep.add_argument("--sleep-format", default="auto", help="sleep log format (default: recognise it)")
-    rep.add_argument("--cohort", type=Path, nargs="?", const=True, metavar="DIR",
-                     help="a study folder (one sub-folder per participant); with --sample, the sample cohort")
+    rep.add_argument(
+        "--cohort",
+        type=Path,
+        nargs="?",
+        const=True,
+        metavar="DIR",
+        help="a study folder (one sub-folder per participant); with --sample, the sample cohort",
+    )
     rep.add_argument("-o", "--output", type=Path, default=Path("runwell-report.html"), help="HTML file to write")
     load = sub.add_parser("load", help="load activity files and print the load report")
     load.add_argument("path", type=Path, nargs="+")
@@ -54,93 +66,49 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def check_individual_inputs(activities: Path, mood: Path, sleep: Path | None, *, tz: str | None,
-                            mood_format: str = "auto", sleep_format: str = "auto") -> str:
-    """Load the inputs once, with progress, and fail early with a clear message.
+def _individual_inputs(args: argparse.Namespace) -> tuple[Inputs, str | None]:
+    """Load and check one person's inputs (the sample's or the user's); returns them and the truth file."""
+    from runwell.sample import sample_path
+    from runwell.study import check_person, load_person
 
-    Returns
-    -------
-    str
-        A one-paragraph summary of what was found.
-
-    Raises
-    ------
-    RunwellError
-        Wrong path, unknown format, no running activities, or no mood entries.
-    """
-    from runwell.activities import load_activities
-    from runwell.logs import read_mood, read_sleep
-
-    for label, path in (("activities", activities), ("mood log", mood), ("sleep log", sleep)):
-        if path is not None and not path.exists():
+    if args.sample:
+        base = sample_path("individual")
+        paths = (base / "strava_export", base / "daylio_export.csv", base / "plees-tracker.csv")
+        tz, truth = "Europe/Berlin", str(sample_path("truth.json"))
+    elif args.activities is None or args.mood is None:
+        raise RunwellError("give --sample, or --activities EXPORT and --mood LOG (see runwell report --help)")
+    else:
+        paths, tz, truth = (args.activities, args.mood, args.sleep), args.tz, None
+    for label, path in zip(("activities", "mood log", "sleep log"), paths, strict=True):
+        if path is not None and not Path(path).exists():
             raise RunwellError(f"{label} {path}: no such file or folder")
-    loaded = load_activities(activities, tz=tz, progress=True)
-    runs = loaded.activities[loaded.activities["sport"].isin(RUNNING_SPORTS)]
-    if runs.empty:
-        sports = ", ".join(sorted(set(loaded.activities["sport"]))) or "none"
-        raise RunwellError(f"{activities}: no running activities found (sports found: {sports})")
-    moods = read_mood(mood, format=mood_format, tz=tz)
-    if moods.mood.empty:
-        raise RunwellError(f"{mood}: no mood entries could be read ({len(moods.report)} problem row(s))")
-    start, end = runs["start_local"].min(), runs["start_local"].max()
-    in_range = moods.mood[(moods.mood["date"] >= start.normalize()) & (moods.mood["date"] <= end.normalize())]
-    if in_range.empty:
-        raise RunwellError(
-            f"{mood}: no mood entries between the first and last run ({start:%Y-%m-%d} to {end:%Y-%m-%d})")
-    text = f"{loaded.summary()} {len(runs)} runs; {len(moods.mood)} mood ratings ({moods.format})"
-    if sleep is not None:
-        nights = read_sleep(sleep, format=sleep_format, tz=tz)
-        text += f"; {len(nights.sleep)} nights of sleep ({nights.format})"
-    return text + "."
+    inputs = load_person(*paths, tz=tz, mood_format=args.mood_format, sleep_format=args.sleep_format, progress=True)
+    check_person(inputs, activities=paths[0], mood=paths[1])
+    return inputs, truth
 
 
-def check_cohort_inputs(folder: Path) -> str:
-    """Check a study folder has participant sub-folders with activities and a mood log."""
-    if not folder.is_dir():
-        raise RunwellError(f"{folder}: no such folder")
-    people = [p for p in sorted(folder.iterdir()) if p.is_dir() and not p.name.startswith(".")]
-    usable = [p for p in people if any(p.glob("activities*")) and (p / "mood.csv").exists()]
-    if not usable:
-        raise RunwellError(
-            f"{folder}: no participant folders with activities (folder or zip) and mood.csv; "
-            f"found {len(people)} sub-folder(s)")
-    return f"{len(usable)} participant folder(s) in {folder}."
+def _cohort_inputs(args: argparse.Namespace) -> tuple[Inputs, str | None]:
+    """Load a study folder (the sample cohort with ``--sample``)."""
+    from runwell.sample import sample_path
+    from runwell.study import load_study
+
+    sample = args.cohort is True or args.sample
+    folder = sample_path("cohort") if sample else Path(args.cohort)
+    return load_study(folder, progress=True), str(sample_path("truth.json")) if sample else None
 
 
 def _report(args: argparse.Namespace) -> int:
     from runwell.report import write_report
-    from runwell.sample import sample_path
 
-    params: dict[str, Any]
-    if args.cohort is not None:
-        folder = sample_path("cohort") if args.cohort is True or args.sample else Path(args.cohort)
-        print(check_cohort_inputs(folder), file=sys.stderr)
-        params = {"cohort_dir": str(folder.resolve()),
-                  "truth_json": str(sample_path("truth.json")) if args.sample or args.cohort is True else None}
-        name, title = "cohort", "runwell: running, mood and sleep in a cohort"
-    else:
-        if args.sample:
-            base = sample_path("individual")
-            activities, mood, sleep = base / "strava_export", base / "daylio_export.csv", base / "plees-tracker.csv"
-            tz, truth = "Europe/Berlin", str(sample_path("truth.json"))
-        else:
-            if args.activities is None or args.mood is None:
-                raise RunwellError("give --sample, or --activities EXPORT and --mood LOG (see runwell report --help)")
-            activities, mood, sleep, tz, truth = args.activities, args.mood, args.sleep, args.tz, None
-        print(check_individual_inputs(activities, mood, sleep, tz=tz, mood_format=args.mood_format,
-                                      sleep_format=args.sleep_format), file=sys.stderr)
-        params = {
-            "activities": str(Path(activities).resolve()),
-            "mood": str(Path(mood).resolve()),
-            "sleep": str(Path(sleep).resolve()) if sleep else None,
-            "tz": tz,
-            "mood_format": args.mood_format,
-            "sleep_format": args.sleep_format,
-            "truth_json": truth,
-        }
-        name, title = "individual", "runwell: your running, mood and sleep"
-    print(f"running the {name} notebook ...", file=sys.stderr)
-    path = write_report(name, args.output, params, title=title)
+    cohort = args.cohort is not None
+    inputs, truth = _cohort_inputs(args) if cohort else _individual_inputs(args)
+    print(inputs.summary(), file=sys.stderr)
+    name = "cohort" if cohort else "individual"
+    title = "runwell: running, mood and sleep in a cohort" if cohort else "runwell: your running, mood and sleep"
+    with tempfile.TemporaryDirectory(prefix="runwell-inputs-") as saved:
+        inputs.save(saved)
+        print(f"running the {name} notebook ...", file=sys.stderr)
+        path = write_report(name, args.output, {"inputs_dir": saved, "truth_json": truth}, title=title)
     print(f"wrote {path}", file=sys.stderr)
     return 0
 

@@ -202,8 +202,14 @@ class ReportBook:
         if self.strict and raises_under_strict(kind, row):
             if isinstance(error, RunwellError):
                 raise error
-            raise InputError(str(path), reason if kind == "error" else f"{kind}: {reason}",
-                             row=row, field=field, value=value, fix=fix) from error
+            raise InputError(
+                str(path),
+                reason if kind == "error" else f"{kind}: {reason}",
+                row=row,
+                field=field,
+                value=value,
+                fix=fix,
+            ) from error
         self.rows.append(report_row(path, kind, reason, row=row, participant_id=self.participant_id))
 
     def frame(self) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "snapshot"))
-import outputs  # noqa: E402
+import outputs
 
 pytestmark = pytest.mark.slow
 

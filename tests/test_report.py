@@ -70,11 +70,25 @@ def test_individual_report_renders_in_chromium(individual_html, tmp_path):
 
     png = tmp_path / "report.png"
     subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars", "--window-size=1100,5000",
-         f"--screenshot={png}", individual_html.as_uri()],
-        check=True, capture_output=True, timeout=180,
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--hide-scrollbars",
+            "--window-size=1100,5000",
+            f"--screenshot={png}",
+            individual_html.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     rgb = np.asarray(Image.open(png).convert("RGB"), dtype=float)
     assert rgb.shape == (5000, 1100, 3)

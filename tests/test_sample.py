@@ -12,8 +12,11 @@ from runwell.sample import SAMPLE_DIR, write_benchmark_export, write_cohort, wri
 
 
 def _digest(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_individual_is_deterministic(tmp_path):
@@ -56,9 +59,16 @@ def test_cohort_sample_reads_back(tmp_path):
     assert len(folders) == 3
     n = sum(len(runwell.load_activities(p / "activities.zip").activities) for p in folders)
     assert n == info["activity_files"]
-    mood = runwell.read_mood(folders[0] / "mood.csv", format="generic", participant_id=folders[0].name,
-                             item="item", value="value", scale_min="scale_min", scale_max="scale_max",
-                             context="context")
+    mood = runwell.read_mood(
+        folders[0] / "mood.csv",
+        format="generic",
+        participant_id=folders[0].name,
+        item="item",
+        value="value",
+        scale_min="scale_min",
+        scale_max="scale_max",
+        context="context",
+    )
     assert set(mood.mood["item"]) == {"mood", "energy", "stress"}
 
 

@@ -75,9 +75,7 @@ def test_mood_change_and_missingness() -> None:
 
 
 def test_truth_describes_the_draw() -> None:
-    sim = simulate_panel(
-        50, 10, beta_duration_within=0.2, slope_sd=0.1, between_confounding=0.5, seed=3
-    )
+    sim = simulate_panel(50, 10, beta_duration_within=0.2, slope_sd=0.1, between_confounding=0.5, seed=3)
     truth = sim.truth
     assert isinstance(truth, SimulationTruth)
     assert truth.beta_duration_between == pytest.approx(0.7)

@@ -27,8 +27,13 @@ HERE = Path(__file__).resolve().parent
 REAL = HERE.parents[2] / "shared" / "real-data"
 DIGESTS = HERE / "digests.json"
 #: The cohort notebook's ``mood_columns`` parameter (columns of the long-format mood.csv).
-COHORT_MOOD_COLUMNS = {"item": "item", "value": "value", "scale_min": "scale_min",
-                       "scale_max": "scale_max", "context": "context"}
+COHORT_MOOD_COLUMNS = {
+    "item": "item",
+    "value": "value",
+    "scale_min": "scale_min",
+    "scale_max": "scale_max",
+    "context": "context",
+}
 
 
 def table_digest(frame: pd.DataFrame) -> dict[str, Any]:
@@ -97,11 +102,15 @@ def sample_outputs() -> dict[str, Any]:
         if source is None or not (person / "mood.csv").exists():
             continue
         acts_list.append(runwell.load_activities(source, participant_id=person.name).activities)
-        mood_list.append(runwell.read_mood(person / "mood.csv", format="generic", participant_id=person.name,
-                                           **COHORT_MOOD_COLUMNS).mood)
+        mood_list.append(
+            runwell.read_mood(
+                person / "mood.csv", format="generic", participant_id=person.name, **COHORT_MOOD_COLUMNS
+            ).mood
+        )
         if (person / "sleep.csv").exists():
-            sleep_list.append(runwell.read_sleep(person / "sleep.csv", format="generic",
-                                                 participant_id=person.name).sleep)
+            sleep_list.append(
+                runwell.read_sleep(person / "sleep.csv", format="generic", participant_id=person.name).sleep
+            )
     acts_c = pd.concat(acts_list, ignore_index=True)
     mood_c = pd.concat(mood_list, ignore_index=True)
     sleep_c = pd.concat(sleep_list, ignore_index=True) if sleep_list else None
@@ -119,26 +128,32 @@ def real_outputs() -> dict[str, Any]:
     if not REAL.exists():
         return out
     for folder in sorted((REAL / "activities").iterdir()):
-        loaded = _safe(lambda: runwell.load_activities(folder, tz="UTC", workers=1))
+        loaded = _safe(lambda folder=folder: runwell.load_activities(folder, tz="UTC", workers=1))
         out[f"activities/{folder.name}"] = (
             {"activities": table_digest(loaded.activities), "report": table_digest(loaded.report)}
-            if hasattr(loaded, "activities") else loaded)
+            if hasattr(loaded, "activities")
+            else loaded
+        )
     for path in sorted((REAL / "activities").rglob("*")):
         if path.is_file():
             rel = path.relative_to(REAL).as_posix()
-            one = _safe(lambda: runwell.read_activity(path, tz="UTC"))
+            one = _safe(lambda path=path: runwell.read_activity(path, tz="UTC"))
             out[f"read_activity/{rel}"] = table_digest(one) if isinstance(one, pd.DataFrame) else one
     logs = REAL / "logs"
     for path in sorted(logs.rglob("*")):
         if not path.is_file() or path.suffix in (".gpx", ".md"):
             continue
         rel = path.relative_to(REAL).as_posix()
-        mood = _safe(lambda: runwell.read_mood(path, tz="Europe/Berlin"))
-        sleep = _safe(lambda: runwell.read_sleep(path, tz="Europe/Berlin"))
-        out[f"mood/{rel}"] = ({"mood": table_digest(mood.mood), "report": table_digest(mood.report)}
-                              if hasattr(mood, "mood") else mood)
-        out[f"sleep/{rel}"] = ({"sleep": table_digest(sleep.sleep), "report": table_digest(sleep.report)}
-                               if hasattr(sleep, "sleep") else sleep)
+        mood = _safe(lambda path=path: runwell.read_mood(path, tz="Europe/Berlin"))
+        sleep = _safe(lambda path=path: runwell.read_sleep(path, tz="Europe/Berlin"))
+        out[f"mood/{rel}"] = (
+            {"mood": table_digest(mood.mood), "report": table_digest(mood.report)} if hasattr(mood, "mood") else mood
+        )
+        out[f"sleep/{rel}"] = (
+            {"sleep": table_digest(sleep.sleep), "report": table_digest(sleep.report)}
+            if hasattr(sleep, "sleep")
+            else sleep
+        )
     daylio = logs / "daylio" / "daylio_test_data_staticf0x.csv"
     fit = REAL / "activities" / "fit"
     if daylio.exists() and fit.exists():
