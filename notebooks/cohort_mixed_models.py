@@ -43,7 +43,9 @@ from IPython.display import Markdown, display
 import runwell
 from runwell import plots
 from runwell.sample import sample_path
-from runwell.study import load_saved, load_study
+from runwell.inputs import load_saved
+from runwell.sections import attempt
+from runwell.study import load_study
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 plots.set_theme()
@@ -55,9 +57,11 @@ else:
     if cohort_dir is None:
         cohort_dir, truth_json = sample_path("cohort"), sample_path("truth.json")
     inputs = load_study(cohort_dir, mood_columns=mood_columns)
+    inputs.with_window()
 acts, mood_table, problems = inputs.activities, inputs.mood, inputs.report
 sleep_table = inputs.sleep if inputs.has_sleep else None
-panel = runwell.build_daily_panel(acts, mood_table, sleep_table, value="value")
+first_day, last_day = inputs.window_bounds()
+panel = runwell.build_daily_panel(acts, mood_table, sleep_table, value="value", start=first_day, end=last_day)
 run_panel = runwell.build_run_panel(acts, mood_table, value="value")
 
 # %% [markdown]
@@ -66,6 +70,7 @@ run_panel = runwell.build_run_panel(acts, mood_table, value="value")
 # %% tags=["remove-input"]
 runs = inputs.runs
 display(Markdown(
+    f"**{inputs.window_text()}**\n\n"
     f"- **Participants:** {panel['participant_id'].nunique()}, {len(panel)} participant-days.\n"
     f"- **Runs:** {len(runs)} ({runs['elapsed_s'].sum() / 3600:.0f} hours; "
     f"{int(runs['indoor'].fillna(False).sum())} indoors).\n"
@@ -104,20 +109,24 @@ display(summary[["count", "mean", "std", "min", "50%", "max"]])
 # weekday and study-day trend as covariates.
 
 # %% tags=["remove-input"]
-model = runwell.fit_mood_model(panel, outcome="mood")
-display(Markdown("\n".join(f"- {line}" for line in model.readings)))
+fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", what="the mixed model")
+model = fitted.value
 cols = ["term", "part", "estimate", "ci_low", "ci_high", "p_value", "unit"]
-display(model.effects[cols].style.hide(axis="index").format(precision=3))
-display(Markdown(
-    f"*Method:* {model.method.rstrip('.')}. *Sample:* {model.n_participants} participants, {model.n_days} days.\n\n"
-    + (f"*Own duration slopes:* {model.share_positive_slope:.0%} of participants have a positive own effect "
-       f"(the fitted distribution implies {model.share_positive_slope_model:.0%}).\n\n"
-       if model.share_positive_slope is not None else "")
-    + "*Diagnostics:* " + " ".join(model.diagnostics)
-))
+if fitted.ok:
+    display(Markdown("\n".join(f"- {line}" for line in model.readings)))
+    display(model.effects[cols].style.hide(axis="index").format(precision=3))
+    display(Markdown(
+        f"*Method:* {model.method.rstrip('.')}. *Sample:* {model.n_participants} participants, {model.n_days} days.\n\n"
+        + (f"*Own duration slopes:* {model.share_positive_slope:.0%} of participants have a positive own effect "
+           f"(the fitted distribution implies {model.share_positive_slope_model:.0%}).\n\n"
+           if model.share_positive_slope is not None else "")
+        + "*Diagnostics:* " + " ".join(model.diagnostics)
+    ))
+else:
+    display(Markdown(fitted.note))
 
 # %% tags=["remove-input"]
-if model.person_slopes is not None:
+if fitted.ok and model.person_slopes is not None:
     ax = plots.participant_slopes(model.person_slopes, label="own effect of 30 more minutes (mood points)")
 
 # %% [markdown]
@@ -128,7 +137,7 @@ if model.person_slopes is not None:
 # and standard errors clustered by participant:
 
 # %% tags=["remove-input"]
-if model.robust is not None:
+if fitted.ok and model.robust is not None:
     display(model.robust[cols].style.hide(axis="index").format(precision=3))
 else:
     display(Markdown("No robust check was possible for this model."))
@@ -140,19 +149,22 @@ else:
 # across consecutive days.)
 
 # %% tags=["remove-input"]
-lagged = runwell.fit_mood_model(panel, outcome="mood", lagged=True)
-display(Markdown("\n".join(f"- {line}" for line in lagged.readings)))
+lagged = attempt(runwell.fit_mood_model, panel, outcome="mood", lagged=True, what="the next-day model")
+display(Markdown("\n".join(f"- {line}" for line in lagged.value.readings) if lagged.ok else lagged.note))
 
 # %% [markdown]
 # ## Popular claims, with a false-discovery-rate correction
 
 # %% tags=["remove-input"]
-claims = runwell.check_claims(panel, run_panel)
-table = claims[["claim_text", "verdict", "estimate", "ci_low", "ci_high", "q_value", "reading"]]
-display(table.style.hide(axis="index").format(precision=3, na_rep="").set_properties(**{"text-align": "left"}))
+claims = attempt(runwell.check_claims, panel, run_panel, what="checking the claims")
+if claims.ok:
+    table = claims.value[["claim_text", "verdict", "estimate", "ci_low", "ci_high", "q_value", "reading"]]
+    display(table.style.hide(axis="index").format(precision=3, na_rep="").set_properties(**{"text-align": "left"}))
+else:
+    display(Markdown(claims.note))
 
 # %% tags=["remove-input"]
-if truth_json:
+if truth_json and fitted.ok:
     truth = json.loads(Path(truth_json).read_text())["cohort"]["truth"]
     known = {"run_min (within)": truth["beta_duration_within_per_30min"],
              "run_min (between)": truth["beta_duration_between_per_30min"],

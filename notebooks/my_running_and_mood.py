@@ -47,7 +47,9 @@ from IPython.display import Markdown, display
 import runwell
 from runwell import plots
 from runwell.sample import sample_path
-from runwell.study import load_person, load_saved
+from runwell.inputs import load_saved
+from runwell.sections import attempt
+from runwell.study import load_person
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 plots.set_theme()
@@ -61,19 +63,27 @@ else:
         activities, mood, sleep = base / "strava_export", base / "daylio_export.csv", base / "plees-tracker.csv"
         tz, truth_json = "Europe/Berlin", sample_path("truth.json")
     inputs = load_person(activities, mood, sleep, tz=tz, mood_format=mood_format, sleep_format=sleep_format)
+    inputs.with_window()
 mood_table, sleep_table = inputs.mood, inputs.sleep if inputs.has_sleep else None
+first_day, last_day = inputs.window_bounds()
 # ratings on the log's own scale (Daylio: 1 = awful ... 5 = rad), not rescaled
-panel = runwell.build_daily_panel(inputs.activities, mood_table, sleep_table, value="value")
+panel = runwell.build_daily_panel(inputs.activities, mood_table, sleep_table, value="value",
+                                  start=first_day, end=last_day)
 run_panel = runwell.build_run_panel(inputs.activities, mood_table, value="value")
+in_window = run_panel["start_local"].dt.normalize().between(min(first_day.values()), max(last_day.values()))
+run_panel = run_panel[in_window.fillna(False)].reset_index(drop=True)
+sleep_nights = int(panel["sleep_next_h"].notna().sum())
 
 # %% [markdown]
 # ## What was read
 
 # %% tags=["remove-input"]
 runs = inputs.runs
+runs = runs[runs["start_local"].dt.normalize().between(min(first_day.values()), max(last_day.values()))]
 display(Markdown(
+    f"**{inputs.window_text()}**\n\n"
     f"- **Loaded:** {inputs.summary()}\n"
-    f"- **Runs:** {len(runs)} between {runs['start_local'].min():%d %b %Y} and {runs['start_local'].max():%d %b %Y}, "
+    f"- **Runs in the window:** {len(runs)} between {runs['start_local'].min():%d %b %Y} and {runs['start_local'].max():%d %b %Y}, "
     f"{runs['elapsed_s'].sum() / 3600:.0f} hours in all ({int(runs['indoor'].fillna(False).sum())} indoors).\n"
     f"- **Mood:** {len(inputs.mood)} ratings read from a {inputs.formats['mood']} log.\n"
     + (f"- **Sleep:** {len(inputs.sleep)} nights from a {inputs.formats['sleep']} log.\n" if inputs.has_sleep else "")
@@ -103,10 +113,15 @@ ax = plots.mood_vs_duration(panel)
 # ## Sleep after run days
 
 # %% tags=["remove-input"]
-if panel["sleep_next_h"].notna().sum() >= 5:
+if sleep_nights >= 5:
     ax = plots.sleep_after_runs(panel)
-else:
+elif not inputs.has_sleep:
     display(Markdown("No sleep log was given, so there is nothing to show here."))
+else:
+    nights = inputs.sleep["wake_date"]
+    display(Markdown(
+        f"Only {sleep_nights} night(s) of the sleep log fall in the analysis window (the log covers "
+        f"{nights.min():%d %b %Y} to {nights.max():%d %b %Y}), too few to compare run days and rest days."))
 
 # %% [markdown]
 # ## Before and after a run
@@ -128,10 +143,13 @@ else:
 # *not enough data* rather than guessing.
 
 # %% tags=["remove-input"]
-claims = runwell.check_claims(panel, run_panel)
-table = claims[["claim_text", "verdict", "reading", "data_note"]].fillna("")
-table.columns = ["claim", "verdict", "what your data say", "note"]
-display(table.style.hide(axis="index").set_properties(**{"text-align": "left", "vertical-align": "top"}))
+claims = attempt(runwell.check_claims, panel, run_panel, what="checking the claims")
+if claims.ok:
+    table = claims.value[["claim_text", "verdict", "reading", "data_note"]].fillna("")
+    table.columns = ["claim", "verdict", "what your data say", "note"]
+    display(table.style.hide(axis="index").set_properties(**{"text-align": "left", "vertical-align": "top"}))
+else:
+    display(Markdown(claims.note))
 
 # %% [markdown]
 # ## Your mood model
@@ -140,23 +158,31 @@ display(table.style.hide(axis="index").set_properties(**{"text-align": "left", "
 # errors that allow for one day resembling the next.
 
 # %% tags=["remove-input"]
-model = runwell.fit_mood_model(panel, outcome="mood")
-display(Markdown("\n".join(f"- {line}" for line in model.readings)))
-display(Markdown(f"*Method:* {model.method.rstrip('.')}. *Days used:* {model.n_days}."))
-if model.diagnostics:
-    display(Markdown("*Notes:* " + " ".join(model.diagnostics)))
+fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", what="a mood model")
+model = fitted.value
+if fitted.ok:
+    display(Markdown("\n".join(f"- {line}" for line in model.readings)))
+    display(Markdown(f"*Method:* {model.method.rstrip('.')}. *Days used:* {model.n_days}."))
+    if model.diagnostics:
+        display(Markdown("*Notes:* " + " ".join(model.diagnostics)))
+else:
+    display(Markdown(fitted.note))
 
 # %% [markdown]
 # ## What your data can and cannot say
 
 # %% tags=["remove-input"]
-effect = model.effect("run_min", "within")
 days_rated = int(panel["mood"].notna().sum())
-width = effect["ci_high"] - effect["ci_low"]
+if fitted.ok:
+    effect = model.effect("run_min", "within")
+    width = effect["ci_high"] - effect["ci_low"]
+    precision = (f"The 95% interval for the run-duration effect is {width:.2g} wide ({effect['ci_low']:.2g} to "
+                 f"{effect['ci_high']:.2g} {effect['unit']}); quadrupling the number of rated days would roughly "
+                 "halve that width.")
+else:
+    precision = "That is too few for a model of your own days."
 display(Markdown(
-    f"- You have {days_rated} days with a mood rating. The 95% interval for the run-duration "
-    f"effect is {width:.2g} wide ({effect['ci_low']:.2g} to {effect['ci_high']:.2g} {effect['unit']}); "
-    "quadrupling the number of rated days would roughly halve that width.\n"
+    f"- You have {days_rated} days with a mood rating in the analysis window. {precision}\n"
     "- These are associations. A busy, stressful week can mean both fewer runs and lower mood; "
     "the model compares you with yourself, which removes stable differences but not everything.\n"
     "- Days without a rating are left out, never filled in."

@@ -1,57 +1,59 @@
-"""The ``runwell`` command.
+"""The ``runwell`` command (thin: it parses options and calls the library).
 
 ``runwell report --sample -o runwell-report.html``
     The individual report on the bundled sample.
 ``runwell report --activities EXPORT --mood LOG [--sleep LOG] [--tz ZONE] -o FILE``
     The individual report on your own files.
-``runwell report --cohort DIR -o FILE``
-    The cohort report on a study folder (one sub-folder per participant holding
-    ``activities`` (a folder or zip), ``mood.csv`` and optionally ``sleep.csv``).
+``runwell report --cohort DIR [--mood ONE_FILE_FOR_EVERYONE] -o FILE``
+    The cohort report on a study folder (one sub-folder per participant).
 ``runwell load PATH``
     Load activity files and print what was loaded and what was not.
 
-Input is checked before the notebook runs, with a progress bar while files load; bad
-input ends with a one-line error and exit status 2.
+Every input is read and checked before the report notebook runs. A problem ends with one
+line on stderr naming the file, what is wrong and the option that fixes it, never a
+traceback. Exit status: 0 written, 1 an input or data problem, 2 a usage error,
+130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from runwell.errors import RunwellError
+from runwell._version import __version__
+from runwell.errors import RunwellError, UsageError
 
-if TYPE_CHECKING:
-    from runwell.study import Inputs
+__all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_USAGE", "EXIT_INTERRUPTED"]
 
-__all__ = ["main"]
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="runwell",
-        description="Does running help your mood and sleep? Reports from activity files and mood logs. "
-        "Everything stays on this machine.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    rep = sub.add_parser("report", help="write an HTML report")
-    rep.add_argument("--sample", action="store_true", help="use the bundled sample data")
-    rep.add_argument(
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises usage errors instead of exiting, so one handler words them."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see runwell {self.prog.split()[-1]} --help)")
+
+
+def _report_options(rep: argparse.ArgumentParser) -> None:
+    what = rep.add_argument_group("what to read")
+    what.add_argument("--sample", action="store_true", help="use the bundled sample data")
+    what.add_argument(
         "--activities",
         type=Path,
         metavar="EXPORT",
         help="activity files: a Strava/Garmin/Apple export (zip or folder), a folder or a file",
     )
-    rep.add_argument("--mood", type=Path, metavar="LOG", help="mood log (Daylio, Bearable, m-Path, generic CSV, ...)")
-    rep.add_argument("--sleep", type=Path, metavar="LOG", help="sleep log (optional)")
-    rep.add_argument("--tz", metavar="ZONE", help="your time zone, e.g. Europe/Berlin (for logs in local time)")
-    rep.add_argument("--mood-format", default="auto", help="mood log format (default: recognise it)")
-    rep.add_argument("--sleep-format", default="auto", help="sleep log format (default: recognise it)")
-    rep.add_argument(
+    what.add_argument(
+        "--mood",
+        type=Path,
+        metavar="LOG",
+        help="mood log (Daylio, Bearable, m-Path, generic CSV, ...); with --cohort, one file for everyone",
+    )
+    what.add_argument("--sleep", type=Path, metavar="LOG", help="sleep log (optional)")
+    what.add_argument(
         "--cohort",
         type=Path,
         nargs="?",
@@ -59,79 +61,104 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="a study folder (one sub-folder per participant); with --sample, the sample cohort",
     )
-    rep.add_argument("-o", "--output", type=Path, default=Path("runwell-report.html"), help="HTML file to write")
+    how = rep.add_argument_group("how to read it")
+    how.add_argument("--tz", metavar="ZONE", help="time zone of logs written in local time, e.g. Europe/Berlin")
+    how.add_argument(
+        "--participant-tz",
+        type=Path,
+        metavar="FILE",
+        help="cohorts: a CSV participant_id,tz giving each participant's zone",
+    )
+    how.add_argument("--mood-format", metavar="NAME", help="mood log format (default: recognise it)")
+    how.add_argument("--sleep-format", metavar="NAME", help="sleep log format (default: recognise it)")
+    how.add_argument(
+        "--mood-labels", metavar='"LABEL=N,..."', help='values of custom mood labels, e.g. "sad=2,average=3" (Daylio)'
+    )
+    how.add_argument(
+        "--mood-item", metavar="NAME", help="which item of the log is mood (default: the item called mood)"
+    )
+    how.add_argument("--default-sport", metavar="SPORT", help="sport of activities whose files name none, e.g. running")
+    how.add_argument("--start", metavar="YYYY-MM-DD", help="first day analysed (default: where mood and runs overlap)")
+    how.add_argument("--end", metavar="YYYY-MM-DD", help="last day analysed")
+    how.add_argument("--cache", action="store_true", help="keep parsed activity files for faster reruns")
+    how.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="settings file (default: runwell.toml next to the data); options given here win",
+    )
+    out = rep.add_argument_group("output")
+    out.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="HTML file to write (default runwell-report.html)"
+    )
+    out.add_argument("--open", action="store_true", help="open the report in the browser when done")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="runwell",
+        description="Does running help your mood and sleep? Reports from activity files and mood logs. "
+        "Everything stays on this machine.",
+    )
+    parser.add_argument("--version", action="version", version=f"runwell {__version__}")
+    talk = parser.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    talk.add_argument(
+        "-v", "--verbose", action="store_true", help="print more detail (and tracebacks of internal errors)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _report_options(sub.add_parser("report", help="write an HTML report"))
     load = sub.add_parser("load", help="load activity files and print the load report")
     load.add_argument("path", type=Path, nargs="+")
     load.add_argument("--tz", metavar="ZONE")
     return parser
 
 
-def _individual_inputs(args: argparse.Namespace) -> tuple[Inputs, str | None]:
-    """Load and check one person's inputs (the sample's or the user's); returns them and the truth file."""
-    from runwell.sample import sample_path
-    from runwell.study import check_person, load_person
-
-    if args.sample:
-        base = sample_path("individual")
-        paths = (base / "strava_export", base / "daylio_export.csv", base / "plees-tracker.csv")
-        tz, truth = "Europe/Berlin", str(sample_path("truth.json"))
-    elif args.activities is None or args.mood is None:
-        raise RunwellError("give --sample, or --activities EXPORT and --mood LOG (see runwell report --help)")
-    else:
-        paths, tz, truth = (args.activities, args.mood, args.sleep), args.tz, None
-    for label, path in zip(("activities", "mood log", "sleep log"), paths, strict=True):
-        if path is not None and not Path(path).exists():
-            raise RunwellError(f"{label} {path}: no such file or folder")
-    inputs = load_person(*paths, tz=tz, mood_format=args.mood_format, sleep_format=args.sleep_format, progress=True)
-    check_person(inputs, activities=paths[0], mood=paths[1])
-    return inputs, truth
-
-
-def _cohort_inputs(args: argparse.Namespace) -> tuple[Inputs, str | None]:
-    """Load a study folder (the sample cohort with ``--sample``)."""
-    from runwell.sample import sample_path
-    from runwell.study import load_study
-
-    sample = args.cohort is True or args.sample
-    folder = sample_path("cohort") if sample else Path(args.cohort)
-    return load_study(folder, progress=True), str(sample_path("truth.json")) if sample else None
-
-
-def _report(args: argparse.Namespace) -> int:
-    from runwell.report import write_report
-
-    cohort = args.cohort is not None
-    inputs, truth = _cohort_inputs(args) if cohort else _individual_inputs(args)
-    print(inputs.summary(), file=sys.stderr)
-    name = "cohort" if cohort else "individual"
-    title = "runwell: running, mood and sleep in a cohort" if cohort else "runwell: your running, mood and sleep"
-    with tempfile.TemporaryDirectory(prefix="runwell-inputs-") as saved:
-        inputs.save(saved)
-        print(f"running the {name} notebook ...", file=sys.stderr)
-        path = write_report(name, args.output, {"inputs_dir": saved, "truth_json": truth}, title=title)
-    print(f"wrote {path}", file=sys.stderr)
-    return 0
-
-
-def _load(args: argparse.Namespace) -> int:
-    from runwell.activities import load_activities
-
-    result = load_activities(args.path if len(args.path) > 1 else args.path[0], tz=args.tz, progress=True)
-    print(result.summary())
-    if len(result.report):
-        print(result.report[["kind", "path", "row", "reason"]].to_string(index=False))
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``runwell`` command; returns the exit status."""
-    args = _parser().parse_args(argv)
+    verbose = False
     try:
-        return _report(args) if args.command == "report" else _load(args)
+        args = _parser().parse_args(argv)
+        verbose = args.verbose
+        if args.command == "report":
+            from runwell.reporting import run_report
+
+            return run_report(args, say=_sayer(args.quiet))
+        from runwell.reporting import run_load
+
+        return run_load(args)
+    except KeyboardInterrupt:
+        print("runwell: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except UsageError as err:
+        print(f"runwell: usage error: {_one_line(err)}", file=sys.stderr)
+        return EXIT_USAGE
     except (RunwellError, OSError) as err:
-        message = " ".join(str(err).split()) if not isinstance(err, RunwellError) or "\n" not in str(err) else str(err)
-        print(f"runwell: error: {message}", file=sys.stderr)
-        return 2
+        print(f"runwell: error: {_one_line(err)}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        print(
+            f"runwell: internal error: {type(err).__name__}: {_one_line(err)} "
+            "(a bug in runwell: please report it; -v shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+
+
+def _sayer(quiet: bool):  # noqa: ANN202 - a small closure
+    def say(message: str) -> None:
+        if not quiet:
+            print(message, file=sys.stderr)
+
+    return say
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,6 +14,7 @@ __all__ = [
     "InputError",
     "NotAnActivityError",
     "InsufficientDataError",
+    "UsageError",
 ]
 
 
@@ -83,3 +84,7 @@ class NotAnActivityError(InputError):
 
 class InsufficientDataError(RunwellError, ValueError):
     """Too little data for the requested analysis (says how much more is needed)."""
+
+
+class UsageError(RunwellError, ValueError):
+    """Options that are malformed or contradict each other (the command line exits 2)."""

@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from runwell import errors
 from runwell.errors import RunwellError
+from runwell.resources import resource_dir
 
 __all__ = [
     "NOTEBOOKS",
@@ -25,17 +27,15 @@ __all__ = [
     "run_notebook",
     "notebook_to_html",
     "write_report",
-    "REPO_ROOT",
 ]
 
-#: The repository root (notebooks/ and data/sample/ live there).
-REPO_ROOT = Path(__file__).resolve().parents[1]
 #: The notebooks runwell runs, by name.
 NOTEBOOKS = {
     "individual": "my_running_and_mood",
     "cohort": "cohort_mixed_models",
 }
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _NETWORK_REF = re.compile(r"""(?:src|href)\s*=\s*["']\s*(?:https?:)?//""", re.IGNORECASE)
 
 
@@ -47,11 +47,11 @@ def notebook_source(name: str) -> Path:
     RunwellError
         When the notebooks folder is not there (runwell installed without its repository).
     """
-    path = REPO_ROOT / "notebooks" / f"{NOTEBOOKS.get(name, name)}.py"
+    path = resource_dir("notebooks") / f"{NOTEBOOKS.get(name, name)}.py"
     if not path.is_file():
         raise RunwellError(
-            f"notebook {path} not found; runwell's reports need the repository's notebooks/ folder. "
-            "Install runwell from a clone with `pip install -e .`."
+            f"notebook {path} not found: this runwell installation is incomplete. "
+            "Reinstall it from a clone of the repository with `pip install .`."
         )
     return path
 
@@ -88,12 +88,48 @@ def inject_parameters(nb: Any, parameters: Mapping[str, Any]) -> Any:
     return nb
 
 
+def _sections(nb: Any) -> dict[int, str]:
+    """Cell index -> the heading of the section it opens (a markdown cell's first ``#`` line)."""
+    out = {}
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            heading = next((ln.lstrip("#").strip() for ln in cell.source.splitlines() if ln.startswith("#")), None)
+            if heading:
+                out[index] = heading
+    return out
+
+
+def _progress_hook(nb: Any, on_section: Callable[[str], None]) -> Callable[..., None]:
+    """An nbclient ``on_cell_start`` hook calling ``on_section`` as each section begins."""
+    sections = _sections(nb)
+    total = len(sections)
+    order = {index: n for n, index in enumerate(sorted(sections), start=1)}
+
+    announced: list[int] = []
+
+    def hook(cell: Any, cell_index: int) -> None:
+        opened = max((i for i in sections if i < cell_index), default=None)
+        if opened is not None and opened not in announced:
+            announced.append(opened)
+            on_section(f"[{order[opened]}/{total}] {sections[opened]}")
+
+    return hook
+
+
+def _cell_error(err: Any) -> str:
+    """One line for a failed cell: the error's message, and its type unless it is runwell's own."""
+    ename, evalue = getattr(err, "ename", type(err).__name__), getattr(err, "evalue", str(err))
+    evalue = " ".join(_ANSI.sub("", str(evalue)).split())
+    return evalue if ename in errors.__all__ else f"{ename}: {evalue}"
+
+
 def run_notebook(
     source: str | os.PathLike[str],
     parameters: Mapping[str, Any] | None = None,
     *,
     cwd: str | os.PathLike[str] | None = None,
     timeout: int = 1200,
+    on_section: Callable[[str], None] | None = None,
 ) -> Any:
     """Execute a jupytext notebook with parameters and return the executed notebook.
 
@@ -107,11 +143,13 @@ def run_notebook(
         Working directory of the kernel (default: the notebook's folder).
     timeout
         Seconds allowed per cell.
+    on_section
+        Called with ``"[2/7] Day by day"`` as each section of the notebook starts.
 
     Raises
     ------
     RunwellError
-        When a cell fails; the message carries the cell's error.
+        When a cell fails; the message carries the cell's error type and message.
     """
     import jupytext
     from nbclient import NotebookClient
@@ -126,13 +164,14 @@ def run_notebook(
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(cwd or source.parent)}},
+        on_cell_start=_progress_hook(nb, on_section) if on_section else None,
     )
     try:
         # the kernel's own log (e.g. ipykernel's note about unencrypted local TCP) is not
         # for the reader; cell errors still arrive through the messages
         client.execute(stderr=subprocess.DEVNULL)
     except CellExecutionError as err:
-        raise RunwellError(f"notebook {source.name} failed:\n{err}") from err
+        raise RunwellError(f"the report notebook {source.name} failed: {_cell_error(err)}") from err
     return nb
 
 
@@ -158,7 +197,7 @@ def notebook_to_html(nb: Any, *, title: str) -> str:
     html, _resources = exporter.from_notebook_node(nb)
     match = _NETWORK_REF.search(html)
     if match:
-        raise RunwellError(f"the report would load from the network: {html[match.start():match.start() + 120]!r}")
+        raise RunwellError(f"the report would load from the network: {html[match.start() : match.start() + 120]!r}")
     return html
 
 
@@ -168,15 +207,29 @@ def write_report(
     parameters: Mapping[str, Any] | None = None,
     *,
     title: str | None = None,
+    on_section: Callable[[str], None] | None = None,
 ) -> Path:
     """Run notebook ``name`` (``"individual"`` or ``"cohort"``) and write its HTML report.
+
+    Parameters
+    ----------
+    name
+        Which report.
+    output
+        The HTML file to write.
+    parameters
+        Values for the notebook's ``parameters`` cell.
+    title
+        The page title.
+    on_section
+        Progress callback (see :func:`run_notebook`).
 
     Returns
     -------
     pathlib.Path
         The report written.
     """
-    nb = run_notebook(notebook_source(name), parameters)
+    nb = run_notebook(notebook_source(name), parameters, on_section=on_section)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(notebook_to_html(nb, title=title or "runwell report"), encoding="utf-8")

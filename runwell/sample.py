@@ -32,6 +32,7 @@ import pandas as pd
 
 from runwell.timezones import localize
 from runwell.activities.write import Track, fit_bytes, gpx_text, tcx_text
+from runwell.resources import resource_dir
 from runwell.simulate import SimulatedPanel, simulate_panel
 
 __all__ = [
@@ -45,8 +46,8 @@ __all__ = [
     "main",
 ]
 
-#: The bundled sample (``data/sample`` in the repository).
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
+#: The bundled sample (``data/sample`` in the repository, a copy inside the package when installed).
+SAMPLE_DIR = resource_dir("sample")
 #: Daylio's default mood labels and the 1..5 levels runwell maps them to.
 DAYLIO_LEVELS = {5: "rad", 4: "good", 3: "meh", 2: "bad", 1: "awful"}
 #: Simulated mood (centred near 5) minus this is the Daylio level before rounding.

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from runwell.report import NOTEBOOKS, REPO_ROOT, inject_parameters, notebook_to_html, run_notebook, write_report
+from runwell.resources import REPO_ROOT
+from runwell.report import NOTEBOOKS, inject_parameters, notebook_to_html, run_notebook, write_report
 from runwell.errors import RunwellError
 
 NB_DIR = REPO_ROOT / "notebooks"
