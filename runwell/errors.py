@@ -64,12 +64,12 @@ class InputError(RunwellError, ValueError):
         super().__init__(self._message())
 
     def _message(self) -> str:
-        where = self.path or "<input>"
+        where = [self.path] if self.path else []
         if self.row is not None:
-            where += f", row {self.row}"
+            where.append(f"row {self.row}")
         if self.field is not None:
-            where += f", field {self.field!r}"
-        msg = f"{where}: {self.reason}"
+            where.append(f"field {self.field!r}")
+        msg = f"{', '.join(where)}: {self.reason}" if where else self.reason
         if self.value is not None:
             msg += f" (value {self.value!r})"
         if self.fix:

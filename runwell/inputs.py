@@ -156,31 +156,60 @@ def load_saved(folder: PathLike) -> Inputs:
     return Inputs(**tables, **meta)
 
 
-def check_person(inputs: Inputs, *, activities: PathLike | None = None, mood: PathLike | None = None) -> None:
+def check_person(
+    inputs: Inputs,
+    *,
+    activities: PathLike | None = None,
+    mood: PathLike | None = None,
+    start: Any = None,
+    end: Any = None,
+) -> None:
     """Check that one person's inputs can make a report, before the long work starts.
+
+    Sets the analysis window (with ``start`` and ``end`` when given) once there are runs
+    and ratings to place it by.
 
     Parameters
     ----------
     inputs
-        What :func:`load_person` returned.
+        What :func:`runwell.study.load_person` returned.
     activities, mood
         The paths given, named in the messages.
+    start, end
+        The user's window, if any (see :func:`runwell.window.analysis_window`).
 
     Raises
     ------
     InputError
-        No running activities, no mood ratings, or no rating between the first and last run.
+        No running activities, no mood ratings, logs and activities that do not overlap,
+        or no run or no rating inside the analysis window; each names the fix.
     """
     runs = inputs.runs
     if runs.empty:
         sports = ", ".join(sorted(set(inputs.activities["sport"].dropna()))) or "none"
-        raise InputError(activities, f"no running activities found (sports found: {sports})")
+        raise InputError(
+            activities,
+            f"no running activities found (sports found: {sports})",
+            fix="if these are runs whose files name no sport, say so with --default-sport running",
+        )
     if inputs.mood.empty:
         raise InputError(mood, f"no mood entries could be read ({len(inputs.report)} problem row(s))")
-    start, end = runs["start_local"].min().normalize(), runs["start_local"].max().normalize()
-    dates = inputs.mood["date"]
-    if not ((dates >= start) & (dates <= end)).any():
-        raise InputError(mood, f"no mood entries between the first and last run ({start:%Y-%m-%d} to {end:%Y-%m-%d})")
+    inputs.with_window(start=start, end=end)
+    first, last = inputs.window["start"].min(), inputs.window["end"].max()
+    days = runs["start_local"].dt.normalize()
+    if not days.between(first, last).any():
+        raise InputError(
+            activities,
+            f"no run in the analysis window {first:%Y-%m-%d} to {last:%Y-%m-%d} "
+            f"(runs span {days.min():%Y-%m-%d} to {days.max():%Y-%m-%d})",
+            fix="give a mood log that covers days you ran, or set the window with --start and --end",
+        )
+    if not inputs.mood["date"].between(first, last).any():
+        raise InputError(
+            mood,
+            f"no mood rating in the analysis window {first:%Y-%m-%d} to {last:%Y-%m-%d}",
+            fix="give a mood log that covers days you ran, or set the window with --start and --end",
+        )
 
 
 def choose_mood_item(mood: pd.DataFrame, item: str | None, *, path: PathLike | None = None) -> pd.DataFrame:

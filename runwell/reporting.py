@@ -88,6 +88,7 @@ def _load_inputs(settings: Settings, say: Callable[[str], None]) -> tuple[Any, s
         zones = read_participant_tz(settings.participant_tz) if settings.participant_tz else settings.tz
         say(f"reading the study in {folder} ...")
         inputs = load_study(folder, mood=settings.mood, tz=zones, mood_format=settings.mood_format, **options)
+        inputs.with_window(start=settings.start, end=settings.end)
         truth = str(sample_path("truth.json")) if settings.cohort is None else None
         return inputs, truth, "cohort"
     if settings.sample:
@@ -116,7 +117,7 @@ def _load_inputs(settings: Settings, say: Callable[[str], None]) -> tuple[Any, s
         mood_options=mood_options,
         **options,
     )
-    check_person(inputs, activities=paths[0], mood=paths[1])
+    check_person(inputs, activities=paths[0], mood=paths[1], start=settings.start, end=settings.end)
     return inputs, truth, "individual"
 
 
@@ -132,7 +133,6 @@ def run_report(args: argparse.Namespace, *, say: Callable[[str], None]) -> int:
     _require_report_stack()
     _check_output(settings.output)
     inputs, truth, name = _load_inputs(settings, say)
-    inputs.with_window(start=settings.start, end=settings.end)
     say(inputs.summary())
     say(inputs.window_text())
     from runwell.report import write_report

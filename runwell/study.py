@@ -102,7 +102,7 @@ def load_person(
     >>> person = load_person(base / "strava_export", base / "daylio_export.csv",
     ...                      base / "plees-tracker.csv", tz="Europe/Berlin")
     >>> print(person.summary())
-    1 participant(s): 64 activities (54 runs), 216 mood ratings, 176 nights of sleep; not loaded whole: 1 warning.
+    1 participant(s): 64 activities (49 runs), 216 mood ratings, 176 nights of sleep.
     """
     pid = participant_id or DEFAULT_PARTICIPANT
     loaded = load_activities(activities, participant_id=pid, tz=tz, progress=progress, cache=cache)

@@ -94,7 +94,7 @@ def analysis_window(
         )
     acts = _spans(activities, "start_local")
     rated = _spans(mood.dropna(subset=["date"]), "date")
-    both = acts.join(rated, lsuffix="_act", rsuffix="_mood", how="inner")
+    both = acts.add_suffix("_act").join(rated.add_suffix("_mood"), how="inner")
     window = pd.DataFrame(
         {
             "participant_id": both.index.astype(str),

@@ -511,6 +511,11 @@ class ActivityLoad:
         reported = set(self.report["path"].astype(str))
         return loaded == len(self.activities) and all(p in reported for p in unaccounted["path"])
 
+    @property
+    def reconciles(self) -> bool:
+        """Every input reached the table or the report, and the counts agree (the load-result protocol)."""
+        return self.reconciled
+
     def summary(self) -> str:
         """A few lines a person can read: what was loaded and what was not, and why."""
         c = self.counts
