@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from runwell._version import __version__
-from runwell.errors import RunwellError, UsageError
+from runwell.errors import InputError, RunwellError, UsageError
 
 __all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_USAGE", "EXIT_INTERRUPTED"]
 
@@ -157,8 +157,37 @@ def _sayer(quiet: bool):  # noqa: ANN202 - a small closure
     return say
 
 
+#: Library keyword -> the command-line option that does the same, for the fix in messages.
+FLAGS = {
+    "moods": "--mood-labels",
+    "tz": "--tz",
+    "mood_item": "--mood-item",
+    "default_sport": "--default-sport",
+    "start": "--start and --end",
+    "end": "--start and --end",
+}
+
+
+def _cli_fix(err: InputError) -> str | None:
+    """The error's fix in command-line words, when it names a library keyword."""
+    flag = FLAGS.get(err.option or "")
+    if flag is None:
+        return None
+    hint = err.suggestion
+    if isinstance(hint, dict):
+        hint = '"' + ",".join(f"{k}={'?' if v is None else v}" for k, v in hint.items()) + '"'
+    if err.option in ("start", "end"):
+        return "give files that cover the same days, or set the window with --start YYYY-MM-DD --end YYYY-MM-DD"
+    return f"give {flag} {hint}" if hint is not None else f"give {flag}"
+
+
 def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split())
+    text = str(err)
+    if isinstance(err, InputError):
+        fix = _cli_fix(err)
+        if fix is not None:
+            text = err.message_with_fix(fix)
+    return " ".join(text.split())
 
 
 if __name__ == "__main__":  # pragma: no cover

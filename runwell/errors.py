@@ -42,7 +42,11 @@ class InputError(RunwellError, ValueError):
     value
         The offending value, when there is one.
     fix
-        What the user can do about it.
+        What the user can do about it, in the library's words (``pass moods={...}``).
+    option, suggestion
+        The keyword argument that fixes it (``"moods"``, ``"tz"``) and a suggested value,
+        so that another interface can word the fix its own way: the command line says
+        ``--mood-labels "sad=?,average=?"`` (see :meth:`message_with_fix`).
     """
 
     def __init__(
@@ -54,6 +58,8 @@ class InputError(RunwellError, ValueError):
         field: str | None = None,
         value: object = None,
         fix: str | None = None,
+        option: str | None = None,
+        suggestion: object = None,
     ) -> None:
         self.path = None if path is None else str(path)
         self.reason = reason
@@ -61,9 +67,15 @@ class InputError(RunwellError, ValueError):
         self.field = field
         self.value = value
         self.fix = fix
+        self.option = option
+        self.suggestion = suggestion
         super().__init__(self._message())
 
-    def _message(self) -> str:
+    def message_with_fix(self, fix: str | None) -> str:
+        """The same message with another wording of the fix (or none)."""
+        return self._message(fix)
+
+    def _message(self, fix: str | None = None) -> str:
         where = [self.path] if self.path else []
         if self.row is not None:
             where.append(f"row {self.row}")
@@ -72,8 +84,9 @@ class InputError(RunwellError, ValueError):
         msg = f"{', '.join(where)}: {self.reason}" if where else self.reason
         if self.value is not None:
             msg += f" (value {self.value!r})"
-        if self.fix:
-            msg += f". Fix: {self.fix}"
+        fix = self.fix if fix is None else fix
+        if fix:
+            msg += f". Fix: {fix}"
         return msg
 
 

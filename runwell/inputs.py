@@ -190,7 +190,9 @@ def check_person(
         raise InputError(
             activities,
             f"no running activities found (sports found: {sports})",
-            fix="if these are runs whose files name no sport, say so with --default-sport running",
+            fix="if these are runs whose files name no sport, pass default_sport='running'",
+            option="default_sport",
+            suggestion="running",
         )
     if inputs.mood.empty:
         raise InputError(mood, f"no mood entries could be read ({len(inputs.report)} problem row(s))")
@@ -202,13 +204,15 @@ def check_person(
             activities,
             f"no run in the analysis window {first:%Y-%m-%d} to {last:%Y-%m-%d} "
             f"(runs span {days.min():%Y-%m-%d} to {days.max():%Y-%m-%d})",
-            fix="give a mood log that covers days you ran, or set the window with --start and --end",
+            fix="give a mood log that covers days you ran, or set the window with start= and end=",
+            option="start",
         )
     if not inputs.mood["date"].between(first, last).any():
         raise InputError(
             mood,
             f"no mood rating in the analysis window {first:%Y-%m-%d} to {last:%Y-%m-%d}",
-            fix="give a mood log that covers days you ran, or set the window with --start and --end",
+            fix="give a mood log that covers days you ran, or set the window with start= and end=",
+            option="start",
         )
 
 
@@ -237,14 +241,16 @@ def choose_mood_item(mood: pd.DataFrame, item: str | None, *, path: PathLike | N
             raise InputError(
                 path,
                 f"no item called 'mood' in the log (items: {', '.join(items)})",
-                fix="name the item that is mood with --mood-item NAME (mood_item= in Python)",
+                fix="name the item that is mood with mood_item=NAME",
+                option="mood_item",
             )
         return mood
     if wanted not in items:
         raise InputError(
             path,
             f"no item called {wanted!r} in the mood log (items: {', '.join(items) or 'none'})",
-            fix="name the item that is mood with --mood-item NAME (mood_item= in Python)",
+            fix="name the item that is mood with mood_item=NAME",
+            option="mood_item",
         )
     renamed = mood["item"].replace({"mood": "mood_original"}).mask(mood["item"] == wanted, "mood")
     return mood.assign(item=renamed)

@@ -113,7 +113,10 @@ def analysis_window(
     usable = window[window["start"] <= window["end"]].reset_index(drop=True)
     if usable.empty:
         raise InputError(
-            None, _no_overlap(acts, rated), fix="give files that cover the same days, or set --start and --end"
+            None,
+            _no_overlap(acts, rated),
+            fix="give files that cover the same days, or set the window with start= and end=",
+            option="start",
         )
     return usable[WINDOW_COLUMNS]
 
