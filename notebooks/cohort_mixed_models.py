@@ -31,26 +31,26 @@ truth_json = None  # sample data only: the simulation's true effects
 mood_columns = {"item": "item", "value": "value", "scale_min": "scale_min", "scale_max": "scale_max",
                 "context": "context"}  # columns of the long-format mood.csv
 inputs_dir = None  # inputs already loaded and saved by `runwell report` (then cohort_dir is not read)
+settings = None  # the settings used, for the footer (a dict; `runwell report` passes them)
+tables_dir = None  # a folder to write the daily and per-run tables to as CSV (`--tables`)
 
 # %% tags=["remove-input"]
 import json
 import warnings
 from pathlib import Path
 
-import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown, display
 
 import runwell
 from runwell import plots
-from runwell.sample import sample_path
 from runwell.inputs import load_saved
+from runwell.presentation import csv_link, figure_html, headline, scale_text, stamp, table_html, verdict_word
+from runwell.sample import sample_path
 from runwell.sections import attempt
 from runwell.study import load_study
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 plots.set_theme()
-pd.set_option("display.precision", 3)
-pd.set_option("display.max_colwidth", None)
 if inputs_dir is not None:
     inputs = load_saved(inputs_dir)
 else:
@@ -63,6 +63,22 @@ sleep_table = inputs.sleep if inputs.has_sleep else None
 first_day, last_day = inputs.window_bounds()
 panel = runwell.build_daily_panel(acts, mood_table, sleep_table, value="value", start=first_day, end=last_day)
 run_panel = runwell.build_run_panel(acts, mood_table, value="value")
+scale = scale_text(mood_table, None)
+fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", what="the mixed model")
+model = fitted.value
+claims = attempt(runwell.check_claims, panel, run_panel, what="checking the claims")
+if tables_dir is not None:
+    Path(tables_dir).mkdir(parents=True, exist_ok=True)
+    panel.to_csv(Path(tables_dir) / "runwell-daily.csv", index=False)
+    run_panel.to_csv(Path(tables_dir) / "runwell-runs.csv", index=False)
+
+# %% tags=["remove-input"]
+duration = model.effect("run_min", "within") if fitted.ok else None
+sleep_row = None
+if claims.ok:
+    found = claims.value[claims.value["name"] == "better_sleep"]
+    sleep_row = found.iloc[0] if len(found) else None
+display(HTML(headline(duration, sleep_row, scale=scale, person=False)))
 
 # %% [markdown]
 # ## The data
@@ -74,10 +90,12 @@ display(Markdown(
     f"- **Participants:** {panel['participant_id'].nunique()}, {len(panel)} participant-days.\n"
     f"- **Runs:** {len(runs)} ({runs['elapsed_s'].sum() / 3600:.0f} hours; "
     f"{int(runs['indoor'].fillna(False).sum())} indoors).\n"
-    f"- **Mood ratings:** {len(mood_table)}; days with a rating: {int(panel['mood'].notna().sum())}.\n"
+    f"- **Mood ratings:** {len(mood_table)}, in {scale}; days with a rating: {int(panel['mood'].notna().sum())}.\n"
     f"- **Not loaded whole:** {len(problems)} file(s) or row(s)"
     + (" (listed at the end)." if len(problems) else ".")
 ))
+display(HTML("<p>Take the data away: " + csv_link(panel, "runwell-daily.csv", "one row per participant-day (CSV)")
+             + " &middot; " + csv_link(run_panel, "runwell-runs.csv", "one row per run (CSV)") + "</p>"))
 
 # %% [markdown]
 # ### Compliance
@@ -87,18 +105,11 @@ display(Markdown(
 
 # %% tags=["remove-input"]
 comp = runwell.compliance(panel)
-shown = comp[["participant_id", "first_date", "last_date", "n_days", "days_run", "share_mood", "share_sleep",
-              "share_activity"]]
-display(shown.style.hide(axis="index").format({"first_date": "{:%Y-%m-%d}", "last_date": "{:%Y-%m-%d}"},
-                                               precision=2))
-ax = plots.compliance_bars(comp[["participant_id", "share_mood", "share_sleep", "share_activity"]])
-
-# %% [markdown]
-# ### Panel summary
-
-# %% tags=["remove-input"]
-summary = panel[["run_min", "runs_7d", "mood", "mood_change", "sleep_next_h"]].describe().T
-display(summary[["count", "mean", "std", "min", "50%", "max"]])
+display(HTML(table_html(comp, ["participant_id", "first_date", "last_date", "n_days", "days_run", "share_mood",
+                               "share_sleep", "share_activity"])))
+display(HTML(figure_html(plots.compliance_heatmap(panel), alt=(
+    f"Heat map of the share of days with a mood rating, {comp['participant_id'].nunique()} participants by week; "
+    f"median share of days with mood {comp['share_mood'].median():.0%}."))))
 
 # %% [markdown]
 # ## The mixed model
@@ -109,14 +120,16 @@ display(summary[["count", "mean", "std", "min", "50%", "max"]])
 # weekday and study-day trend as covariates.
 
 # %% tags=["remove-input"]
-fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", what="the mixed model")
-model = fitted.value
-cols = ["term", "part", "estimate", "ci_low", "ci_high", "p_value", "unit"]
 if fitted.ok:
     display(Markdown("\n".join(f"- {line}" for line in model.readings)))
-    display(model.effects[cols].style.hide(axis="index").format(precision=3))
+    effects = model.effects.assign(label=model.effects["term"] + " (" + model.effects["part"] + ")",
+                                   unit=scale + ", " + model.effects["unit"])
+    display(HTML(figure_html(plots.forest(effects.assign(verdict="inconclusive"), title="Main effects (95% intervals)"),
+                             alt=f"Forest plot of the model's {len(effects)} effects with 95% intervals, in {scale}.")))
+    display(HTML(table_html(model.effects, ["term", "part", "estimate", "ci_low", "ci_high", "p_value", "unit"])))
     display(Markdown(
-        f"*Method:* {model.method.rstrip('.')}. *Sample:* {model.n_participants} participants, {model.n_days} days.\n\n"
+        f"Estimates are in {scale}. *Method:* {model.method.rstrip('.')}. *Sample:* {model.n_participants} "
+        f"participants, {model.n_days} days.\n\n"
         + (f"*Own duration slopes:* {model.share_positive_slope:.0%} of participants have a positive own effect "
            f"(the fitted distribution implies {model.share_positive_slope_model:.0%}).\n\n"
            if model.share_positive_slope is not None else "")
@@ -127,7 +140,10 @@ else:
 
 # %% tags=["remove-input"]
 if fitted.ok and model.person_slopes is not None:
-    ax = plots.participant_slopes(model.person_slopes, label="own effect of 30 more minutes (mood points)")
+    slopes = model.person_slopes
+    display(HTML(figure_html(plots.participant_slopes(slopes, label=f"own effect of 30 more minutes ({scale})"), alt=(
+        f"Caterpillar plot of {len(slopes)} participants' own effects of 30 more minutes of running on mood, "
+        f"sorted, {int((slopes['slope'] > 0).sum())} above zero."))))
 
 # %% [markdown]
 # ### Robustness check
@@ -138,7 +154,7 @@ if fitted.ok and model.person_slopes is not None:
 
 # %% tags=["remove-input"]
 if fitted.ok and model.robust is not None:
-    display(model.robust[cols].style.hide(axis="index").format(precision=3))
+    display(HTML(table_html(model.robust, ["term", "part", "estimate", "ci_low", "ci_high", "p_value", "unit"])))
 else:
     display(Markdown("No robust check was possible for this model."))
 
@@ -156,10 +172,14 @@ display(Markdown("\n".join(f"- {line}" for line in lagged.value.readings) if lag
 # ## Popular claims, with a false-discovery-rate correction
 
 # %% tags=["remove-input"]
-claims = attempt(runwell.check_claims, panel, run_panel, what="checking the claims")
 if claims.ok:
-    table = claims.value[["claim_text", "verdict", "estimate", "ci_low", "ci_high", "q_value", "reading"]]
-    display(table.style.hide(axis="index").format(precision=3, na_rep="").set_properties(**{"text-align": "left"}))
+    table = claims.value.assign(verdict=claims.value["verdict"].map(verdict_word))
+    tested = table[table["claim"] != 10]
+    display(HTML(figure_html(plots.forest(tested.assign(label=tested["claim_text"]),
+                                          title="Claims: estimate and 95% interval"),
+                             alt=f"Forest plot of {len(tested)} claims, each estimate with its 95% interval on its "
+                                 "own scale and a zero line; colour shows the verdict.")))
+    display(HTML(table_html(table, ["claim_text", "verdict", "estimate", "ci_low", "ci_high", "q_value", "reading"])))
 else:
     display(Markdown(claims.note))
 
@@ -172,13 +192,19 @@ if truth_json and fitted.ok:
     effects = model.effects.assign(term=lambda d: d["term"] + " (" + d["part"] + ")")
     display(Markdown("## Sample data: estimates beside the truth\n\nThe sample cohort is simulated; "
                      "crosses mark the effects it was drawn from (mood points on the 0-10 scale)."))
-    ax = plots.estimate_vs_truth(effects, known)
+    display(HTML(figure_html(plots.estimate_vs_truth(effects, known), alt=(
+        "Estimates with 95% intervals beside the simulation's true effects (crosses), mood points on the "
+        "0-10 scale."))))
 
 # %% [markdown]
 # ## Files and rows not loaded whole
 
 # %% tags=["remove-input"]
 if len(problems):
-    display(problems[["participant_id", "kind", "row", "reason"]])
+    shown = problems.assign(file=problems["path"].map(lambda p: Path(str(p).split("!")[-1]).name))
+    display(HTML(table_html(shown, ["participant_id", "file", "kind", "row", "reason"])))
 else:
     display(Markdown("None: every file and row was loaded."))
+
+# %% tags=["remove-input"]
+display(HTML(stamp(sources=inputs.sources, window=inputs.window_text(), settings=settings)))

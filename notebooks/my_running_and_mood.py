@@ -36,25 +36,26 @@ mood_format = "auto"
 sleep_format = "auto"
 truth_json = None  # sample data only: the simulation's true effects
 inputs_dir = None  # inputs already loaded and saved by `runwell report` (then the paths above are not read)
+settings = None  # the settings used, for the footer (a dict; `runwell report` passes them)
+tables_dir = None  # a folder to write the daily and per-run tables to as CSV (`--tables`)
 
 # %% tags=["remove-input"]
 import json
 import warnings
+from pathlib import Path
 
-import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown, display
 
 import runwell
 from runwell import plots
-from runwell.sample import sample_path
 from runwell.inputs import load_saved
+from runwell.presentation import csv_link, figure_html, headline, scale_text, stamp, table_html, verdict_word
+from runwell.sample import sample_path
 from runwell.sections import attempt
 from runwell.study import load_person
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 plots.set_theme()
-pd.set_option("display.precision", 2)
-pd.set_option("display.max_colwidth", None)
 if inputs_dir is not None:
     inputs = load_saved(inputs_dir)
 else:
@@ -73,6 +74,22 @@ run_panel = runwell.build_run_panel(inputs.activities, mood_table, value="value"
 in_window = run_panel["start_local"].dt.normalize().between(min(first_day.values()), max(last_day.values()))
 run_panel = run_panel[in_window.fillna(False)].reset_index(drop=True)
 sleep_nights = int(panel["sleep_next_h"].notna().sum())
+scale = scale_text(inputs.mood, inputs.formats.get("mood"))
+fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", what="a model of your mood")
+model = fitted.value
+claims = attempt(runwell.check_claims, panel, run_panel, what="checking the claims")
+if tables_dir is not None:
+    Path(tables_dir).mkdir(parents=True, exist_ok=True)
+    panel.to_csv(Path(tables_dir) / "runwell-daily.csv", index=False)
+    run_panel.to_csv(Path(tables_dir) / "runwell-runs.csv", index=False)
+
+# %% tags=["remove-input"]
+duration = model.effect("run_min", "within") if fitted.ok else None
+sleep_row = None
+if claims.ok:
+    found = claims.value[claims.value["name"] == "better_sleep"]
+    sleep_row = found.iloc[0] if len(found) else None
+display(HTML(headline(duration, sleep_row, scale=scale, person=True)))
 
 # %% [markdown]
 # ## What was read
@@ -83,38 +100,49 @@ runs = runs[runs["start_local"].dt.normalize().between(min(first_day.values()), 
 display(Markdown(
     f"**{inputs.window_text()}**\n\n"
     f"- **Loaded:** {inputs.summary()}\n"
-    f"- **Runs in the window:** {len(runs)} between {runs['start_local'].min():%d %b %Y} and {runs['start_local'].max():%d %b %Y}, "
-    f"{runs['elapsed_s'].sum() / 3600:.0f} hours in all ({int(runs['indoor'].fillna(False).sum())} indoors).\n"
-    f"- **Mood:** {len(inputs.mood)} ratings read from a {inputs.formats['mood']} log.\n"
+    + (f"- **Runs in the window:** {len(runs)} between {runs['start_local'].min():%d %b %Y} and "
+       f"{runs['start_local'].max():%d %b %Y}, {runs['elapsed_s'].sum() / 3600:.0f} hours in all "
+       f"({int(runs['indoor'].fillna(False).sum())} indoors).\n" if len(runs) else "- **Runs in the window:** none.\n")
+    + f"- **Mood:** {len(inputs.mood)} ratings read from a {inputs.formats['mood']} log; mood is measured in {scale}.\n"
     + (f"- **Sleep:** {len(inputs.sleep)} nights from a {inputs.formats['sleep']} log.\n" if inputs.has_sleep else "")
     + f"- **Days in the window:** {len(panel)}, of which {int(panel['mood'].notna().sum())} have a mood rating."
 ))
+display(HTML("<p>Take the data away: " + csv_link(panel, "runwell-daily.csv", "one row per day (CSV)") + " &middot; "
+             + csv_link(run_panel, "runwell-runs.csv", "one row per run (CSV)") + "</p>"))
 problems = inputs.report
 if len(problems):
     display(Markdown("Files or rows that were not loaded whole, and why:"))
-    display(problems[["kind", "row", "reason"]].reset_index(drop=True))
+    shown = problems.assign(file=problems["path"].map(lambda p: Path(str(p).split("!")[-1]).name))
+    display(HTML(table_html(shown, ["file", "kind", "row", "reason"])))
 
 # %% [markdown]
 # ## Day by day
 #
-# Each square is a day, coloured by that day's mean mood on your log's own scale; a dot
-# marks a day with a run. Blank squares have no rating.
+# Your mood day by day on your log's own scale (purple is better, orange worse), with your
+# run days marked. Up to about a year this is a calendar of weeks; longer windows show each
+# week's mean mood as a line, with each run day as a tick.
 
 # %% tags=["remove-input"]
-ax = plots.calendar(panel)
+display(HTML(figure_html(plots.calendar(panel), alt=(
+    f"Calendar of your mood from {min(first_day.values()):%d %b %Y} to {max(last_day.values()):%d %b %Y}, "
+    f"{int(panel['ran'].fillna(False).sum())} run days marked; mood is in {scale}."))))
 
 # %% [markdown]
 # ## Mood and run duration
 
 # %% tags=["remove-input"]
-ax = plots.mood_vs_duration(panel)
+display(HTML(figure_html(plots.mood_vs_duration(panel), alt=(
+    f"Scatter of each day's mood ({scale}) against minutes run that day; rest days at zero. "
+    f"{int((panel['run_min'] > 0).sum())} run days, {int((panel['run_min'] == 0).sum())} rest days."))))
 
 # %% [markdown]
 # ## Sleep after run days
 
 # %% tags=["remove-input"]
 if sleep_nights >= 5:
-    ax = plots.sleep_after_runs(panel)
+    display(HTML(figure_html(plots.sleep_after_runs(panel), alt=(
+        f"Hours asleep the night after run days and after rest days, each night a point, with means "
+        f"and 95% intervals; {sleep_nights} nights."))))
 elif not inputs.has_sleep:
     display(Markdown("No sleep log was given, so there is nothing to show here."))
 else:
@@ -131,7 +159,9 @@ else:
 # %% tags=["remove-input"]
 paired = run_panel.dropna(subset=["mood_change"])
 if len(paired) >= 3:
-    ax = plots.mood_around_runs(run_panel)
+    display(HTML(figure_html(plots.mood_around_runs(run_panel), alt=(
+        f"Change in mood from before to after each of {len(paired)} runs against the hours between the run "
+        f"and the rating after it; {scale}."))))
 else:
     display(Markdown("Fewer than three runs have a rating before and after them."))
 
@@ -140,14 +170,18 @@ else:
 #
 # Each row is a claim from running and mental-health articles. The verdict compares you
 # with yourself on other days, corrects for testing several claims at once, and says
-# *not enough data* rather than guessing.
+# *not enough data* rather than guessing. Each estimate is drawn on its own scale.
 
 # %% tags=["remove-input"]
-claims = attempt(runwell.check_claims, panel, run_panel, what="checking the claims")
 if claims.ok:
-    table = claims.value[["claim_text", "verdict", "reading", "data_note"]].fillna("")
-    table.columns = ["claim", "verdict", "what your data say", "note"]
-    display(table.style.hide(axis="index").set_properties(**{"text-align": "left", "vertical-align": "top"}))
+    table = claims.value.assign(verdict=claims.value["verdict"].map(verdict_word))
+    tested = table[table["claim"] != 10]
+    figure = plots.forest(tested.assign(label=tested["claim_text"]), title="Claims: estimate and 95% interval")
+    supported = ", ".join(str(c) for c in tested.loc[tested["verdict"] == "supported", "claim"]) or "none"
+    display(HTML(figure_html(figure, alt=(
+        f"Forest plot of {len(tested)} claims, each estimate with its 95% interval on its own scale and a zero "
+        f"line; supported: claims {supported}."))))
+    display(HTML(table_html(table, ["claim_text", "verdict", "reading", "data_note"])))
 else:
     display(Markdown(claims.note))
 
@@ -158,11 +192,9 @@ else:
 # errors that allow for one day resembling the next.
 
 # %% tags=["remove-input"]
-fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", what="a mood model")
-model = fitted.value
 if fitted.ok:
     display(Markdown("\n".join(f"- {line}" for line in model.readings)))
-    display(Markdown(f"*Method:* {model.method.rstrip('.')}. *Days used:* {model.n_days}."))
+    display(Markdown(f"Estimates are in {scale}. *Method:* {model.method.rstrip('.')}. *Days used:* {model.n_days}."))
     if model.diagnostics:
         display(Markdown("*Notes:* " + " ".join(model.diagnostics)))
 else:
@@ -176,8 +208,8 @@ days_rated = int(panel["mood"].notna().sum())
 if fitted.ok:
     effect = model.effect("run_min", "within")
     width = effect["ci_high"] - effect["ci_low"]
-    precision = (f"The 95% interval for the run-duration effect is {width:.2g} wide ({effect['ci_low']:.2g} to "
-                 f"{effect['ci_high']:.2g} {effect['unit']}); quadrupling the number of rated days would roughly "
+    precision = (f"The 95% interval for the run-duration effect is {width:.2g} {scale} wide ({effect['ci_low']:.2g} to "
+                 f"{effect['ci_high']:.2g}, {effect['unit']}); quadrupling the number of rated days would roughly "
                  "halve that width.")
 else:
     precision = "That is too few for a model of your own days."
@@ -194,3 +226,6 @@ if truth_json:
         f"minutes of running on the day's mood is {truth['own_duration_slope_per_30min']} points on the "
         "1-5 scale (before Daylio's rounding to whole moods); the estimate above should cover it."
     ))
+
+# %% tags=["remove-input"]
+display(HTML(stamp(sources=inputs.sources, window=inputs.window_text(), settings=settings)))

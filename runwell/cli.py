@@ -91,6 +91,9 @@ def _report_options(rep: argparse.ArgumentParser) -> None:
     out.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="HTML file to write (default runwell-report.html)"
     )
+    out.add_argument(
+        "--tables", type=Path, metavar="DIR", help="also write the daily and per-run tables as CSV to this folder"
+    )
     out.add_argument("--open", action="store_true", help="open the report in the browser when done")
 
 
@@ -136,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (RunwellError, OSError) as err:
         print(f"runwell: error: {_one_line(err)}", file=sys.stderr)
         return EXIT_INPUT
-    except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
+    except Exception as err:
         if verbose:
             import traceback
 
@@ -149,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
 
 
-def _sayer(quiet: bool):  # noqa: ANN202 - a small closure
+def _sayer(quiet: bool):
     def say(message: str) -> None:
         if not quiet:
             print(message, file=sys.stderr)

@@ -143,10 +143,16 @@ def run_report(args: argparse.Namespace, *, say: Callable[[str], None]) -> int:
     with tempfile.TemporaryDirectory(prefix="runwell-inputs-") as saved:
         inputs.save(saved)
         say(f"running the {name} report ...")
+        parameters = {
+            "inputs_dir": saved,
+            "truth_json": truth,
+            "settings": settings.summary(),
+            "tables_dir": str(settings.tables.resolve()) if settings.tables else None,
+        }
         path = write_report(
             name,
             settings.output,
-            {"inputs_dir": saved, "truth_json": truth},
+            parameters,
             title=title,
             on_section=lambda text: say(f"  {text}"),
         )

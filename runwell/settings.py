@@ -58,6 +58,29 @@ class Settings:
     tables: Path | None = None
     open: bool = False
 
+    def summary(self) -> dict[str, str]:
+        """The analysis settings a reader of the report should know, as option -> value."""
+        shown = (
+            "tz",
+            "participant_tz",
+            "mood_format",
+            "sleep_format",
+            "mood_labels",
+            "mood_item",
+            "default_sport",
+            "start",
+            "end",
+        )
+        out = {}
+        for name in shown:
+            value = getattr(self, name)
+            if value in (None, "auto", {}):
+                continue
+            if isinstance(value, dict):
+                value = ",".join(f"{k}={v:g}" for k, v in value.items())
+            out["--" + name.replace("_", "-")] = Path(value).name if isinstance(value, Path) else str(value)
+        return out
+
     def merged(self, config: Mapping[str, Any], given: set[str]) -> Settings:
         """These settings with ``config`` filling every option not ``given`` on the command line."""
         names = {f.name for f in fields(self)}

@@ -167,15 +167,31 @@ def outside_window(inputs_tables: dict[str, pd.DataFrame], window: pd.DataFrame)
 
 
 def describe_window(window: pd.DataFrame, outside: dict[str, int]) -> str:
-    """One or two plain sentences: the window and what fell outside it."""
+    """One or two plain sentences: the window and what fell outside it.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"participant_id": ["me"], "start": [pd.Timestamp("2026-01-05")],
+    ...                   "end": [pd.Timestamp("2026-01-11")], "set_by": ["overlap"]})
+    >>> describe_window(w, {"activities": 1, "mood": 0, "sleep": 2})
+    'Analysis window: 05 Jan 2026 to 11 Jan 2026 (7 days, where your mood log and activities overlap). Outside it, and not analysed: 1 activity, 2 nights of sleep.'
+    """
     first, last = window["start"].min(), window["end"].max()
     days = int(((window["end"] - window["start"]).dt.days + 1).sum())
-    how = "set by you" if (window["set_by"] == "user").all() else "where your mood log and activities overlap"
     if len(window) > 1:
-        how = "per participant, where each one's mood log and activities overlap"
-    text = f"Analysis window: {first:%d %b %Y} to {last:%d %b %Y} ({days} days, {how})."
-    words = {"activities": "activities", "mood": "mood ratings", "sleep": "nights of sleep"}
-    left = [f"{n} {words[k]}" for k, n in outside.items() if n]
+        text = (
+            f"Analysis windows: {first:%d %b %Y} to {last:%d %b %Y} ({len(window)} participants, {days} "
+            "participant-days, each where that participant's mood log and activities overlap)."
+        )
+    else:
+        how = "set by you" if (window["set_by"] == "user").all() else "where your mood log and activities overlap"
+        text = f"Analysis window: {first:%d %b %Y} to {last:%d %b %Y} ({days} days, {how})."
+    words = {
+        "activities": ("activity", "activities"),
+        "mood": ("mood rating", "mood ratings"),
+        "sleep": ("night of sleep", "nights of sleep"),
+    }
+    left = [f"{n} {words[k][n != 1]}" for k, n in outside.items() if n]
     if left:
         text += " Outside it, and not analysed: " + ", ".join(left) + "."
     return text
