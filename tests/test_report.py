@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from runwell.resources import REPO_ROOT
-from runwell.report import NOTEBOOKS, inject_parameters, notebook_to_html, run_notebook, write_report
 from runwell.errors import RunwellError
+from runwell.report import NOTEBOOKS, inject_parameters, notebook_to_html, run_notebook
+from runwell.resources import REPO_ROOT
 
 NB_DIR = REPO_ROOT / "notebooks"
 NETWORK = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", re.I)
@@ -44,8 +44,8 @@ def test_unknown_parameter_is_refused():
 
 
 @pytest.fixture(scope="module")
-def individual_html(tmp_path_factory) -> Path:
-    return write_report("individual", tmp_path_factory.mktemp("rep") / "me.html")
+def individual_html(sample_reports) -> Path:
+    return sample_reports["individual"]
 
 
 def test_individual_report_is_offline_and_private(individual_html):
@@ -101,9 +101,8 @@ def test_individual_report_renders_in_chromium(individual_html, tmp_path):
     assert coloured > 0.02, f"only {coloured:.1%} of the page is in colour: figures missing?"
 
 
-def test_cohort_report(tmp_path):
-    path = write_report("cohort", tmp_path / "cohort.html")
-    html = path.read_text()
+def test_cohort_report(sample_reports):
+    html = sample_reports["cohort"].read_text()
     assert not NETWORK.search(html)
     assert "Robustness check" in html and "false-discovery-rate" in html
     assert html.count("data:image/png;base64") >= 3
