@@ -14,6 +14,9 @@ import runwell
 from runwell import models
 from runwell.errors import InputError, InsufficientDataError
 from runwell.models import MoodModelResult, fit_acute_model, fit_mood_model, fit_naive_pooled
+from runwell.models.diagnostics import lag1_autocorrelation
+from runwell.models.mixed import Attempt, two_agree, zeroed_person_terms
+from runwell.models.robust import fit_ar1
 from runwell.simulate import SimulatedPanel, simulate_panel
 
 EFFECT_COLUMNS = [
@@ -300,14 +303,14 @@ def test_zeroed_person_terms_are_detected() -> None:
     broken = SimpleNamespace(
         fe_params=pd.Series({"const": 0.0, "run_min_between": 0.0, "run_min_within": 0.3})
     )
-    assert models._zeroed_person_terms(broken, X, ["run_min_between"]) == [
+    assert zeroed_person_terms(broken, X, ["run_min_between"]) == [
         "const",
         "run_min_between",
     ]
     fine = SimpleNamespace(
         fe_params=pd.Series({"const": 5.0, "run_min_between": 0.7, "run_min_within": 0.3})
     )
-    assert models._zeroed_person_terms(fine, X, ["run_min_between"]) == []
+    assert zeroed_person_terms(fine, X, ["run_min_between"]) == []
 
 
 def test_fits_showing_issue_10239_are_rejected(
@@ -379,12 +382,12 @@ def test_autocorrelated_frequency_points_to_the_robust_interval() -> None:
 
 
 def test_two_optimizers_agreeing_stop_the_search() -> None:
-    def attempt(llf: float, notes: list[str] | None = None) -> models._Attempt:
-        return models._Attempt("x", None, llf, True, True, notes or [])
+    def attempt(llf: float, notes: list[str] | None = None) -> Attempt:
+        return Attempt("x", None, llf, True, True, notes or [])
 
-    assert models._two_agree([attempt(-10.0), attempt(-10.0001)])
-    assert not models._two_agree([attempt(-10.0), attempt(-10.5)])
-    assert not models._two_agree([attempt(-10.0, ["boundary"]), attempt(-10.0)])
+    assert two_agree([attempt(-10.0), attempt(-10.0001)])
+    assert not two_agree([attempt(-10.0), attempt(-10.5)])
+    assert not two_agree([attempt(-10.0, ["boundary"]), attempt(-10.0)])
 
 
 def test_small_helpers() -> None:
@@ -397,9 +400,9 @@ def test_small_helpers() -> None:
         e[t] = 0.5 * e[t - 1] + rng.standard_normal()
     groups = np.repeat(["a", "b"], 1000)
     day = np.tile(np.arange(1000.0), 2)
-    assert models._lag1_autocorrelation(e, groups, day) == pytest.approx(0.5, abs=0.06)
+    assert lag1_autocorrelation(e, groups, day) == pytest.approx(0.5, abs=0.06)
     # a gap breaks the pairs: only consecutive days count
-    assert np.isnan(models._lag1_autocorrelation(e[:6], groups[:6], np.arange(0.0, 12, 2)))
+    assert np.isnan(lag1_autocorrelation(e[:6], groups[:6], np.arange(0.0, 12, 2)))
 
 
 def test_robust_ols_clusters_people_and_uses_hac_for_one() -> None:
@@ -431,9 +434,9 @@ def test_ar1_regression_estimates_rho_and_respects_gaps() -> None:
     y = 1.0 + 0.5 * x + e
     X = pd.DataFrame({"const": 1.0, "x": x})
     day = np.arange(n, dtype=float)
-    result, rho = models._fit_ar1(pd.Series(y), X, day)
+    result, rho = fit_ar1(pd.Series(y), X, day)
     assert rho == pytest.approx(0.6, abs=0.05)
     assert result.params["x"] == pytest.approx(0.5, abs=0.05)
     # the same rows with every other day missing: no consecutive pairs, so no AR(1)
-    _, rho_gaps = models._fit_ar1(pd.Series(y[::2]), X.iloc[::2], day[::2] * 2)
+    _, rho_gaps = fit_ar1(pd.Series(y[::2]), X.iloc[::2], day[::2] * 2)
     assert rho_gaps == 0.0
