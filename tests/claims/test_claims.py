@@ -9,6 +9,7 @@ from statsmodels.stats.multitest import multipletests
 
 from runwell import claims
 from runwell.claims import CLAIMS, check_claims
+from runwell.claims.days import preceding_streak
 from runwell.errors import InsufficientDataError
 from runwell.simulate import SimulatedPanel, simulate_panel
 
@@ -87,10 +88,7 @@ def test_false_discovery_rate_across_claims(table: pd.DataFrame) -> None:
     expected = multipletests(tested["p_value"], method="fdr_bh")[1]
     np.testing.assert_allclose(tested["q_value"], expected)
     assert (tested["q_value"] >= tested["p_value"] - 1e-15).all()
-    assert (
-        f"{len(tested)} claims are tested together" in " ".join(table["reading"])
-        or (tested["q_value"] < 0.05).all()
-    )
+    assert f"{len(tested)} claims are tested together" in " ".join(table["reading"]) or (tested["q_value"] < 0.05).all()
 
 
 def test_readings_say_association_not_cause(table: pd.DataFrame) -> None:
@@ -144,12 +142,11 @@ def test_preceding_streak() -> None:
     panel = pd.DataFrame(
         {
             "participant_id": ["a"] * 7 + ["b"] * 3,
-            "date": list(pd.date_range("2026-01-01", periods=7))
-            + list(pd.date_range("2026-01-01", periods=3)),
+            "date": list(pd.date_range("2026-01-01", periods=7)) + list(pd.date_range("2026-01-01", periods=3)),
             "ran": [True, True, True, False, True, False, False, True, True, False],
         }
     )
-    assert list(claims._preceding_streak(panel)) == [0, 1, 2, 3, 0, 1, 0, 0, 1, 2]
+    assert list(preceding_streak(panel)) == [0, 1, 2, 3, 0, 1, 0, 0, 1, 2]
 
 
 # --------------------------------------------------------------------------- claim 10

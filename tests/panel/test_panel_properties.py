@@ -56,9 +56,7 @@ def _local(utc: pd.Timestamp, tz: str) -> pd.Timestamp:
     """Independent reference: one instant's local wall time, row by row."""
     if tz.startswith("UTC"):
         sign = 1 if tz[3] == "+" else -1
-        return (utc + sign * pd.Timedelta(hours=int(tz[4:6]), minutes=int(tz[7:9]))).tz_localize(
-            None
-        )
+        return (utc + sign * pd.Timedelta(hours=int(tz[4:6]), minutes=int(tz[7:9]))).tz_localize(None)
     return utc.tz_convert(tz).tz_localize(None)
 
 
@@ -188,9 +186,7 @@ def test_daily_panel_invariants(data: tuple[list, list, list]) -> None:
     # no data is not no run
     assert (panel["ran"].isna() == ~panel["has_data"]).all()
     assert (panel["run_min"].isna() >= ~panel["has_data"]).all()
-    assert np.allclose(
-        (panel["run_min_outdoor"] + panel["run_min_indoor"]).dropna(), panel["run_min"].dropna()
-    )
+    assert np.allclose((panel["run_min_outdoor"] + panel["run_min_indoor"]).dropna(), panel["run_min"].dropna())
 
     # lags only across consecutive days: compare with the row of (pid, date - 1 day)
     prev = panel.set_index(["participant_id", "date"])
@@ -228,15 +224,11 @@ def test_daily_panel_invariants(data: tuple[list, list, list]) -> None:
 
     # runs_7d counts the recorded runs of the previous 7 days, once history covers them
     if not ref.empty:
-        for pid, d, runs_7d in zip(
-            panel["participant_id"], panel["date"], panel["runs_7d"], strict=True
-        ):
+        for pid, d, runs_7d in zip(panel["participant_id"], panel["date"], panel["runs_7d"], strict=True):
             if d - min(observed[pid]) < pd.Timedelta(days=7):
                 assert pd.isna(runs_7d)
                 continue
-            window = ref[
-                (ref["pid"] == pid) & (ref["date"] >= d - pd.Timedelta(days=7)) & (ref["date"] < d)
-            ]
+            window = ref[(ref["pid"] == pid) & (ref["date"] >= d - pd.Timedelta(days=7)) & (ref["date"] < d)]
             assert runs_7d == len(window)
 
     # compliance agrees with the panel
@@ -250,9 +242,7 @@ def _brute_force(
 ) -> tuple[list[float], list[float]]:
     pres, posts = [], []
     for _, r in runs.iterrows():
-        mine = ratings[
-            (ratings["participant_id"] == r["participant_id"]) & (ratings["item"] == "mood")
-        ]
+        mine = ratings[(ratings["participant_id"] == r["participant_id"]) & (ratings["item"] == "mood")]
         t = mine["time_utc"]
         pre = mine[(t <= r["start_utc"]) & (r["start_utc"] - t <= before)]
         post = mine[(t >= r["end_utc"]) & (t > r["start_utc"]) & (t - r["end_utc"] <= after)]
@@ -268,9 +258,7 @@ def _brute_force(
     st.integers(0, 300),
     st.integers(0, 300),
 )
-def test_run_panel_matches_brute_force(
-    act_rows: list, rating_rows_: list, before: int, after: int
-) -> None:
+def test_run_panel_matches_brute_force(act_rows: list, rating_rows_: list, before: int, after: int) -> None:
     acts, ratings = _activities(act_rows), _mood(rating_rows_)
     before_td, after_td = pd.Timedelta(minutes=before), pd.Timedelta(minutes=after)
     runs = build_run_panel(acts, ratings, before=before_td, after=after_td)
@@ -278,24 +266,14 @@ def test_run_panel_matches_brute_force(
     assert len(runs) == sum(r["sport"] in RUN_SPORTS for r in act_rows)
     assert runs.attrs["n_runs"] == len(runs)
     counts = runs.attrs
-    assert counts["n_paired"] + counts["n_pre_only"] + counts["n_post_only"] + counts[
-        "n_unpaired"
-    ] == len(runs)
+    assert counts["n_paired"] + counts["n_pre_only"] + counts["n_post_only"] + counts["n_unpaired"] == len(runs)
 
     pres, posts = _brute_force(runs, ratings, before_td, after_td)
     np.testing.assert_array_equal(runs["mood_pre"].to_numpy(), np.asarray(pres, float))
     np.testing.assert_array_equal(runs["mood_post"].to_numpy(), np.asarray(posts, float))
     np.testing.assert_allclose(runs["mood_change"], runs["mood_post"] - runs["mood_pre"])
-    assert (
-        ((runs["minutes_pre"] >= 0) & (runs["minutes_pre"] <= before))
-        .where(runs["mood_pre"].notna(), True)
-        .all()
-    )
-    assert (
-        ((runs["minutes_post"] >= 0) & (runs["minutes_post"] <= after))
-        .where(runs["mood_post"].notna(), True)
-        .all()
-    )
+    assert ((runs["minutes_pre"] >= 0) & (runs["minutes_pre"] <= before)).where(runs["mood_pre"].notna(), True).all()
+    assert ((runs["minutes_post"] >= 0) & (runs["minutes_post"] <= after)).where(runs["mood_post"].notna(), True).all()
     assert (runs["minutes_pre"].isna() == runs["mood_pre"].isna()).all()
 
 

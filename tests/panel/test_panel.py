@@ -6,6 +6,8 @@ Every expected value below is computed by hand in the comment beside it.
 from __future__ import annotations
 
 import doctest
+import importlib
+import pkgutil
 from typing import Any
 
 import numpy as np
@@ -48,9 +50,7 @@ def run(
     }
 
 
-def rating(
-    pid: str, local: str, value: float, item: str = "mood", tz: str = BERLIN
-) -> dict[str, Any]:
+def rating(pid: str, local: str, value: float, item: str = "mood", tz: str = BERLIN) -> dict[str, Any]:
     """One rating made at local wall time ``local`` in ``tz``."""
     time_local = pd.Timestamp(local)
     return {
@@ -104,17 +104,19 @@ def test_panel_schemas_are_registered() -> None:
 
 
 def test_docstring_examples_run() -> None:
-    result = doctest.testmod(runwell.panel, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0
-    assert result.failed == 0
+    attempted = 0
+    for info in pkgutil.iter_modules(runwell.panel.__path__, "runwell.panel."):
+        module = importlib.import_module(info.name)
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, info.name
+        attempted += result.attempted
+    assert attempted > 0
 
 
 def test_daily_columns_and_dtypes() -> None:
     panel = build_daily_panel(
         acts(run("p1", "2024-05-06 07:00")),
-        moods(
-            rating("p1", "2024-05-06 20:00", 0.5), rating("p1", "2024-05-07 20:00", 0.4, "stress")
-        ),
+        moods(rating("p1", "2024-05-06 20:00", 0.5), rating("p1", "2024-05-07 20:00", 0.4, "stress")),
     )
     expected = list(DAILY_PANEL)
     expected.insert(expected.index("mood") + 1, "stress")
@@ -129,9 +131,7 @@ def test_daily_columns_and_dtypes() -> None:
 def test_run_columns_and_dtypes() -> None:
     runs = build_run_panel(
         acts(run("p1", "2024-05-06 07:00")),
-        moods(
-            rating("p1", "2024-05-06 06:50", 0.5), rating("p1", "2024-05-06 06:50", 0.2, "energy")
-        ),
+        moods(rating("p1", "2024-05-06 06:50", 0.5), rating("p1", "2024-05-06 06:50", 0.2, "energy")),
     )
     energy = [f"energy_{s}" for s in ("pre", "post", "change", "minutes_pre", "minutes_post")]
     assert list(runs.columns) == [*RUN_PANEL, *energy]
@@ -141,9 +141,7 @@ def test_run_columns_and_dtypes() -> None:
 
 def test_panels_conform_to_their_schemas() -> None:
     activities = acts(run("p1", "2024-05-06 07:00"))
-    mood = moods(
-        rating("p1", "2024-05-06 06:00", 0.5), rating("p1", "2024-05-07 20:00", 0.4, "stress")
-    )
+    mood = moods(rating("p1", "2024-05-06 06:00", 0.5), rating("p1", "2024-05-07 20:00", 0.4, "stress"))
     panel = build_daily_panel(activities, mood)
     again = conform(panel, "daily_panel", extra=True)
     pd.testing.assert_frame_equal(again, panel, check_like=True)
@@ -494,9 +492,7 @@ def test_acwr_missing_when_no_chronic_load() -> None:
 
 
 def test_days_without_data_add_no_load_and_are_counted() -> None:
-    mood = daily_mood("p1", "2024-01-01", "2024-01-05") + daily_mood(
-        "p1", "2024-01-09", "2024-01-12"
-    )
+    mood = daily_mood("p1", "2024-01-01", "2024-01-05") + daily_mood("p1", "2024-01-09", "2024-01-12")
     panel = build_daily_panel(acts(run("p1", "2024-01-02 07:00", 25)), moods(*mood))
     jan10 = day(panel, "2024-01-10")
     # 01-03..01-09: no run recorded; 01-06, 07, 08 had no data at all
@@ -536,9 +532,7 @@ def test_indoor_flag_and_inference() -> None:
 
 
 def test_custom_sports() -> None:
-    activities = acts(
-        run("p1", "2024-01-01 07:00", 30), run("p1", "2024-01-01 09:00", 60, sport="walking")
-    )
+    activities = acts(run("p1", "2024-01-01 07:00", 30), run("p1", "2024-01-01 09:00", 60, sport="walking"))
     panel = build_daily_panel(activities, sports=["walking"])
     assert panel.iloc[0]["run_min"] == 60.0
     assert panel.attrs["sports"] == ["walking"]
@@ -631,9 +625,7 @@ def test_per_participant_start() -> None:
 
 def test_time_zone_aware_start_is_refused() -> None:
     with pytest.raises(ValueError, match="local calendar day"):
-        build_daily_panel(
-            acts(run("p1", "2024-01-01 07:00")), start=pd.Timestamp("2024-01-01", tz="UTC")
-        )
+        build_daily_panel(acts(run("p1", "2024-01-01 07:00")), start=pd.Timestamp("2024-01-01", tz="UTC"))
 
 
 # --------------------------------------------------------------------------- compliance
@@ -679,9 +671,7 @@ def test_missing_key_column_is_a_clear_error() -> None:
 
 
 def test_rows_without_participant_are_refused() -> None:
-    activities = acts(
-        {"activity_id": "a", "sport": "running", "start_utc": "2024-01-01 07:00Z", "tz": "UTC"}
-    )
+    activities = acts({"activity_id": "a", "sport": "running", "start_utc": "2024-01-01 07:00Z", "tz": "UTC"})
     with pytest.raises(InputError, match="participant_id"):
         build_daily_panel(activities)
 
@@ -729,9 +719,7 @@ def test_raw_values_and_value_01_from_scale() -> None:
         }
     )
     assert build_daily_panel(conform([], "activities"), mood)["mood"].tolist() == [0.75]
-    assert build_daily_panel(conform([], "activities"), mood, value="value")["mood"].tolist() == [
-        4.0
-    ]
+    assert build_daily_panel(conform([], "activities"), mood, value="value")["mood"].tolist() == [4.0]
     with pytest.raises(ValueError, match="value must be"):
         build_daily_panel(conform([], "activities"), mood, value="score")
 
@@ -839,9 +827,7 @@ def test_run_panel_across_dst() -> None:
             "elapsed_s": 600,
         }
     )
-    mood = moods(
-        {"participant_id": "p1", "time_utc": "2024-03-31 00:50Z", "item": "mood", "value_01": 0.4}
-    )
+    mood = moods({"participant_id": "p1", "time_utc": "2024-03-31 00:50Z", "item": "mood", "value_01": 0.4})
     runs = build_run_panel(activities, mood, before="30min")
     assert runs["minutes_pre"].iloc[0] == 20.0
     assert runs["date"].iloc[0] == pd.Timestamp("2024-03-31")

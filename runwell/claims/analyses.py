@@ -1,0 +1,285 @@
+"""The analysis of each tested claim (claims 1 to 9).
+
+Each function takes the daily panel and the run panel (or None) and the claim's
+thresholds as keyword arguments, exactly as declared in
+:data:`runwell.claims.catalogue.CLAIMS`, and returns a
+:class:`~runwell.claims.findings.Finding`. Every comparison is within-person. A
+data-sufficiency failure raises :class:`~runwell.claims.rules.NotEnough`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from runwell.claims.days import preceding_streak, run_indicator, run_min_7d, sorted_panel, weekend
+from runwell.claims.findings import Finding, contrast, within
+from runwell.claims.rules import NotEnough, count_rule, need
+from runwell.errors import InsufficientDataError
+from runwell.models import fit_mood_model, robust_ols
+
+__all__ = [
+    "better_sleep",
+    "consistency",
+    "dose_response",
+    "excessive_stress",
+    "lingering_boost",
+    "outdoor_better",
+    "short_run_lift",
+    "skipped_run_low",
+    "stable_mood",
+]
+
+
+def short_run_lift(
+    panel: pd.DataFrame, run_panel: pd.DataFrame | None, *, short_run_min: float, min_count: int
+) -> Finding:
+    """Claim 1: short-run days vs rest days, within person."""
+    need(panel, ["mood", "run_min", "ran"], "compare short-run days with rest days")
+    data = panel[panel["mood"].notna() & run_indicator(panel).notna()].copy()
+    ran = run_indicator(data) == 1
+    short = ran & (data["run_min"] > 0) & (data["run_min"] < short_run_min)
+    data = data[short | ~ran].assign(short=short[short | ~ran].astype(float), weekend=weekend(data))
+    return contrast(
+        data,
+        "mood",
+        "short",
+        ("short-run days", "rest days"),
+        ["weekend"],
+        unit="mood points, short-run day vs rest day",
+        subject=f"On days with a short run (under {short_run_min:g} min)",
+        comparison="than on the same person's rest days",
+        min_count=min_count,
+    )
+
+
+def dose_response(panel: pd.DataFrame, run_panel: pd.DataFrame | None, *, min_count: int) -> Finding:
+    """Claim 2: within-person duration effect from the mixed model."""
+    need(panel, ["mood", "run_min"], "estimate the effect of run duration")
+    data = panel[panel["mood"].notna()]
+    ran = data["run_min"] > 0
+    count_rule({"run days": int(ran.sum()), "rest days": int((~ran).sum())}, min_count)
+    frequency = "runs_7d" if "runs_7d" in panel.columns or "runs_7d_within" in panel.columns else None
+    try:
+        model = fit_mood_model(panel, outcome="mood", frequency=frequency)
+    except InsufficientDataError as err:
+        raise NotEnough(str(err)) from err
+    row = model.effect("run_min", "within")
+    return Finding(
+        estimate=float(row["estimate"]),
+        se=float(row["se"]),
+        ci_low=float(row["ci_low"]),
+        ci_high=float(row["ci_high"]),
+        p_value=float(row["p_value"]),
+        unit="mood points per 30 min",
+        n=model.n_days,
+        n_participants=model.n_participants,
+        method=model.method,
+        subject="On days with 30 more minutes of running than the person's usual",
+        comparison="than on other days",
+        days_per_person=model.n_days / model.n_participants,
+    )
+
+
+def consistency(panel: pd.DataFrame, run_panel: pd.DataFrame | None) -> Finding:
+    """Claim 3: one more run a week at fixed weekly minutes."""
+    need(panel, ["mood", "run_min", "runs_7d"], "compare frequency with duration")
+    data = panel.assign(run_hours_7d=run_min_7d(panel) / 60, weekend=weekend(panel))
+    data = data[data["mood"].notna()]
+    found = within(data, "mood", "runs_7d", ["run_hours_7d", "weekend"])
+    found.unit = "mood points per extra run a week (same weekly minutes)"
+    found.subject = "When the same weekly running minutes were spread over one more run in the previous 7 days"
+    found.comparison = "than usual for the same person"
+    return found
+
+
+def better_sleep(panel: pd.DataFrame, run_panel: pd.DataFrame | None, *, min_count: int) -> Finding:
+    """Claim 4: sleep the night after run days vs rest days."""
+    need(panel, ["sleep_next_h", "ran"], "compare sleep after run days and rest days")
+    if panel["sleep_next_h"].notna().sum() == 0:
+        raise NotEnough("the panel has no sleep records (sleep_next_h is empty)")
+    data = panel[panel["sleep_next_h"].notna()].assign(weekend=weekend(panel))
+    data = data.assign(ran=run_indicator(data)).dropna(subset=["ran"])
+    return contrast(
+        data,
+        "sleep_next_h",
+        "ran",
+        ("run days", "rest days"),
+        ["weekend"],
+        unit="hours of sleep, after run day vs rest day",
+        subject="On nights after a run day",
+        comparison="than after the same person's rest days",
+        measure="sleep",
+        units_word="hours",
+        min_count=min_count,
+    )
+
+
+def _rated_runs(run_panel: pd.DataFrame, linger_hours: float) -> pd.DataFrame:
+    """Per rated run: participant, mood change, and hours of the post rating minus ``linger_hours``."""
+    change = (
+        run_panel["mood_change"]
+        if "mood_change" in run_panel.columns
+        else run_panel["mood_post"] - run_panel["mood_pre"]
+    )
+    return pd.DataFrame(
+        {
+            "participant_id": run_panel["participant_id"].astype(str),
+            "change": change.astype(float),
+            "hours": run_panel["minutes_post"].astype(float) / 60 - linger_hours,
+        }
+    ).dropna()
+
+
+def lingering_boost(
+    panel: pd.DataFrame,
+    run_panel: pd.DataFrame | None,
+    *,
+    linger_hours: float,
+    late_hours: float,
+    min_count: int,
+) -> Finding:
+    """Claim 5: mood change around runs, evaluated ``linger_hours`` after the run."""
+    if run_panel is None:
+        raise NotEnough("needs mood ratings timestamped before and after runs (pass run_panel)")
+    need(run_panel, ["participant_id", "minutes_post"], "time the ratings after runs")
+    data = _rated_runs(run_panel, linger_hours)
+    late = int((data["hours"] >= late_hours - linger_hours).sum())
+    count_rule({"rated runs": len(data), f"ratings {late_hours:g}+ hours after": late}, min_count)
+    X = sm.add_constant(data[["hours"]])
+    result, n_groups, lags = robust_ols(data["change"], X, data["participant_id"])
+    method = "OLS of mood change on hours since the run, " + (
+        f"cluster-robust SEs ({n_groups} clusters)" if lags is None else f"Newey-West SEs ({lags} lags)"
+    )
+    ci = result.conf_int().loc["const"]
+    return Finding(
+        estimate=float(result.params["const"]),
+        se=float(result.bse["const"]),
+        ci_low=float(ci.iloc[0]),
+        ci_high=float(ci.iloc[1]),
+        p_value=float(result.pvalues["const"]),
+        unit=f"mood points, {linger_hours:g} h after vs before a run",
+        n=len(data),
+        n_participants=n_groups,
+        method=method,
+        subject=f"{linger_hours:g} hours after a run",
+        comparison="than just before it",
+        days_per_person=float("nan"),
+    )
+
+
+def excessive_stress(
+    panel: pd.DataFrame,
+    run_panel: pd.DataFrame | None,
+    *,
+    high_acwr: float,
+    long_run_min: float,
+    min_count: int,
+) -> Finding:
+    """Claim 6: stress on high-load days vs moderate run days."""
+    need(panel, ["stress", "ran", "run_min"], "relate heavy running to stress")
+    if panel["stress"].notna().sum() == 0:
+        raise NotEnough("the panel has no stress ratings")
+    data = panel[(run_indicator(panel) == 1) & panel["stress"].notna()].copy()
+    acwr = data["acwr"] if "acwr" in data.columns else pd.Series(np.nan, index=data.index)
+    excessive = (acwr > high_acwr) | (data["run_min"] > long_run_min)
+    data = data.assign(excessive=excessive.astype(float), weekend=weekend(data))
+    return contrast(
+        data,
+        "stress",
+        "excessive",
+        ("high-load days", "moderate run days"),
+        ["weekend"],
+        unit="stress points, high-load day vs moderate run day",
+        subject="On days of very high running load",
+        comparison="than on the same person's moderate run days",
+        measure="stress",
+        min_count=min_count,
+    )
+
+
+def outdoor_better(panel: pd.DataFrame, run_panel: pd.DataFrame | None, *, min_count: int) -> Finding:
+    """Claim 7: outdoor-run days vs indoor-run days."""
+    need(panel, ["mood", "run_min_outdoor", "run_min_indoor"], "compare outdoor and indoor runs")
+    data = panel[panel["mood"].notna()].copy()
+    outdoor = (data["run_min_outdoor"] > 0) & (data["run_min_indoor"] <= 0)
+    indoor = (data["run_min_indoor"] > 0) & (data["run_min_outdoor"] <= 0)
+    data = data[outdoor | indoor].assign(
+        outdoor=outdoor[outdoor | indoor].astype(float),
+        run_min_30=lambda d: (d["run_min_outdoor"] + d["run_min_indoor"]) / 30,
+    )
+    return contrast(
+        data,
+        "mood",
+        "outdoor",
+        ("outdoor-run days", "indoor-run days"),
+        ["run_min_30"],
+        unit="mood points, outdoor-run day vs indoor-run day",
+        subject="On days with an outdoor run",
+        comparison="than on the same person's indoor-run days of similar length",
+        min_count=min_count,
+    )
+
+
+def skipped_run_low(
+    panel: pd.DataFrame, run_panel: pd.DataFrame | None, *, streak_days: int, min_count: int
+) -> Finding:
+    """Claim 8: rest days after a streak of ``streak_days`` run days vs other rest days."""
+    need(panel, ["mood", "ran"], "find rest days after a streak")
+    ordered = sorted_panel(panel)
+    streak = preceding_streak(ordered)
+    rest = (run_indicator(ordered) == 0) & ordered["mood"].notna()
+    data = ordered[rest].assign(after_streak=(streak[rest] >= streak_days).astype(float), weekend=weekend(ordered))
+    return contrast(
+        data,
+        "mood",
+        "after_streak",
+        ("rest days after a streak", "other rest days"),
+        ["weekend"],
+        unit="mood points, rest day after a streak vs other rest days",
+        subject=f"On rest days right after {streak_days} or more run days in a row",
+        comparison="than on the same person's other rest days",
+        min_count=min_count,
+    )
+
+
+def _weekly_spread(ordered: pd.DataFrame) -> pd.DataFrame:
+    """Per participant and study week: SD and count of mood, runs and days with data."""
+    if "study_day" in ordered.columns:
+        day = ordered["study_day"].astype(int)
+    else:
+        day = ordered.groupby("participant_id", sort=False).cumcount()
+    return (
+        ordered.assign(week=day // 7, ran=run_indicator(ordered))
+        .groupby(["participant_id", "week"], sort=False)
+        .agg(
+            mood_sd=("mood", "std"),
+            n_mood=("mood", "count"),
+            runs=("ran", "sum"),
+            days=("ran", "count"),
+        )
+        .reset_index()
+    )
+
+
+def stable_mood(
+    panel: pd.DataFrame, run_panel: pd.DataFrame | None, *, min_week_ratings: int, min_count: int
+) -> Finding:
+    """Claim 9: weekly spread of mood against runs that week.
+
+    Uses full weeks (7 days with data) with at least ``min_week_ratings`` ratings, of
+    participants whose weeks differ in their number of runs.
+    """
+    need(panel, ["mood", "ran"], "relate mood variability to running")
+    weekly = _weekly_spread(sorted_panel(panel))
+    weekly = weekly[(weekly["n_mood"] >= min_week_ratings) & (weekly["days"] == 7)]
+    per_person = weekly.groupby("participant_id")["runs"].transform("nunique")
+    weekly = weekly[per_person >= 2]
+    count_rule({f"person-weeks with {min_week_ratings}+ ratings": len(weekly)}, min_count)
+    found = within(weekly, "mood_sd", "runs")
+    found.unit = "SD of daily mood per extra run that week"
+    found.subject = "In weeks with one more run than the same person's usual"
+    found.measure = "the day-to-day spread of mood (SD)"
+    found.comparison = ""
+    return found

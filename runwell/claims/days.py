@@ -1,0 +1,89 @@
+"""Reading a daily panel for the claims: order, run days, weekends, streaks, weekly load.
+
+The claims accept any panel with the needed columns (built by :mod:`runwell.panel` or
+not), so these helpers fall back on what is there: the weekend from ``date`` when the
+panel has no ``weekend``, the 7-day run minutes from ``run_min`` when it has no
+``run_min_7d``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "consecutive",
+    "preceding_streak",
+    "run_indicator",
+    "run_min_7d",
+    "sorted_panel",
+    "weekend",
+]
+
+
+def sorted_panel(panel: pd.DataFrame) -> pd.DataFrame:
+    """The panel sorted by participant and date, with a fresh index."""
+    keys = ["participant_id", *(["date"] if "date" in panel.columns else [])]
+    return panel.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def weekend(panel: pd.DataFrame) -> pd.Series:
+    """1.0 on Saturdays and Sundays (from ``weekend`` or ``date``), else 0.0."""
+    if "weekend" in panel.columns:
+        return panel["weekend"].astype(float)
+    if "date" in panel.columns:
+        return (pd.to_datetime(panel["date"]).dt.day_of_week >= 5).astype(float)
+    return pd.Series(0.0, index=panel.index)
+
+
+def run_indicator(frame: pd.DataFrame) -> pd.Series:
+    """1.0 on run days, 0.0 on rest days, NaN on days without data."""
+    return frame["ran"].astype("boolean").astype("float64")
+
+
+def consecutive(panel: pd.DataFrame) -> pd.Series:
+    """True where the row is the day after the participant's previous row."""
+    same = panel["participant_id"].eq(panel["participant_id"].shift(1))
+    if "date" not in panel.columns:
+        return same
+    gap = pd.to_datetime(panel["date"]).diff() == pd.Timedelta(days=1)
+    return same & gap
+
+
+def preceding_streak(panel: pd.DataFrame) -> pd.Series:
+    """Number of consecutive run days immediately before each day.
+
+    Parameters
+    ----------
+    panel
+        Daily panel sorted by participant and date, with ``ran``.
+
+    Returns
+    -------
+    pandas.Series
+        0 on a participant's first day and after a rest day or a gap.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.DataFrame({"participant_id": ["a"] * 4,
+    ...                      "date": pd.date_range("2026-01-01", periods=4),
+    ...                      "ran": [True, True, False, True]})
+    >>> list(preceding_streak(days))
+    [0, 1, 2, 0]
+    """
+    run_day = (run_indicator(panel) == 1).to_numpy()
+    follows = consecutive(panel).to_numpy()
+    out = np.zeros(len(panel), dtype=int)
+    for i in range(1, len(panel)):
+        if follows[i] and run_day[i - 1]:
+            out[i] = out[i - 1] + 1  # out[i - 1] is 0 when day i - 1 starts a new stretch
+    return pd.Series(out, index=panel.index)
+
+
+def run_min_7d(panel: pd.DataFrame) -> pd.Series:
+    """Run minutes in the 7 previous days (computed when the panel lacks it)."""
+    if "run_min_7d" in panel.columns:
+        return panel["run_min_7d"].astype(float)
+    by = panel.groupby("participant_id", sort=False)["run_min"]
+    return by.transform(lambda s: s.shift(1).rolling(7).sum()).astype(float)
