@@ -98,7 +98,8 @@ def test_individual_report_renders_in_chromium(individual_html, tmp_path):
     # the run-day green): a page showing its figures has many saturated pixels
     saturation = rgb.max(axis=2) - rgb.min(axis=2)
     coloured = (saturation > 60).mean()
-    assert coloured > 0.02, f"only {coloured:.1%} of the page is in colour: figures missing?"
+    # text is black or grey: a page without its figures has almost no saturated pixels
+    assert coloured > 0.005, f"only {coloured:.1%} of the page is in colour: figures missing?"
 
 
 def test_cohort_report(sample_reports):

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
+# run as a script, import the runwell of this checkout, not whichever one is installed
+sys.path.insert(0, str(HERE.parents[1]))
 REAL = HERE.parents[2] / "shared" / "real-data"
 DIGESTS = HERE / "digests.json"
 #: The cohort notebook's ``mood_columns`` parameter (columns of the long-format mood.csv).
@@ -36,13 +38,24 @@ COHORT_MOOD_COLUMNS = {
 }
 
 
+#: Absolute folders replaced by placeholders, so digests do not depend on where the repo is.
+PLACES = {str(HERE.parents[1]): "<repo>", str(REAL): "<real-data>"}
+
+
+def _placeless(value: object) -> object:
+    if isinstance(value, str):
+        for folder, name in PLACES.items():
+            value = value.replace(folder, name)
+    return value
+
+
 def table_digest(frame: pd.DataFrame) -> dict[str, Any]:
-    """Shape, columns, dtypes and a value hash of one table."""
+    """Shape, columns, dtypes and a value hash of one table (paths made relative to the repo)."""
     out = frame.reset_index(drop=True).copy()
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].map(lambda v: None if pd.isna(v) else float(f"{v:.9g}"))
-        out[col] = out[col].astype("string")
+        out[col] = out[col].astype("string").map(_placeless, na_action="ignore").astype("string")
     text = out.to_csv(index=False, na_rep="<NA>")
     return {
         "shape": list(frame.shape),
