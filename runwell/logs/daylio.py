@@ -26,19 +26,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from runwell.errors import InputError
-from runwell.logs.common import (
-    MoodResult,
-    RowLog,
-    finish_mood,
-    localize_rows,
-    mood_frame,
-    parse_scale,
-    read_csv_log,
-    require_tz,
-)
+from runwell.logs.files import read_csv_log
+from runwell.logs.frames import mood_frame
+from runwell.logs.instants import localize_rows, require_tz
+from runwell.logs.results import MoodResult, finish_mood
+from runwell.logs.rows import RowLog
+from runwell.logs.values import parse_scale
 
 __all__ = ["DEFAULT_MOODS", "read_daylio", "sniff_daylio"]
 
@@ -162,8 +156,12 @@ def _rows(
     for line, rec in records:
         key = tuple(rec.get(c, "").strip() for c in ("full_date", "time", "mood", "activities", "note"))
         if key in seen:
-            log.reject(line, f"duplicate of row {seen[key]}", kind="duplicate",
-                       fix="delete the repeated entry in Daylio or in the file")
+            log.reject(
+                line,
+                f"duplicate of row {seen[key]}",
+                kind="duplicate",
+                fix="delete the repeated entry in Daylio or in the file",
+            )
             continue
         seen[key] = line
         local = _local_time(rec, line, log)
@@ -194,12 +192,16 @@ def _local_time(rec: dict[str, str], line: int, log: RowLog) -> datetime | None:
     try:
         day = datetime.strptime(day_text, "%Y-%m-%d")
     except ValueError:
-        log.reject(line, "not a date (expected YYYY-MM-DD)", field="full_date", value=day_text,
-                   fix="correct the date")
+        log.reject(line, "not a date (expected YYYY-MM-DD)", field="full_date", value=day_text, fix="correct the date")
         return None
     clock = parse_clock(rec.get("time", ""))
     if clock is None:
-        log.reject(line, "not a time (expected e.g. 6:50 pm or 18:50)", field="time",
-                   value=rec.get("time", ""), fix="correct the time")
+        log.reject(
+            line,
+            "not a time (expected e.g. 6:50 pm or 18:50)",
+            field="time",
+            value=rec.get("time", ""),
+            fix="correct the time",
+        )
         return None
     return day.replace(hour=clock[0], minute=clock[1])
