@@ -74,6 +74,7 @@ def sniff_apple_health(head: str, names: list[str] | None = None) -> bool:
 
 @contextmanager
 def _open(path: Path) -> Iterator[IO[bytes]]:
+    """Open ``export.xml``, or the ``export.xml`` inside an ``export.zip``, for streaming."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             member = member_named(zf.namelist(), "export.xml")
@@ -143,6 +144,7 @@ def _parse_records(
 
 
 def _stamp(text: str | None) -> pd.Timestamp:
+    """An Apple Health date (``2024-01-15 23:10:00 +0100``); one without offset is UTC."""
     stamp = pd.Timestamp(str(text))
     return stamp if stamp.tzinfo is not None else stamp.tz_localize("UTC")
 
@@ -198,6 +200,7 @@ def read_apple_health_sleep(
 
 
 def _sleep_record(n: int, rec: dict[str, Any], log: RowLog) -> dict[str, Any] | None:
+    """One SleepAnalysis record as ``n``, stage, start, end and source, or ``None`` when reported."""
     value = rec.get("value", "").replace("HKCategoryValueSleepAnalysis", "")
     if value not in SLEEP_VALUES:
         log.reject(
@@ -220,6 +223,7 @@ def _sleep_record(n: int, rec: dict[str, Any], log: RowLog) -> dict[str, Any] | 
 
 
 def _periods(records: list[dict[str, Any]], gap_h: float) -> Iterator[list[dict[str, Any]]]:
+    """Group records into sleep periods: a gap of more than ``gap_h`` hours starts a new one."""
     gap = pd.Timedelta(hours=gap_h)
     period: list[dict[str, Any]] = []
     reach = None
@@ -234,6 +238,7 @@ def _periods(records: list[dict[str, Any]], gap_h: float) -> Iterator[list[dict[
 
 
 def _union_hours(spans: list[tuple[pd.Timestamp, pd.Timestamp]]) -> float:
+    """Hours covered by the union of the spans (overlaps counted once)."""
     total, cur_start, cur_end = 0.0, None, None
     for start, end in sorted(spans):
         if cur_end is None or start > cur_end:
@@ -248,6 +253,7 @@ def _union_hours(spans: list[tuple[pd.Timestamp, pd.Timestamp]]) -> float:
 
 
 def _pick_source(period: list[dict[str, Any]]) -> str | None:
+    """The source whose asleep records a period keeps: staged first, then most asleep time."""
     by_source: dict[str, list[dict[str, Any]]] = {}
     for rec in period:
         if rec["stage"] in _ASLEEP:
@@ -256,6 +262,7 @@ def _pick_source(period: list[dict[str, Any]]) -> str | None:
         return None
 
     def rank(source: str) -> tuple[bool, float]:
+        """Staged sources first, then the one with most asleep time."""
         recs = by_source[source]
         staged = any(r["stage"] in ("light", "deep", "rem") for r in recs)
         return staged, _union_hours([(r["start"], r["end"]) for r in recs])
@@ -264,6 +271,7 @@ def _pick_source(period: list[dict[str, Any]]) -> str | None:
 
 
 def _night(period: list[dict[str, Any]], tz: str | None, log: RowLog) -> tuple[dict[str, Any] | None, set[int]]:
+    """One period's sleep row and the records it used; other sources' records are reported as duplicates."""
     source = _pick_source(period)
     in_bed = [r for r in period if r["stage"] == "in_bed"]
     mine = [r for r in period if r["stage"] != "in_bed" and (source is None or r["source"] == source)]
@@ -346,6 +354,7 @@ def read_apple_health_mood(
 
 
 def _valence(rec: dict[str, Any]) -> str | None:
+    """The valence written on a State of Mind record (attribute or metadata), or ``None``."""
     for key in ("valence", "value"):
         if rec.get(key) not in (None, ""):
             return rec[key]
@@ -356,6 +365,7 @@ def _valence(rec: dict[str, Any]) -> str | None:
 
 
 def _mood_record(n: int, rec: dict[str, Any], tz: str | None, log: RowLog) -> dict[str, Any] | None:
+    """One State of Mind record as a mood row, or ``None`` when reported."""
     raw = _valence(rec)
     if raw is None:
         log.reject(n, "State of Mind record without a valence", field="valence")

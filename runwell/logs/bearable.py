@@ -158,6 +158,7 @@ def _row(
     log: RowLog,
     seen: dict[tuple[str, ...], int],
 ) -> dict[str, Any] | None:
+    """One Bearable row as a rating, or ``None`` when it is reported (skipped, duplicate or bad)."""
     category = rec.get("category", "").strip()
     item = BEARABLE_ITEMS.get(category.lower())
     if item is None:

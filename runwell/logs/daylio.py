@@ -73,6 +73,7 @@ def parse_clock(text: str) -> tuple[int, int] | None:
 
 
 def _mood_table(moods: dict[str, float] | None) -> dict[str, float]:
+    """Mood values by lower-case label: the defaults updated with the caller's ``moods``."""
     table = {k.strip().lower(): float(v) for k, v in DEFAULT_MOODS.items()}
     for label, value in (moods or {}).items():
         table[str(label).strip().lower()] = float(value)
@@ -80,6 +81,7 @@ def _mood_table(moods: dict[str, float] | None) -> dict[str, float]:
 
 
 def _check_labels(path: Path, records: list[tuple[int, dict[str, str]]], table: dict[str, float]) -> None:
+    """Raise once, listing every mood label in the file that has no value."""
     unknown: dict[str, int] = {}
     for line, rec in records:
         label = rec.get("mood", "").strip().lower()
@@ -151,6 +153,7 @@ def _rows(
     log: RowLog,
     participant_id: str | None,
 ) -> list[dict[str, Any]]:
+    """The rating rows of the records; duplicates and bad rows are reported."""
     rows: list[dict[str, Any]] = []
     seen: dict[tuple[str, ...], int] = {}
     for line, rec in records:
@@ -188,6 +191,7 @@ def _rows(
 
 
 def _local_time(rec: dict[str, str], line: int, log: RowLog) -> datetime | None:
+    """A record's naive local time from ``full_date`` and ``time``, or ``None`` when reported."""
     day_text = rec.get("full_date", "").strip()
     try:
         day = datetime.strptime(day_text, "%Y-%m-%d")

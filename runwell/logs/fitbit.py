@@ -83,6 +83,7 @@ def read_fitbit(
 
 
 def _log(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, Any] | None:
+    """One Fitbit sleep log as a period row (naive local times), or ``None`` when reported."""
     if not isinstance(rec, dict):
         log.reject(pos, "sleep log is not a JSON object", value=str(rec)[:40])
         return None

@@ -9,7 +9,7 @@ them: the app formats first, the generic table last. :data:`MOOD_FORMATS` and
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from runwell.logs.apple_health import read_apple_health_mood, read_apple_health_sleep, sniff_apple_health
 from runwell.logs.bearable import read_bearable, sniff_bearable
@@ -25,7 +25,7 @@ from runwell.logs.plees import read_plees, sniff_plees
 from runwell.logs.sleep_as_android import MEMBER, read_sleep_as_android, sniff_sleep_as_android
 from runwell.registry import REGISTRY, Format
 
-__all__ = ["LOG_KINDS", "MOOD_FORMATS", "SLEEP_FORMATS", "FormatsView"]
+__all__ = ["LOG_KINDS", "LOG_FORMATS", "MOOD_FORMATS", "SLEEP_FORMATS", "FormatsView"]
 
 #: The kinds of data :mod:`runwell.logs` reads.
 LOG_KINDS: tuple[str, ...] = ("mood", "sleep")
@@ -44,6 +44,7 @@ class FormatsView(Mapping[str, Format]):
         self.kind = REGISTRY.check_kind(kind)
 
     def __getitem__(self, name: str) -> Format:
+        """The format called ``name`` (``KeyError`` when there is none)."""
         return REGISTRY.formats(self.kind)[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -56,53 +57,43 @@ class FormatsView(Mapping[str, Format]):
         return f"FormatsView({self.kind!r}: {', '.join(self)})"
 
 
-def _daylio(p: Peek) -> bool:
-    return p.is_table and sniff_daylio(p.header)
+def _table(test: Callable[[list[str]], bool]) -> Callable[[Peek], bool]:
+    """A sniffer asking ``test`` about the header of a table (never of an archive)."""
 
+    def detect(p: Peek) -> bool:
+        return p.is_table and test(p.header)
 
-def _bearable(p: Peek) -> bool:
-    return p.is_table and sniff_bearable(p.header)
+    return detect
 
 
 def _mpath(p: Peek) -> bool:
+    """An m-Path ``basic.csv``: its header, separated by semicolons."""
     return p.is_table and sniff_mpath(p.header, p.delimiter)
 
 
 def _apple_health(p: Peek) -> bool:
+    """An Apple Health ``export.xml``, or a zip holding one."""
     return sniff_apple_health(p.head, p.zip_names)
 
 
-def _generic_mood(p: Peek) -> bool:
-    return p.is_table and sniff_generic_mood(p.header)
-
-
 def _sleep_as_android(p: Peek) -> bool:
+    """A Sleep as Android export, or a backup zip holding one."""
     return sniff_sleep_as_android(p.first_line) or member_named(p.zip_names or [], MEMBER) is not None
 
 
-def _plees(p: Peek) -> bool:
-    return p.is_table and sniff_plees(p.header)
+def _json(test: Callable[[str], bool]) -> Callable[[Peek], bool]:
+    """A sniffer asking ``test`` about the start of a JSON file."""
+
+    def detect(p: Peek) -> bool:
+        return test(p.head)
+
+    return detect
 
 
-def _oura(p: Peek) -> bool:
-    return p.is_table and sniff_oura(p.header)
-
-
-def _fitbit(p: Peek) -> bool:
-    return sniff_fitbit(p.head)
-
-
-def _garmin(p: Peek) -> bool:
-    return sniff_garmin(p.head)
-
-
-def _generic_sleep(p: Peek) -> bool:
-    return p.is_table and sniff_generic_sleep(p.header)
-
-
-for _fmt in (
-    Format("daylio", "mood", "Daylio CSV export", read_daylio, _daylio),
-    Format("bearable", "mood", "Bearable CSV export", read_bearable, _bearable),
+#: The log formats, in the order they are tried within each kind.
+LOG_FORMATS: tuple[Format, ...] = (
+    Format("daylio", "mood", "Daylio CSV export", read_daylio, _table(sniff_daylio)),
+    Format("bearable", "mood", "Bearable CSV export", read_bearable, _table(sniff_bearable)),
     Format("mpath", "mood", "m-Path EMA basic.csv", read_mpath, _mpath),
     Format(
         "apple_health",
@@ -116,7 +107,7 @@ for _fmt in (
         "mood",
         "any CSV/parquet table, columns mapped with time=, items=, ...",
         read_generic_mood,
-        _generic_mood,
+        _table(sniff_generic_mood),
     ),
     Format(
         "sleep_as_android",
@@ -125,10 +116,10 @@ for _fmt in (
         read_sleep_as_android,
         _sleep_as_android,
     ),
-    Format("plees", "sleep", "Plees Tracker CSV (sid,start,stop,rating)", read_plees, _plees),
-    Format("oura", "sleep", "Oura CSV export (Bedtime Start/End)", read_oura, _oura),
-    Format("fitbit", "sleep", "Fitbit sleep-YYYY-MM-DD.json", read_fitbit, _fitbit),
-    Format("garmin", "sleep", "Garmin Connect *_sleepData.json", read_garmin, _garmin),
+    Format("plees", "sleep", "Plees Tracker CSV (sid,start,stop,rating)", read_plees, _table(sniff_plees)),
+    Format("oura", "sleep", "Oura CSV export (Bedtime Start/End)", read_oura, _table(sniff_oura)),
+    Format("fitbit", "sleep", "Fitbit sleep-YYYY-MM-DD.json", read_fitbit, _json(sniff_fitbit)),
+    Format("garmin", "sleep", "Garmin Connect *_sleepData.json", read_garmin, _json(sniff_garmin)),
     Format(
         "apple_health",
         "sleep",
@@ -141,9 +132,11 @@ for _fmt in (
         "sleep",
         "any CSV/parquet table with sleep start/end columns (start=, end=)",
         read_generic_sleep,
-        _generic_sleep,
+        _table(sniff_generic_sleep),
     ),
-):
+)
+
+for _fmt in LOG_FORMATS:
     REGISTRY.register(_fmt)
 
 #: The mood formats by name (a view of :data:`runwell.registry.REGISTRY`).

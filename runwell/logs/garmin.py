@@ -76,6 +76,7 @@ def read_garmin(
 
 
 def _night(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, Any] | None:
+    """One Garmin night as a period row, or ``None`` when reported."""
     if not isinstance(rec, dict):
         log.reject(pos, "night is not a JSON object", value=str(rec)[:40])
         return None
@@ -126,6 +127,7 @@ def _night(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, A
 
 
 def _gmt(text: Any) -> pd.Timestamp:
+    """A Garmin GMT time (text without ``Z``, or epoch milliseconds) as a UTC instant."""
     if isinstance(text, (int, float)):
         return pd.Timestamp(text, unit="ms", tz="UTC")
     stamp = pd.Timestamp(str(text))
@@ -133,6 +135,7 @@ def _gmt(text: Any) -> pd.Timestamp:
 
 
 def _score(scores: Any) -> float | None:
+    """The overall sleep score (0..100) of ``sleepScores``, or ``None``."""
     if not isinstance(scores, dict):
         return None
     overall = scores.get("overallScore", scores.get("overall"))

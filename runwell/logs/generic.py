@@ -117,6 +117,7 @@ def sniff_generic_sleep(columns: list[str]) -> bool:
 
 
 def _column(df: pd.DataFrame, name: str | None, what: str, path: Path) -> str | None:
+    """The table's spelling of the caller's column ``name``; raise listing the columns when absent."""
     if name is None:
         return None
     found = first_present(df.columns, [name])
@@ -222,6 +223,7 @@ def _long_columns(
 def _when(
     df: pd.DataFrame, time_col: str | None, date_col: str | None, tz: str | None, log: RowLog, rows: list[int]
 ) -> dict[str, Any]:
+    """Per row: UTC instants and zones (time column) or dates (date column), and which rows parsed."""
     if time_col is not None:
         utc, zone = parse_instants(df[time_col], tz, log, rows, time_col, fmt="this table")
         empty = df[time_col].astype(str).str.strip().isin(["", "nan", "NaT", "<NA>", "None"])
@@ -244,6 +246,7 @@ def _wide_items(
     path: Path,
     used: set[str | None],
 ) -> dict[str, tuple[str, tuple[float, float]]]:
+    """The wide layout's item columns with their item names and scales."""
     declared = merge_scales({}, scales)
     out: dict[str, tuple[str, tuple[float, float]]] = {}
     if items is None:
@@ -281,6 +284,7 @@ def _wide_items(
 def _wide(
     df: pd.DataFrame, frame: pd.DataFrame, items: dict[str, tuple[str, tuple[float, float]]], log: RowLog
 ) -> list[dict[str, Any]]:
+    """The ratings of a wide table, one per filled item cell."""
     rows = []
     cells = {c: df[c].tolist() for c in items}
     base = frame.drop(columns="_ok").to_dict("records")
@@ -310,6 +314,7 @@ def _long(
     log: RowLog,
     path: Path,
 ) -> list[dict[str, Any]]:
+    """The ratings of a long table, one per row; duplicates and bad rows are reported."""
     declared = merge_scales({}, scales)
     default = parse_scale(scale, "all items") if scale else None
     rows: list[dict[str, Any]] = []
@@ -352,6 +357,7 @@ def _long(
 
 
 def _item_name(raw: Any, cache: dict[Any, str]) -> str:
+    """The normalised item name of a cell, cached."""
     if raw not in cache:
         cache[raw] = normalise_item(raw)
     return cache[raw]
@@ -360,6 +366,7 @@ def _item_name(raw: Any, cache: dict[Any, str]) -> str:
 def _row_bounds(
     cells: dict[str, list[Any]], pos: int, cols: tuple[str | None, str | None]
 ) -> tuple[float, float] | None:
+    """A row's own scale from the ``scale_min``/``scale_max`` columns, or ``None``."""
     if cols[0] is None or cols[1] is None:
         return None
     try:

@@ -140,6 +140,7 @@ def read_mpath(
 def _rated_items(
     columns: dict[str, tuple[str, str]], scales: dict[str, tuple[float, float]] | None
 ) -> dict[str, tuple[str, tuple[float, float]]]:
+    """The answer columns read as ratings, with item name and scale."""
     declared = merge_scales({}, scales)
     out = {}
     for col, (item, kind) in columns.items():
@@ -161,6 +162,7 @@ def _ratings(
     tz: str | None,
     log: RowLog,
 ) -> list[dict[str, Any]]:
+    """The ratings of one answered prompt; bad values are reported."""
     try:
         utc = pd.Timestamp(float(stamp), unit="s", tz="UTC")
     except ValueError:
@@ -210,6 +212,7 @@ def _ratings(
 
 
 def _compliance(prompts: list[tuple[str | None, bool]]) -> pd.DataFrame:
+    """Prompts sent and answered per participant."""
     df = pd.DataFrame(prompts, columns=["participant_id", "answered"])
     if df.empty:
         return pd.DataFrame(

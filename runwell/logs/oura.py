@@ -30,6 +30,7 @@ NAME = "oura"
 
 
 def _key(name: str) -> str:
+    """A column name as a record key: lower case, runs of other characters as ``_``."""
     return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
 
 
@@ -40,6 +41,7 @@ def sniff_oura(header: list[str]) -> bool:
 
 
 def _seconds(text: str | None) -> float | None:
+    """A duration in seconds from seconds or ``H:MM[:SS]`` text, or ``None``."""
     if text is None or not str(text).strip():
         return None
     text = str(text).strip()
@@ -106,6 +108,7 @@ def read_oura(
 
 
 def _row(line: int, rec: dict[str, str], start: pd.Timestamp, end: pd.Timestamp, log: RowLog) -> dict[str, Any] | None:
+    """One night's period row from its bedtimes and durations, or ``None`` when reported."""
     if end <= start:
         log.reject(
             line,

@@ -107,6 +107,7 @@ def read_plees(
 
 
 def _quality(text: str, line: int, log: RowLog) -> float | None:
+    """``quality_01`` from a 0..5 rating (0 = not rated), or ``None``; bad ratings are reported."""
     text = text.strip()
     if not text:
         return None

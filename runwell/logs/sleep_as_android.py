@@ -42,6 +42,7 @@ def sniff_sleep_as_android(first_line: str) -> bool:
 
 
 def _text(path: Path) -> str:
+    """The export's text, from the csv or the ``sleep-export.csv`` in a backup zip."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             member = member_named(zf.namelist(), MEMBER)
@@ -105,6 +106,7 @@ def read_sleep_as_android(
 
 
 def _record(line: int, rec: dict[str, str], tz: str | None, log: RowLog, seen: dict[str, int]) -> dict[str, Any] | None:
+    """One record's local From/To, zone, hours and rating, or ``None`` when reported."""
     rid = rec.get("Id", "").strip()
     if rid in seen:
         log.reject(
