@@ -41,18 +41,13 @@ import pandas as pd
 
 from runwell._xml import iter_health_elements
 from runwell.errors import InputError
-from runwell.logs.common import (
-    MoodResult,
-    RowLog,
-    SleepResult,
-    finish_mood,
-    finish_sleep,
-    mood_frame,
-    offset_name,
-)
+from runwell.logs.files import member_named
+from runwell.logs.frames import mood_frame
+from runwell.logs.instants import given_tz, stamp_zone
+from runwell.logs.results import MoodResult, SleepResult, finish_mood, finish_sleep
+from runwell.logs.rows import RowLog
 
-__all__ = ["read_apple_health_sleep", "read_apple_health_mood", "sniff_apple_health",
-           "iter_records", "SLEEP_VALUES"]
+__all__ = ["read_apple_health_sleep", "read_apple_health_mood", "sniff_apple_health", "iter_records", "SLEEP_VALUES"]
 
 NAME = "apple_health"
 SLEEP_TYPE = "HKCategoryTypeIdentifierSleepAnalysis"
@@ -73,19 +68,21 @@ _ASLEEP = {"asleep", "light", "deep", "rem"}
 def sniff_apple_health(head: str, names: list[str] | None = None) -> bool:
     """True for an Apple Health export.xml head, or a zip holding ``export.xml``."""
     if names is not None:
-        return any(n.rsplit("/", 1)[-1] == "export.xml" for n in names)
+        return member_named(names, "export.xml") is not None
     return "<HealthData" in head
 
 
 @contextmanager
 def _open(path: Path) -> Iterator[IO[bytes]]:
+    """Open ``export.xml``, or the ``export.xml`` inside an ``export.zip``, for streaming."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if n.rsplit("/", 1)[-1] == "export.xml"]
-            if not names:
-                raise InputError(path, "zip holds no export.xml",
-                                 fix="pass the export.zip from the Health app or its export.xml")
-            with zf.open(names[0]) as fh:
+            member = member_named(zf.namelist(), "export.xml")
+            if member is None:
+                raise InputError(
+                    path, "zip holds no export.xml", fix="pass the export.zip from the Health app or its export.xml"
+                )
+            with zf.open(member) as fh:
                 yield fh
     else:
         with open(path, "rb") as fh:
@@ -102,9 +99,8 @@ def iter_records(path: str | Path, match: re.Pattern[str]) -> Iterator[dict[str,
     with _open(path) as fh:
         for elem in iter_health_elements(fh, str(path), {"Record"}):
             if match.search(elem.get("type", "")):
-                rec = dict(elem.attrib)
-                rec["metadata"] = {m.get("key", ""): m.get("value", "")
-                                   for m in elem.iter("MetadataEntry")}
+                rec: dict[str, Any] = dict(elem.attrib)
+                rec["metadata"] = {m.get("key", ""): m.get("value", "") for m in elem.iter("MetadataEntry")}
                 yield rec
 
 
@@ -148,15 +144,9 @@ def _parse_records(
 
 
 def _stamp(text: str | None) -> pd.Timestamp:
+    """An Apple Health date (``2024-01-15 23:10:00 +0100``); one without offset is UTC."""
     stamp = pd.Timestamp(str(text))
     return stamp if stamp.tzinfo is not None else stamp.tz_localize("UTC")
-
-
-def _zone(stamp: pd.Timestamp, tz: str | None) -> str:
-    if tz is not None:
-        return tz
-    offset = stamp.utcoffset()
-    return offset_name(offset.total_seconds()) if offset is not None else "UTC"
 
 
 # --------------------------------------------------------------------------- sleep
@@ -190,10 +180,15 @@ def read_apple_health_sleep(
     SleepResult
     """
     path = Path(path)
+    tz = given_tz(tz)
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    records = _parse_records(path, re.compile(re.escape(SLEEP_TYPE)), log,
-                             lambda n, rec: _sleep_record(n, rec, log),
-                             "no SleepAnalysis records in this export")
+    records = _parse_records(
+        path,
+        re.compile(re.escape(SLEEP_TYPE)),
+        log,
+        lambda n, rec: _sleep_record(n, rec, log),
+        "no SleepAnalysis records in this export",
+    )
     rows, loaded = [], set()
     for period in _periods(records, gap_h):
         row, used = _night(period, tz, log)
@@ -205,10 +200,16 @@ def read_apple_health_sleep(
 
 
 def _sleep_record(n: int, rec: dict[str, Any], log: RowLog) -> dict[str, Any] | None:
+    """One SleepAnalysis record as ``n``, stage, start, end and source, or ``None`` when reported."""
     value = rec.get("value", "").replace("HKCategoryValueSleepAnalysis", "")
     if value not in SLEEP_VALUES:
-        log.reject(n, "unknown SleepAnalysis value", field="value", value=rec.get("value"),
-                   fix="tell the runwell developers which iOS version wrote it")
+        log.reject(
+            n,
+            "unknown SleepAnalysis value",
+            field="value",
+            value=rec.get("value"),
+            fix="tell the runwell developers which iOS version wrote it",
+        )
         return None
     try:
         start, end = _stamp(rec.get("startDate")), _stamp(rec.get("endDate"))
@@ -218,11 +219,11 @@ def _sleep_record(n: int, rec: dict[str, Any], log: RowLog) -> dict[str, Any] | 
     if end < start:
         log.reject(n, "record ends before it starts", field="endDate", value=rec.get("endDate"))
         return None
-    return {"n": n, "stage": SLEEP_VALUES[value], "start": start, "end": end,
-            "source": rec.get("sourceName", "")}
+    return {"n": n, "stage": SLEEP_VALUES[value], "start": start, "end": end, "source": rec.get("sourceName", "")}
 
 
 def _periods(records: list[dict[str, Any]], gap_h: float) -> Iterator[list[dict[str, Any]]]:
+    """Group records into sleep periods: a gap of more than ``gap_h`` hours starts a new one."""
     gap = pd.Timedelta(hours=gap_h)
     period: list[dict[str, Any]] = []
     reach = None
@@ -237,6 +238,7 @@ def _periods(records: list[dict[str, Any]], gap_h: float) -> Iterator[list[dict[
 
 
 def _union_hours(spans: list[tuple[pd.Timestamp, pd.Timestamp]]) -> float:
+    """Hours covered by the union of the spans (overlaps counted once)."""
     total, cur_start, cur_end = 0.0, None, None
     for start, end in sorted(spans):
         if cur_end is None or start > cur_end:
@@ -251,6 +253,7 @@ def _union_hours(spans: list[tuple[pd.Timestamp, pd.Timestamp]]) -> float:
 
 
 def _pick_source(period: list[dict[str, Any]]) -> str | None:
+    """The source whose asleep records a period keeps: staged first, then most asleep time."""
     by_source: dict[str, list[dict[str, Any]]] = {}
     for rec in period:
         if rec["stage"] in _ASLEEP:
@@ -259,6 +262,7 @@ def _pick_source(period: list[dict[str, Any]]) -> str | None:
         return None
 
     def rank(source: str) -> tuple[bool, float]:
+        """Staged sources first, then the one with most asleep time."""
         recs = by_source[source]
         staged = any(r["stage"] in ("light", "deep", "rem") for r in recs)
         return staged, _union_hours([(r["start"], r["end"]) for r in recs])
@@ -266,22 +270,28 @@ def _pick_source(period: list[dict[str, Any]]) -> str | None:
     return max(sorted(by_source), key=rank)
 
 
-def _night(period: list[dict[str, Any]], tz: str | None, log: RowLog
-           ) -> tuple[dict[str, Any] | None, set[int]]:
+def _night(period: list[dict[str, Any]], tz: str | None, log: RowLog) -> tuple[dict[str, Any] | None, set[int]]:
+    """One period's sleep row and the records it used; other sources' records are reported as duplicates."""
     source = _pick_source(period)
     in_bed = [r for r in period if r["stage"] == "in_bed"]
     mine = [r for r in period if r["stage"] != "in_bed" and (source is None or r["source"] == source)]
     for rec in period:
         if rec["stage"] != "in_bed" and source is not None and rec["source"] != source:
-            log.reject(rec["n"], f"overlaps sleep recorded by {source!r}; de-duplicated by "
-                       f"source (kept {source!r}, not {rec['source']!r})", kind="duplicate")
+            log.reject(
+                rec["n"],
+                f"overlaps sleep recorded by {source!r}; de-duplicated by "
+                f"source (kept {source!r}, not {rec['source']!r})",
+                kind="duplicate",
+            )
     asleep = [r for r in mine if r["stage"] in _ASLEEP]
     if not asleep and not in_bed:
         for rec in mine:
             log.reject(rec["n"], "awake time with no sleep around it", kind="skipped")
         return None, set()
-    stage_h = {s: _union_hours([(r["start"], r["end"]) for r in mine if r["stage"] == s])
-               for s in ("deep", "light", "rem", "awake")}
+    stage_h = {
+        s: _union_hours([(r["start"], r["end"]) for r in mine if r["stage"] == s])
+        for s in ("deep", "light", "rem", "awake")
+    }
     staged = any(r["stage"] in ("deep", "light", "rem") for r in asleep)
     end_ref = max(r["end"] for r in (asleep or in_bed))
     row = {
@@ -295,7 +305,7 @@ def _night(period: list[dict[str, Any]], tz: str | None, log: RowLog
         "light_h": stage_h["light"] if staged else None,
         "rem_h": stage_h["rem"] if staged else None,
         "awake_h": stage_h["awake"] if any(r["stage"] == "awake" for r in mine) else None,
-        "tz": _zone(end_ref, tz),
+        "tz": stamp_zone(end_ref, tz),
     }
     return row, {r["n"] for r in in_bed + mine}
 
@@ -329,16 +339,22 @@ def read_apple_health_mood(
         Item ``mood``, scale -1..1 (valence).
     """
     path = Path(path)
+    tz = given_tz(tz)
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    rows = _parse_records(path, re.compile("StateOfMind", re.IGNORECASE), log,
-                          lambda n, rec: _mood_record(n, rec, tz, log),
-                          "no State of Mind records in this export")
+    rows = _parse_records(
+        path,
+        re.compile("StateOfMind", re.IGNORECASE),
+        log,
+        lambda n, rec: _mood_record(n, rec, tz, log),
+        "no State of Mind records in this export",
+    )
     for row in rows:
         row["participant_id"] = participant_id
     return finish_mood(log, mood_frame(rows, NAME, path, tz), NAME)
 
 
 def _valence(rec: dict[str, Any]) -> str | None:
+    """The valence written on a State of Mind record (attribute or metadata), or ``None``."""
     for key in ("valence", "value"):
         if rec.get(key) not in (None, ""):
             return rec[key]
@@ -349,6 +365,7 @@ def _valence(rec: dict[str, Any]) -> str | None:
 
 
 def _mood_record(n: int, rec: dict[str, Any], tz: str | None, log: RowLog) -> dict[str, Any] | None:
+    """One State of Mind record as a mood row, or ``None`` when reported."""
     raw = _valence(rec)
     if raw is None:
         log.reject(n, "State of Mind record without a valence", field="valence")
@@ -360,12 +377,25 @@ def _mood_record(n: int, rec: dict[str, Any], tz: str | None, log: RowLog) -> di
         log.reject(n, "unreadable valence or startDate", field="valence", value=raw)
         return None
     if not -1 <= value <= 1:
-        log.reject(n, "valence outside -1..1", field="valence", value=raw,
-                   fix="check the export; valence is always between -1 and 1")
+        log.reject(
+            n,
+            "valence outside -1..1",
+            field="valence",
+            value=raw,
+            fix="check the export; valence is always between -1 and 1",
+        )
         return None
-    kind = " ".join([rec.get("kind", "")] + [v for k, v in rec.get("metadata", {}).items()
-                                             if "kind" in k.lower()]).lower()
+    kind = " ".join(
+        [rec.get("kind", "")] + [v for k, v in rec.get("metadata", {}).items() if "kind" in k.lower()]
+    ).lower()
     context = "daily" if "daily" in kind else ("momentary" if "moment" in kind else None)
-    return {"time_utc": stamp.tz_convert("UTC"), "tz": _zone(stamp, tz), "item": "mood",
-            "value": value, "scale_min": -1.0, "scale_max": 1.0, "context": context,
-            "source_row": n}
+    return {
+        "time_utc": stamp.tz_convert("UTC"),
+        "tz": stamp_zone(stamp, tz),
+        "item": "mood",
+        "value": value,
+        "scale_min": -1.0,
+        "scale_max": 1.0,
+        "context": context,
+        "source_row": n,
+    }

@@ -32,20 +32,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from runwell.logs.common import (
-    MoodResult,
-    RowLog,
-    check_value,
-    finish_mood,
-    localize_rows,
-    merge_scales,
-    mood_frame,
-    read_csv_log,
-    require_tz,
-)
 from runwell.logs.daylio import parse_clock
+from runwell.logs.files import read_csv_log
+from runwell.logs.frames import mood_frame
+from runwell.logs.instants import localize_rows, require_tz
+from runwell.logs.results import MoodResult, finish_mood
+from runwell.logs.rows import RowLog
+from runwell.logs.values import check_value, merge_scales
 
 __all__ = ["read_bearable", "sniff_bearable", "BEARABLE_ITEMS", "BEARABLE_SCALES"]
 
@@ -165,6 +158,7 @@ def _row(
     log: RowLog,
     seen: dict[tuple[str, ...], int],
 ) -> dict[str, Any] | None:
+    """One Bearable row as a rating, or ``None`` when it is reported (skipped, duplicate or bad)."""
     category = rec.get("category", "").strip()
     item = BEARABLE_ITEMS.get(category.lower())
     if item is None:
@@ -172,23 +166,28 @@ def _row(
         return None
     key = tuple(rec.get(c, "").strip() for c in ("date", "time of day", "category", "rating/amount", "detail"))
     if key in seen:
-        log.reject(line, f"duplicate of row {seen[key]}", kind="duplicate",
-                   fix="delete the repeated row")
+        log.reject(line, f"duplicate of row {seen[key]}", kind="duplicate", fix="delete the repeated row")
         return None
     seen[key] = line
     day = parse_bearable_date(rec.get("date", ""))
     if day is None and rec.get("date formatted"):
         day = parse_bearable_date(rec["date formatted"])
     if day is None:
-        log.reject(line, "not a date (expected e.g. 22nd Sep 2020)", field="date",
-                   value=rec.get("date", ""), fix="correct the date")
+        log.reject(
+            line,
+            "not a date (expected e.g. 22nd Sep 2020)",
+            field="date",
+            value=rec.get("date", ""),
+            fix="correct the date",
+        )
         return None
     raw = rec.get("rating/amount", "")
     if item == "sleep_h":
         raw = _hours(raw)
     if not raw.strip():
-        log.reject(line, "no rating", field="rating/amount", value=raw, kind="error",
-                   fix="delete the row or give its rating")
+        log.reject(
+            line, "no rating", field="rating/amount", value=raw, kind="error", fix="delete the row or give its rating"
+        )
         return None
     value = check_value(log, line, raw, scales[item], "rating/amount")
     if value is None:
@@ -209,7 +208,12 @@ def _row(
     elif when.lower() in _BUCKETS:
         out["context"] = _BUCKETS[when.lower()]
     elif when:
-        log.reject(line, "time of day is neither H:MM nor one of pre/am/mid/pm/all day",
-                   field="time of day", value=when, fix="correct the time of day")
+        log.reject(
+            line,
+            "time of day is neither H:MM nor one of pre/am/mid/pm/all day",
+            field="time of day",
+            value=when,
+            fix="correct the time of day",
+        )
         return None
     return out

@@ -26,19 +26,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from runwell.errors import InputError
-from runwell.logs.common import (
-    MoodResult,
-    RowLog,
-    finish_mood,
-    localize_rows,
-    mood_frame,
-    parse_scale,
-    read_csv_log,
-    require_tz,
-)
+from runwell.logs.files import read_csv_log
+from runwell.logs.frames import mood_frame
+from runwell.logs.instants import localize_rows, require_tz
+from runwell.logs.results import MoodResult, finish_mood
+from runwell.logs.rows import RowLog
+from runwell.logs.values import parse_scale
 
 __all__ = ["DEFAULT_MOODS", "read_daylio", "sniff_daylio"]
 
@@ -79,6 +73,7 @@ def parse_clock(text: str) -> tuple[int, int] | None:
 
 
 def _mood_table(moods: dict[str, float] | None) -> dict[str, float]:
+    """Mood values by lower-case label: the defaults updated with the caller's ``moods``."""
     table = {k.strip().lower(): float(v) for k, v in DEFAULT_MOODS.items()}
     for label, value in (moods or {}).items():
         table[str(label).strip().lower()] = float(value)
@@ -86,6 +81,7 @@ def _mood_table(moods: dict[str, float] | None) -> dict[str, float]:
 
 
 def _check_labels(path: Path, records: list[tuple[int, dict[str, str]]], table: dict[str, float]) -> None:
+    """Raise once, listing every mood label in the file that has no value."""
     unknown: dict[str, int] = {}
     for line, rec in records:
         label = rec.get("mood", "").strip().lower()
@@ -157,13 +153,18 @@ def _rows(
     log: RowLog,
     participant_id: str | None,
 ) -> list[dict[str, Any]]:
+    """The rating rows of the records; duplicates and bad rows are reported."""
     rows: list[dict[str, Any]] = []
     seen: dict[tuple[str, ...], int] = {}
     for line, rec in records:
         key = tuple(rec.get(c, "").strip() for c in ("full_date", "time", "mood", "activities", "note"))
         if key in seen:
-            log.reject(line, f"duplicate of row {seen[key]}", kind="duplicate",
-                       fix="delete the repeated entry in Daylio or in the file")
+            log.reject(
+                line,
+                f"duplicate of row {seen[key]}",
+                kind="duplicate",
+                fix="delete the repeated entry in Daylio or in the file",
+            )
             continue
         seen[key] = line
         local = _local_time(rec, line, log)
@@ -190,16 +191,21 @@ def _rows(
 
 
 def _local_time(rec: dict[str, str], line: int, log: RowLog) -> datetime | None:
+    """A record's naive local time from ``full_date`` and ``time``, or ``None`` when reported."""
     day_text = rec.get("full_date", "").strip()
     try:
         day = datetime.strptime(day_text, "%Y-%m-%d")
     except ValueError:
-        log.reject(line, "not a date (expected YYYY-MM-DD)", field="full_date", value=day_text,
-                   fix="correct the date")
+        log.reject(line, "not a date (expected YYYY-MM-DD)", field="full_date", value=day_text, fix="correct the date")
         return None
     clock = parse_clock(rec.get("time", ""))
     if clock is None:
-        log.reject(line, "not a time (expected e.g. 6:50 pm or 18:50)", field="time",
-                   value=rec.get("time", ""), fix="correct the time")
+        log.reject(
+            line,
+            "not a time (expected e.g. 6:50 pm or 18:50)",
+            field="time",
+            value=rec.get("time", ""),
+            fix="correct the time",
+        )
         return None
     return day.replace(hour=clock[0], minute=clock[1])

@@ -16,23 +16,16 @@ wake date. Rows are the 1-based positions of the logs in the JSON list.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from runwell.errors import InputError
-from runwell.logs.common import (
-    RowLog,
-    SleepResult,
-    finish_sleep,
-    localize,
-    optional_float,
-    read_text,
-    require_tz,
-    to_hours,
-)
+from runwell.logs.files import load_json_list
+from runwell.logs.instants import localize_noted, require_tz
+from runwell.logs.results import SleepResult, finish_sleep
+from runwell.logs.rows import RowLog
+from runwell.logs.values import optional_float, to_hours
 
 __all__ = ["read_fitbit", "sniff_fitbit"]
 
@@ -42,20 +35,6 @@ NAME = "fitbit"
 def sniff_fitbit(head: str) -> bool:
     """True when the start of a JSON file looks like Fitbit sleep logs."""
     return head.lstrip().startswith("[") and '"dateOfSleep"' in head and '"logId"' in head
-
-
-def load_json_list(path: Path) -> list[Any]:
-    """Load a JSON file that must hold a list (clear error otherwise)."""
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as err:
-        raise InputError(path, f"not valid JSON ({err.msg} at line {err.lineno})",
-                         fix="re-export the file; it may be truncated") from err
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list):
-        raise InputError(path, "expected a JSON list of sleep records", fix="re-export the file")
-    return data
 
 
 def read_fitbit(
@@ -87,14 +66,15 @@ def read_fitbit(
     log = RowLog(path, strict=strict, participant_id=participant_id)
     data = load_json_list(path)
     log.read(len(data), empty="empty Fitbit sleep file: no sleep logs")
-    rows, seen = [], {}
+    rows: list[dict[str, Any]] = []
+    seen: dict[Any, int] = {}
     for pos, rec in enumerate(data, start=1):
         row = _log(pos, rec, log, seen)
         if row is not None:
             rows.append(row)
     for key in ("in_bed_start", "in_bed_end", "sleep_start", "sleep_end"):
         if rows:
-            utc = localize(pd.Series([r[key] for r in rows]), tz, log, [r["_row"] for r in rows])
+            utc = localize_noted(pd.Series([r[key] for r in rows]), tz, log, [r["_row"] for r in rows])
             for row, instant in zip(rows, utc, strict=True):
                 row[key] = instant
     for row in rows:
@@ -103,13 +83,19 @@ def read_fitbit(
 
 
 def _log(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, Any] | None:
+    """One Fitbit sleep log as a period row (naive local times), or ``None`` when reported."""
     if not isinstance(rec, dict):
         log.reject(pos, "sleep log is not a JSON object", value=str(rec)[:40])
         return None
     log_id = rec.get("logId")
     if log_id is not None and log_id in seen:
-        log.reject(pos, f"duplicate of log {seen[log_id]} (same logId)", kind="duplicate",
-                   value=log_id, fix="delete the repeated log")
+        log.reject(
+            pos,
+            f"duplicate of log {seen[log_id]} (same logId)",
+            kind="duplicate",
+            value=log_id,
+            fix="delete the repeated log",
+        )
         return None
     seen[log_id] = pos
     try:
@@ -117,22 +103,26 @@ def _log(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, Any
         end = pd.Timestamp(rec["endTime"]).tz_localize(None)
         wake = pd.Timestamp(rec["dateOfSleep"])
     except KeyError as err:
-        log.reject(pos, f"sleep log has no {err.args[0]}", field=err.args[0],
-                   fix="re-export the file")
+        log.reject(pos, f"sleep log has no {err.args[0]}", field=err.args[0], fix="re-export the file")
         return None
     except (ValueError, TypeError):
-        log.reject(pos, "unreadable startTime/endTime/dateOfSleep", field="startTime",
-                   value=rec.get("startTime"), fix="re-export the file")
+        log.reject(
+            pos,
+            "unreadable startTime/endTime/dateOfSleep",
+            field="startTime",
+            value=rec.get("startTime"),
+            fix="re-export the file",
+        )
         return None
     if end <= start:
         log.reject(pos, "sleep ends before it starts", field="endTime", value=rec.get("endTime"))
         return None
-    minutes = {k: optional_float(rec.get(k))
-               for k in ("minutesAsleep", "timeInBed", "minutesToFallAsleep", "minutesAfterWakeup",
-                         "minutesAwake")}
+    minutes = {
+        k: optional_float(rec.get(k))
+        for k in ("minutesAsleep", "timeInBed", "minutesToFallAsleep", "minutesAfterWakeup", "minutesAwake")
+    }
     stages = (rec.get("levels") or {}).get("summary") or {}
-    stage_min = {k: optional_float((stages.get(k) or {}).get("minutes"))
-                 for k in ("deep", "light", "rem", "wake")}
+    stage_min = {k: optional_float((stages.get(k) or {}).get("minutes")) for k in ("deep", "light", "rem", "wake")}
     awake = stage_min["wake"] if stage_min["wake"] is not None else minutes["minutesAwake"]
     return {
         "_row": pos,

@@ -20,8 +20,11 @@ from typing import Any
 
 import pandas as pd
 
-from runwell.logs.common import RowLog, SleepResult, finish_sleep, optional_float, to_hours
-from runwell.logs.fitbit import load_json_list
+from runwell.logs.files import load_json_list
+from runwell.logs.instants import given_tz
+from runwell.logs.results import SleepResult, finish_sleep
+from runwell.logs.rows import RowLog
+from runwell.logs.values import optional_float, to_hours
 
 __all__ = ["read_garmin", "sniff_garmin"]
 
@@ -58,10 +61,12 @@ def read_garmin(
     SleepResult
     """
     path = Path(path)
+    tz = given_tz(tz)
     log = RowLog(path, strict=strict, participant_id=participant_id)
     data = load_json_list(path)
     log.read(len(data), empty="empty Garmin sleep file: no nights")
-    rows, seen = [], {}
+    rows: list[dict[str, Any]] = []
+    seen: dict[Any, int] = {}
     for pos, rec in enumerate(data, start=1):
         row = _night(pos, rec, log, seen)
         if row is not None:
@@ -71,6 +76,7 @@ def read_garmin(
 
 
 def _night(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, Any] | None:
+    """One Garmin night as a period row, or ``None`` when reported."""
     if not isinstance(rec, dict):
         log.reject(pos, "night is not a JSON object", value=str(rec)[:40])
         return None
@@ -80,8 +86,9 @@ def _night(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, A
         return None
     key = (start_text, end_text)
     if key in seen:
-        log.reject(pos, f"duplicate of night {seen[key]} (same window)", kind="duplicate",
-                   fix="delete the repeated night")
+        log.reject(
+            pos, f"duplicate of night {seen[key]} (same window)", kind="duplicate", fix="delete the repeated night"
+        )
         return None
     seen[key] = pos
     try:
@@ -89,8 +96,13 @@ def _night(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, A
         end = _gmt(end_text)
         wake = pd.Timestamp(rec["calendarDate"]).normalize() if rec.get("calendarDate") else pd.NaT
     except (ValueError, TypeError):
-        log.reject(pos, "unreadable sleep window or calendarDate", field="sleepStartTimestampGMT",
-                   value=f"{start_text}..{end_text}", fix="re-export from Garmin Connect")
+        log.reject(
+            pos,
+            "unreadable sleep window or calendarDate",
+            field="sleepStartTimestampGMT",
+            value=f"{start_text}..{end_text}",
+            fix="re-export from Garmin Connect",
+        )
         return None
     if end <= start:
         log.reject(pos, "sleep ends before it starts", field="sleepEndTimestampGMT", value=end_text)
@@ -115,6 +127,7 @@ def _night(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, A
 
 
 def _gmt(text: Any) -> pd.Timestamp:
+    """A Garmin GMT time (text without ``Z``, or epoch milliseconds) as a UTC instant."""
     if isinstance(text, (int, float)):
         return pd.Timestamp(text, unit="ms", tz="UTC")
     stamp = pd.Timestamp(str(text))
@@ -122,6 +135,7 @@ def _gmt(text: Any) -> pd.Timestamp:
 
 
 def _score(scores: Any) -> float | None:
+    """The overall sleep score (0..100) of ``sleepScores``, or ``None``."""
     if not isinstance(scores, dict):
         return None
     overall = scores.get("overallScore", scores.get("overall"))

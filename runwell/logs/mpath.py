@@ -27,18 +27,13 @@ from typing import Any
 import pandas as pd
 
 from runwell.errors import InputError
-from runwell.logs.common import (
-    MoodResult,
-    RowLog,
-    check_value,
-    finish_mood,
-    first_present,
-    merge_scales,
-    mood_frame,
-    normalise_item,
-    offset_name,
-    read_csv_log,
-)
+from runwell.logs.files import first_present, read_csv_log
+from runwell.logs.frames import mood_frame
+from runwell.logs.instants import given_tz
+from runwell.logs.results import MoodResult, finish_mood
+from runwell.logs.rows import RowLog
+from runwell.logs.values import check_value, merge_scales, normalise_item
+from runwell.timezones import offset_name
 
 __all__ = ["read_mpath", "sniff_mpath", "mpath_items"]
 
@@ -48,16 +43,17 @@ _PARTICIPANT = ("alias", "code", "participant", "participant_id", "legacyCode", 
 _START = ("timeStampStart", "timestamp_start", "start")
 _STOP = ("timeStampStop", "timestamp_stop", "stop")
 _NUMERIC_TYPES = ("likert", "number", "numeric", "scale", "multiplechoice")
-_TYPE_RE = re.compile(r"^(slider\w*|likert\w*|number\w*|numeric\w*|scale\w*|multipleChoice\w*|"
-                      r"yesno\w*|open\w*|text\w*|basic\w*|image\w*|date\w*|time\w*)$", re.IGNORECASE)
+_TYPE_RE = re.compile(
+    r"^(slider\w*|likert\w*|number\w*|numeric\w*|scale\w*|multipleChoice\w*|"
+    r"yesno\w*|open\w*|text\w*|basic\w*|image\w*|date\w*|time\w*)$",
+    re.IGNORECASE,
+)
 
 
 def sniff_mpath(header: list[str], delimiter: str) -> bool:
     """True when a header looks like an m-Path ``basic.csv``."""
     cols = {c.strip().lower() for c in header}
-    return delimiter == ";" and "timezoneoffset" in cols and (
-        "timestampstart" in cols or "timestampstop" in cols
-    )
+    return delimiter == ";" and "timezoneoffset" in cols and ("timestampstart" in cols or "timestampstop" in cols)
 
 
 def mpath_items(header: list[str]) -> dict[str, tuple[str, str]]:
@@ -112,13 +108,16 @@ def read_mpath(
         With ``context="ema"`` and :attr:`MoodResult.compliance` per participant.
     """
     path = Path(path)
+    tz = given_tz(tz)
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    header, records = read_csv_log(path, log, delimiter=";",
-                                   empty="empty m-Path export: no prompts")
+    header, records = read_csv_log(path, log, delimiter=";", empty="empty m-Path export: no prompts")
     start_col, stop_col = first_present(header, _START), first_present(header, _STOP)
     if start_col is None and stop_col is None:
-        raise InputError(path, "no timeStampStart/timeStampStop column: not an m-Path basic.csv",
-                         fix="export the 'basic' data from the m-Path dashboard")
+        raise InputError(
+            path,
+            "no timeStampStart/timeStampStop column: not an m-Path basic.csv",
+            fix="export the 'basic' data from the m-Path dashboard",
+        )
     pid_col = first_present(header, _PARTICIPANT)
     off_col = first_present(header, ("timeZoneOffset",))
     items = _rated_items(mpath_items(header), scales)
@@ -131,8 +130,7 @@ def read_mpath(
         answered = bool(started or stopped)
         prompts.append((pid, answered))
         if not answered:
-            log.reject(line, "prompt not answered (counts toward compliance, not mood)",
-                       kind="skipped")
+            log.reject(line, "prompt not answered (counts toward compliance, not mood)", kind="skipped")
             continue
         rows.extend(_ratings(line, rec, pid, started or stopped, off_col, items, tz, log))
     mood = mood_frame(rows, NAME, path, tz)
@@ -142,6 +140,7 @@ def read_mpath(
 def _rated_items(
     columns: dict[str, tuple[str, str]], scales: dict[str, tuple[float, float]] | None
 ) -> dict[str, tuple[str, tuple[float, float]]]:
+    """The answer columns read as ratings, with item name and scale."""
     declared = merge_scales({}, scales)
     out = {}
     for col, (item, kind) in columns.items():
@@ -163,11 +162,17 @@ def _ratings(
     tz: str | None,
     log: RowLog,
 ) -> list[dict[str, Any]]:
+    """The ratings of one answered prompt; bad values are reported."""
     try:
         utc = pd.Timestamp(float(stamp), unit="s", tz="UTC")
     except ValueError:
-        log.reject(line, "not a unix time in seconds", field="timeStampStart", value=stamp,
-                   fix="re-export basic.csv from m-Path")
+        log.reject(
+            line,
+            "not a unix time in seconds",
+            field="timeStampStart",
+            value=stamp,
+            fix="re-export basic.csv from m-Path",
+        )
         return []
     zone = tz
     if zone is None:
@@ -175,33 +180,55 @@ def _ratings(
         try:
             zone = offset_name(float(offset))
         except ValueError:
-            log.reject(line, "no usable timeZoneOffset and no tz given", field="timeZoneOffset",
-                       value=offset, fix="pass tz='<IANA zone>' to read_mood")
+            log.reject(
+                line,
+                "no usable timeZoneOffset and no tz given",
+                field="timeZoneOffset",
+                value=offset,
+                fix="pass tz='<IANA zone>' to read_mood",
+            )
             return []
     out = []
     for col, (item, scale) in items.items():
         value = check_value(log, line, rec.get(col, ""), scale, col)
         if value is None:
             continue
-        out.append({"participant_id": pid, "time_utc": utc, "tz": zone, "item": item,
-                    "value": value, "scale_min": scale[0], "scale_max": scale[1],
-                    "context": "ema", "source_row": line})
+        out.append(
+            {
+                "participant_id": pid,
+                "time_utc": utc,
+                "tz": zone,
+                "item": item,
+                "value": value,
+                "scale_min": scale[0],
+                "scale_max": scale[1],
+                "context": "ema",
+                "source_row": line,
+            }
+        )
     if not out:
         log.reject(line, "answered prompt without any rating", kind="skipped")
     return out
 
 
 def _compliance(prompts: list[tuple[str | None, bool]]) -> pd.DataFrame:
+    """Prompts sent and answered per participant."""
     df = pd.DataFrame(prompts, columns=["participant_id", "answered"])
     if df.empty:
-        return pd.DataFrame({"participant_id": pd.Series(dtype="string"),
-                             "prompts": pd.Series(dtype="Int64"),
-                             "answered": pd.Series(dtype="Int64"),
-                             "compliance": pd.Series(dtype="float64")})
+        return pd.DataFrame(
+            {
+                "participant_id": pd.Series(dtype="string"),
+                "prompts": pd.Series(dtype="Int64"),
+                "answered": pd.Series(dtype="Int64"),
+                "compliance": pd.Series(dtype="float64"),
+            }
+        )
     df["participant_id"] = df["participant_id"].astype("string")
-    out = df.groupby("participant_id", dropna=False).agg(
-        prompts=("answered", "size"), answered=("answered", "sum")
-    ).reset_index()
+    out = (
+        df.groupby("participant_id", dropna=False)
+        .agg(prompts=("answered", "size"), answered=("answered", "sum"))
+        .reset_index()
+    )
     out["prompts"] = out["prompts"].astype("Int64")
     out["answered"] = out["answered"].astype("Int64")
     out["compliance"] = out["answered"] / out["prompts"]

@@ -18,14 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from runwell.logs.common import (
-    RowLog,
-    SleepResult,
-    finish_sleep,
-    parse_instants,
-    read_csv_log,
-    to_hours,
-)
+from runwell.logs.files import read_csv_log
+from runwell.logs.instants import given_tz, parse_instants
+from runwell.logs.results import SleepResult, finish_sleep
+from runwell.logs.rows import RowLog
+from runwell.logs.values import to_hours
 
 __all__ = ["read_oura", "sniff_oura"]
 
@@ -33,6 +30,7 @@ NAME = "oura"
 
 
 def _key(name: str) -> str:
+    """A column name as a record key: lower case, runs of other characters as ``_``."""
     return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
 
 
@@ -43,6 +41,7 @@ def sniff_oura(header: list[str]) -> bool:
 
 
 def _seconds(text: str | None) -> float | None:
+    """A duration in seconds from seconds or ``H:MM[:SS]`` text, or ``None``."""
     if text is None or not str(text).strip():
         return None
     text = str(text).strip()
@@ -81,6 +80,7 @@ def read_oura(
     SleepResult
     """
     path = Path(path)
+    tz = given_tz(tz)
     log = RowLog(path, strict=strict, participant_id=participant_id)
     _, records = read_csv_log(path, log, key=_key, empty="empty Oura export: no rows")
     kept = []
@@ -90,10 +90,12 @@ def read_oura(
         else:
             kept.append((line, rec))
     lines = [line for line, _ in kept]
-    starts, zones = parse_instants(pd.Series([r["bedtime_start"] for _, r in kept], dtype=object),
-                                   tz, log, lines, "Bedtime Start", fmt="Oura")
-    ends, _ = parse_instants(pd.Series([r["bedtime_end"] for _, r in kept], dtype=object),
-                             tz, log, lines, "Bedtime End", fmt="Oura")
+    starts, zones = parse_instants(
+        pd.Series([r["bedtime_start"] for _, r in kept], dtype=object), tz, log, lines, "Bedtime Start", fmt="Oura"
+    )
+    ends, _ = parse_instants(
+        pd.Series([r["bedtime_end"] for _, r in kept], dtype=object), tz, log, lines, "Bedtime End", fmt="Oura"
+    )
     rows = []
     for pos, (line, rec) in enumerate(kept):
         if pd.isna(starts.iloc[pos]) or pd.isna(ends.iloc[pos]):
@@ -105,18 +107,28 @@ def read_oura(
     return finish_sleep(log, rows, NAME)
 
 
-def _row(line: int, rec: dict[str, str], start: pd.Timestamp, end: pd.Timestamp,
-         log: RowLog) -> dict[str, Any] | None:
+def _row(line: int, rec: dict[str, str], start: pd.Timestamp, end: pd.Timestamp, log: RowLog) -> dict[str, Any] | None:
+    """One night's period row from its bedtimes and durations, or ``None`` when reported."""
     if end <= start:
-        log.reject(line, "bedtime ends before it starts", field="Bedtime End",
-                   value=rec.get("bedtime_end"), fix="correct or delete the row")
+        log.reject(
+            line,
+            "bedtime ends before it starts",
+            field="Bedtime End",
+            value=rec.get("bedtime_end"),
+            fix="correct or delete the row",
+        )
         return None
     asleep = _seconds(rec.get("total_sleep_time", rec.get("total_sleep_duration")))
     in_bed = _seconds(rec.get("total_bedtime", rec.get("time_in_bed")))
     score = _seconds(rec.get("sleep_score"))
     if score is not None and not 0 <= score <= 100:
-        log.reject(line, "sleep score outside 0..100", field="Sleep Score",
-                   value=rec.get("sleep_score"), fix="correct the score")
+        log.reject(
+            line,
+            "sleep score outside 0..100",
+            field="Sleep Score",
+            value=rec.get("sleep_score"),
+            fix="correct the score",
+        )
         score = None
     stage = {k: _seconds(rec.get(f"{k}_sleep_time")) for k in ("deep", "light", "rem")}
     awake = _seconds(rec.get("awake_time"))

@@ -10,16 +10,14 @@ alike (``in_bed_*`` and ``sleep_*`` are both filled).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from runwell.logs.common import (
-    RowLog,
-    SleepResult,
-    finish_sleep,
-    read_csv_log,
-    require_tz,
-)
+from runwell.logs.files import read_csv_log
+from runwell.logs.instants import require_tz
+from runwell.logs.results import SleepResult, finish_sleep
+from runwell.logs.rows import RowLog
 
 __all__ = ["read_plees", "sniff_plees"]
 
@@ -56,39 +54,60 @@ def read_plees(
     SleepResult
     """
     path = Path(path)
-    tz = require_tz(tz, path, "Plees Tracker",
-                    why="Plees Tracker files hold UTC instants but no time zone, so runwell "
-                        "cannot tell on which local date each night ended")
+    tz = require_tz(
+        tz,
+        path,
+        "Plees Tracker",
+        why="Plees Tracker files hold UTC instants but no time zone, so runwell "
+        "cannot tell on which local date each night ended",
+    )
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    _, records = read_csv_log(path, log, key=str.lower,
-                              empty="empty Plees Tracker export: no sleeps")
-    rows, seen = [], {}
+    _, records = read_csv_log(path, log, key=str.lower, empty="empty Plees Tracker export: no sleeps")
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for line, rec in records:
         sid = rec.get("sid", "").strip()
         if sid in seen:
-            log.reject(line, f"duplicate of row {seen[sid]} (same sid)", kind="duplicate",
-                       fix="delete the repeated row")
+            log.reject(
+                line, f"duplicate of row {seen[sid]} (same sid)", kind="duplicate", fix="delete the repeated row"
+            )
             continue
         seen[sid] = line
         try:
             start = pd.Timestamp(int(rec["start"]), unit="ms", tz="UTC")
             stop = pd.Timestamp(int(rec["stop"]), unit="ms", tz="UTC")
         except (ValueError, KeyError):
-            log.reject(line, "start/stop are not epoch milliseconds", field="start",
-                       value=f"{rec.get('start')}..{rec.get('stop')}", fix="re-export from Plees")
+            log.reject(
+                line,
+                "start/stop are not epoch milliseconds",
+                field="start",
+                value=f"{rec.get('start')}..{rec.get('stop')}",
+                fix="re-export from Plees",
+            )
             continue
         if stop < start:
-            log.reject(line, "sleep stops before it starts", field="stop", value=rec["stop"],
-                       fix="correct or delete the row")
+            log.reject(
+                line, "sleep stops before it starts", field="stop", value=rec["stop"], fix="correct or delete the row"
+            )
             continue
         quality = _quality(rec.get("rating", ""), line, log)
-        rows.append({"_row": line, "participant_id": participant_id, "in_bed_start": start,
-                     "in_bed_end": stop, "sleep_start": start, "sleep_end": stop, "tz": tz,
-                     "quality_01": quality})
+        rows.append(
+            {
+                "_row": line,
+                "participant_id": participant_id,
+                "in_bed_start": start,
+                "in_bed_end": stop,
+                "sleep_start": start,
+                "sleep_end": stop,
+                "tz": tz,
+                "quality_01": quality,
+            }
+        )
     return finish_sleep(log, rows, NAME)
 
 
 def _quality(text: str, line: int, log: RowLog) -> float | None:
+    """``quality_01`` from a 0..5 rating (0 = not rated), or ``None``; bad ratings are reported."""
     text = text.strip()
     if not text:
         return None

@@ -23,16 +23,12 @@ from typing import Any
 import pandas as pd
 
 from runwell.errors import InputError
-from runwell.logs.common import (
-    RowLog,
-    SleepResult,
-    csv_records,
-    finish_sleep,
-    localize,
-    optional_float,
-    read_text,
-    resolve_tz,
-)
+from runwell.logs.files import csv_records, member_named, read_text
+from runwell.logs.instants import given_tz, localize_noted
+from runwell.logs.results import SleepResult, finish_sleep
+from runwell.logs.rows import RowLog
+from runwell.logs.values import optional_float
+from runwell.timezones import zone as known_zone
 
 __all__ = ["read_sleep_as_android", "sniff_sleep_as_android", "MEMBER"]
 
@@ -46,13 +42,15 @@ def sniff_sleep_as_android(first_line: str) -> bool:
 
 
 def _text(path: Path) -> str:
+    """The export's text, from the csv or the ``sleep-export.csv`` in a backup zip."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if n.rsplit("/", 1)[-1] == MEMBER]
-        if not names:
-            raise InputError(path, f"zip holds no {MEMBER}",
-                             fix="pass the Sleep as Android backup zip or the csv itself")
-        return read_text(path, member=names[0])
+            member = member_named(zf.namelist(), MEMBER)
+        if member is None:
+            raise InputError(
+                path, f"zip holds no {MEMBER}", fix="pass the Sleep as Android backup zip or the csv itself"
+            )
+        return read_text(path, member=member)
     return read_text(path)
 
 
@@ -82,6 +80,7 @@ def read_sleep_as_android(
         Rows are the file's line numbers of the data records.
     """
     path = Path(path)
+    tz = given_tz(tz)
     log = RowLog(path, strict=strict, participant_id=participant_id)
     first, records = csv_records(_text(path))  # the header repeats before every record
     rows: list[dict[str, Any]] = []
@@ -106,43 +105,58 @@ def read_sleep_as_android(
     return finish_sleep(log, rows, NAME)
 
 
-def _record(line: int, rec: dict[str, str], tz: str | None, log: RowLog,
-            seen: dict[str, int]) -> dict[str, Any] | None:
+def _record(line: int, rec: dict[str, str], tz: str | None, log: RowLog, seen: dict[str, int]) -> dict[str, Any] | None:
+    """One record's local From/To, zone, hours and rating, or ``None`` when reported."""
     rid = rec.get("Id", "").strip()
     if rid in seen:
-        log.reject(line, f"duplicate of the record on row {seen[rid]} (same Id)", kind="duplicate",
-                   fix="delete the repeated record")
+        log.reject(
+            line,
+            f"duplicate of the record on row {seen[rid]} (same Id)",
+            kind="duplicate",
+            fix="delete the repeated record",
+        )
         return None
     seen[rid] = line
-    zone = rec.get("Tz", "").strip()
-    try:
-        zone = resolve_tz(zone) if zone else resolve_tz(tz)
-    except InputError:
-        zone = resolve_tz(tz)
+    written = rec.get("Tz", "").strip()
+    zone = written if written and known_zone(written) is not None else tz
     if zone is None:
-        log.reject(line, "no usable time zone", field="Tz", value=rec.get("Tz"),
-                   fix="pass tz='<IANA zone>' to use for such records")
+        log.reject(
+            line,
+            "no usable time zone",
+            field="Tz",
+            value=rec.get("Tz"),
+            fix="pass tz='<IANA zone>' to use for such records",
+        )
         return None
     times = []
     for col in ("From", "To"):
         try:
             times.append(datetime.strptime(rec.get(col, "").strip(), "%d. %m. %Y %H:%M"))
         except ValueError:
-            log.reject(line, "not a date/time (expected dd. MM. yyyy H:mm)", field=col,
-                       value=rec.get(col), fix="correct the record in the app")
+            log.reject(
+                line,
+                "not a date/time (expected dd. MM. yyyy H:mm)",
+                field=col,
+                value=rec.get(col),
+                fix="correct the record in the app",
+            )
             return None
     if times[1] < times[0]:
-        log.reject(line, "To is before From", field="To", value=rec.get("To"),
-                   fix="correct the record in the app")
+        log.reject(line, "To is before From", field="To", value=rec.get("To"), fix="correct the record in the app")
         return None
     hours = optional_float(rec.get("Hours", ""))
     rating = optional_float(rec.get("Rating", ""))
     if rating is not None and not 0 <= rating <= 5:
-        log.reject(line, "rating outside 0..5", field="Rating", value=rec.get("Rating"),
-                   fix="correct the rating")
+        log.reject(line, "rating outside 0..5", field="Rating", value=rec.get("Rating"), fix="correct the rating")
         rating = None
-    return {"_row": line, "_from": times[0], "_to": times[1], "tz": zone, "asleep_h": hours,
-            "quality_01": None if not rating else rating / 5}
+    return {
+        "_row": line,
+        "_from": times[0],
+        "_to": times[1],
+        "tz": zone,
+        "asleep_h": hours,
+        "quality_01": None if not rating else rating / 5,
+    }
 
 
 def _place(rows: list[dict[str, Any]], log: RowLog) -> None:
@@ -150,7 +164,7 @@ def _place(rows: list[dict[str, Any]], log: RowLog) -> None:
     for zone in {r["tz"] for r in rows}:
         group = [r for r in rows if r["tz"] == zone]
         lines = [r["_row"] for r in group]
-        starts = localize(pd.Series([r["_from"] for r in group]), zone, log, lines)
-        ends = localize(pd.Series([r["_to"] for r in group]), zone, log, lines)
+        starts = localize_noted(pd.Series([r["_from"] for r in group]), zone, log, lines)
+        ends = localize_noted(pd.Series([r["_to"] for r in group]), zone, log, lines)
         for row, start, end in zip(group, starts, ends, strict=True):
             row["in_bed_start"], row["in_bed_end"] = start, end

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 import runwell
+import runwell.logs
 from runwell import InputError, UnsupportedFormatError, read_mood, read_sleep
 from runwell.logs import MOOD_FORMATS, SLEEP_FORMATS, detect_format
+from runwell.registry import REGISTRY
 
 MOOD_FILES = {
     "daylio_bom_mixed_clock.csv": "daylio",
@@ -43,8 +45,7 @@ def test_public_api() -> None:
     assert runwell.read_mood is read_mood and runwell.read_sleep is read_sleep
     assert {"read_mood", "read_sleep", "MoodResult", "SleepResult"} <= set(runwell.__all__)
     assert set(MOOD_FORMATS) == {"daylio", "bearable", "mpath", "apple_health", "generic"}
-    assert set(SLEEP_FORMATS) == {"sleep_as_android", "plees", "oura", "fitbit", "garmin",
-                                  "apple_health", "generic"}
+    assert set(SLEEP_FORMATS) == {"sleep_as_android", "plees", "oura", "fitbit", "garmin", "apple_health", "generic"}
 
 
 def test_unknown_layout_lists_formats_and_columns(tmp_path) -> None:
@@ -66,8 +67,56 @@ def test_mood_file_is_not_a_sleep_log(data) -> None:
 
 
 def test_unknown_format_name(data) -> None:
-    with pytest.raises(UnsupportedFormatError, match="known mood formats|Known mood formats"):
+    with pytest.raises(UnsupportedFormatError, match="Known mood formats") as err:
         read_mood(data / "bearable.csv", format="moodpanda")
+    assert REGISTRY.known("mood") in str(err.value) and "format='auto'" in str(err.value)
+
+
+def test_unknown_kind_names_the_kinds(data) -> None:
+    with pytest.raises(UnsupportedFormatError, match="unknown kind of data 'moood'.*activities, mood, sleep"):
+        detect_format(data / "bearable.csv", "moood")
+    with pytest.raises(UnsupportedFormatError, match="read_activity"):
+        detect_format(data / "bearable.csv", "activities")
+
+
+def test_formats_are_registered_and_viewed() -> None:
+    assert list(MOOD_FORMATS) == list(REGISTRY.formats("mood"))
+    assert list(SLEEP_FORMATS)[-1] == "generic"  # tried last
+    fmt = MOOD_FORMATS["daylio"]
+    assert (fmt.kind, fmt.reader) == ("mood", runwell.logs.read_daylio)
+    assert SLEEP_FORMATS["apple_health"].reader is runwell.logs.read_apple_health_sleep
+    assert "moodpanda" not in MOOD_FORMATS and len(SLEEP_FORMATS) == 7
+
+
+READERS = [
+    "read_daylio",
+    "read_bearable",
+    "read_mpath",
+    "read_apple_health_mood",
+    "read_generic_mood",
+    "read_apple_health_sleep",
+    "read_generic_sleep",
+    "read_sleep_as_android",
+    "read_plees",
+    "read_oura",
+    "read_fitbit",
+    "read_garmin",
+]
+
+
+def test_per_app_readers_are_public() -> None:
+    assert set(READERS) <= set(runwell.logs.__all__)
+    for name in READERS:
+        assert f":func:`{name}`" in runwell.logs.__doc__
+        assert callable(getattr(runwell.logs, name))
+
+
+def test_per_app_reader_called_directly(data, check) -> None:
+    res = runwell.logs.read_plees(data / "plees_small.csv", tz="Europe/Berlin")
+    check(res, "sleep")
+    assert res.format == "plees" and res.summary().startswith(f"{len(res.sleep)} sleep periods")
+    with pytest.raises(InputError, match="unknown time zone"):
+        runwell.logs.read_oura(data / "oura_trends.csv", tz="Mars/Olympus")
 
 
 def test_explicit_format_and_option_check(data) -> None:
@@ -107,6 +156,8 @@ def test_header_only_files(tmp_path, check) -> None:
     res = read_sleep(path, tz="UTC")
     check(res, "sleep")
     assert res.sleep.empty
+    with pytest.raises(InputError, match="no sleeps"):  # a skipped whole file stops a strict load
+        read_sleep(path, tz="UTC", strict=True)
 
 
 def test_missing_file_and_bad_tz(data, tmp_path) -> None:
@@ -124,7 +175,8 @@ def test_folder_of_sleep_logs(data, tmp_path, check) -> None:
     shutil.copy(data / "fitbit_sleep-2020-03-22.json", folder / "sleep-2020-03-22.json")
     (folder / "sleep-2020-04-21.json").write_text(
         '[{"logId": 7, "dateOfSleep": "2020-04-22", "startTime": "2020-04-21T23:00:00.000",'
-        ' "endTime": "2020-04-22T07:00:00.000", "minutesAsleep": 450, "timeInBed": 480}]')
+        ' "endTime": "2020-04-22T07:00:00.000", "minutesAsleep": 450, "timeInBed": 480}]'
+    )
     (folder / "heart_rate-2020-03-22.json").write_text('[{"dateTime": "x", "value": {}}]')
     res = read_sleep(tmp_path / "Takeout", tz="Europe/London")
     check(res, "sleep")
@@ -134,6 +186,8 @@ def test_folder_of_sleep_logs(data, tmp_path, check) -> None:
     assert skipped["path"].str.endswith("heart_rate-2020-03-22.json").tolist() == [True]
     with pytest.raises(UnsupportedFormatError, match="holds no mood log"):
         read_mood(tmp_path / "Takeout")
+    with pytest.raises(InputError, match="heart_rate-2020-03-22.json: skipped: not a sleep log"):
+        read_sleep(tmp_path / "Takeout", tz="Europe/London", strict=True)
 
 
 def test_folder_of_mood_logs_mixed_formats(data, tmp_path, check) -> None:

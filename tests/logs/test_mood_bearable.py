@@ -21,8 +21,7 @@ def test_items_buckets_and_times(data, check) -> None:
     assert energy["time_utc"] == pd.Timestamp("2020-09-22 08:15", tz="UTC")  # BST
     assert mood["time_utc"].isna().sum() == 5  # buckets keep only their date
     assert mood.loc[4, "value"] == 7.5 and mood.loc[4, "scale_max"] == 24
-    assert (mood["date"].dt.strftime("%Y-%m-%d").tolist()
-            == ["2020-09-22"] * 5 + ["2020-09-23"])
+    assert mood["date"].dt.strftime("%Y-%m-%d").tolist() == ["2020-09-22"] * 5 + ["2020-09-23"]
 
 
 def test_rows_not_loaded_are_reported(data) -> None:
@@ -51,8 +50,13 @@ def test_strict(data) -> None:
 
 @pytest.mark.parametrize(
     ("text", "iso"),
-    [("22nd Sep 2020", "2020-09-22"), ("1st Oct 2021", "2021-10-01"),
-     ("3rd May 2022", "2022-05-03"), ("11th Jan 2023", "2023-01-11"), ("2020-09-22", "2020-09-22")],
+    [
+        ("22nd Sep 2020", "2020-09-22"),
+        ("1st Oct 2021", "2021-10-01"),
+        ("3rd May 2022", "2022-05-03"),
+        ("11th Jan 2023", "2023-01-11"),
+        ("2020-09-22", "2020-09-22"),
+    ],
 )
 def test_dates(text: str, iso: str) -> None:
     assert parse_bearable_date(text).strftime("%Y-%m-%d") == iso

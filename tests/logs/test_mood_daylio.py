@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from runwell import InputError, read_mood
+from runwell.logs.daylio import parse_clock
 
 
 def test_bom_mixed_clock_newest_first(data, check) -> None:
@@ -21,7 +22,12 @@ def test_bom_mixed_clock_newest_first(data, check) -> None:
     assert (mood["scale_min"] == 1).all() and (mood["scale_max"] == 5).all()
     # 12-hour and 24-hour clocks in one file; local time kept beside UTC
     assert mood["time_local"].dt.strftime("%d %H:%M").tolist() == [
-        "27 23:59", "28 03:30", "28 12:10", "29 07:30", "29 18:05"]
+        "27 23:59",
+        "28 03:30",
+        "28 12:10",
+        "29 07:30",
+        "29 18:05",
+    ]
     assert mood["time_utc"].iloc[0] == pd.Timestamp("2021-03-27 22:59", tz="UTC")
     assert mood["tags"].tolist()[-1] == "running | friends"
     assert mood["date"].dt.day.tolist() == [27, 28, 28, 29, 29]
@@ -33,7 +39,7 @@ def test_dst_gap_entry_is_loaded_and_noted(data) -> None:
     assert gap["time_utc"] == pd.Timestamp("2021-03-28 01:30", tz="UTC")
     assert gap["time_local"] == pd.Timestamp("2021-03-28 03:30")
     note = res.report.iloc[0]
-    assert (note["row"], note["kind"]) == (4, "partial")
+    assert (note["row"], note["kind"]) == (4, "warning")  # loaded whole: a note, not data lost
     assert "DST gap" in note["reason"]
 
 
@@ -85,14 +91,37 @@ def test_bad_rows_are_reported_and_counts_reconcile(data, check) -> None:
     assert (res.report["path"] == str(data / "daylio_bad_rows.csv")).all()
 
 
-def test_strict_raises_on_first_bad_row(data) -> None:
+def test_strict_raises_on_first_bad_row_not_on_duplicates(data) -> None:
+    # row 3 duplicates row 2: kept once, nothing lost, so strict carries on to row 4
     with pytest.raises(InputError) as err:
         read_mood(data / "daylio_bad_rows.csv", tz="Europe/Berlin", strict=True)
-    assert err.value.row == 3
-    assert "duplicate" in str(err.value)
+    assert err.value.row == 4
+    assert "2021-13-40" in str(err.value)
+
+
+def test_strict_does_not_raise_on_dst_warnings(data) -> None:
+    res = read_mood(data / "daylio_bom_mixed_clock.csv", tz="Europe/Berlin", strict=True)
+    assert res.report["kind"].tolist() == ["warning"]
 
 
 def test_naive_times_need_tz(data) -> None:
     with pytest.raises(InputError, match="tz=") as err:
         read_mood(data / "daylio_old_7col.csv")
     assert err.value.field == "tz"
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [
+        ("12:19 am", (0, 19)),
+        ("12:05 PM", (12, 5)),
+        ("6:50 pm", (18, 50)),
+        ("14:58", (14, 58)),
+        ("7:09", (7, 9)),
+        ("25:00", None),
+        ("13:00 pm", None),
+        ("noon", None),
+    ],
+)
+def test_parse_clock(text: str, clock: tuple[int, int] | None) -> None:
+    assert parse_clock(text) == clock

@@ -59,12 +59,16 @@ def test_malformed_xml(tmp_path) -> None:
 
 
 def _big_export(path: Path, n: int) -> None:
-    rec = ('<Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" '
-           'startDate="2024-01-01 00:00:00 +0000" endDate="2024-01-01 00:00:00 +0000" value="60">'
-           '<MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="0"/></Record>\n')
-    sleep = ('<Record type="HKCategoryTypeIdentifierSleepAnalysis" sourceName="Watch" '
-             'startDate="2024-01-0{d} 23:00:00 +0000" endDate="2024-01-0{e} 07:00:00 +0000" '
-             'value="HKCategoryValueSleepAnalysisAsleepUnspecified"/>\n')
+    rec = (
+        '<Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" '
+        'startDate="2024-01-01 00:00:00 +0000" endDate="2024-01-01 00:00:00 +0000" value="60">'
+        '<MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="0"/></Record>\n'
+    )
+    sleep = (
+        '<Record type="HKCategoryTypeIdentifierSleepAnalysis" sourceName="Watch" '
+        'startDate="2024-01-0{d} 23:00:00 +0000" endDate="2024-01-0{e} 07:00:00 +0000" '
+        'value="HKCategoryValueSleepAnalysisAsleepUnspecified"/>\n'
+    )
     with open(path, "w") as fh:
         fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="en_US">\n')
         for day in range(1, 4):

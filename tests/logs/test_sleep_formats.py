@@ -123,8 +123,15 @@ def test_generic_sleep(data, check) -> None:
 def test_generic_sleep_mapping_and_strict(tmp_path, data) -> None:
     path = tmp_path / "diary.csv"
     path.write_text("who,lights_out,got_up,stars\nx,2024-01-01T23:00Z,2024-01-02T07:00Z,10\n")
-    res = read_sleep(path, format="generic", start="lights_out", end="got_up", quality="stars",
-                     quality_scale=(0, 10), participant="who")
+    res = read_sleep(
+        path,
+        format="generic",
+        start="lights_out",
+        end="got_up",
+        quality="stars",
+        quality_scale=(0, 10),
+        participant="who",
+    )
     assert res.sleep["quality_01"].tolist() == [1.0]
     assert res.sleep["tz"].tolist() == ["UTC"]
     with pytest.raises(InputError) as err:

@@ -1,0 +1,223 @@
+"""Reading log files into records: UTF-8 text, CSV records, JSON lists, tables, zip members.
+
+The format readers never open files themselves: they ask here for the text (with a
+clear error when it is not UTF-8), for numbered CSV records, for a JSON list or for a
+whole table, so that every format numbers rows and reports encodings the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from runwell.errors import InputError
+from runwell.logs.rows import PathLike, RowLog
+
+__all__ = [
+    "read_text",
+    "member_named",
+    "csv_records",
+    "dict_records",
+    "read_csv_log",
+    "load_json_list",
+    "read_table",
+    "first_present",
+]
+
+
+def read_text(path: PathLike, *, member: str | None = None) -> str:
+    """Read a text file (or a zip member) as UTF-8, dropping a byte-order mark.
+
+    Parameters
+    ----------
+    path
+        The file, or the zip archive holding ``member``.
+    member
+        The archive member to read, if any.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Raises
+    ------
+    InputError
+        When the bytes are not UTF-8 (names the file and the fix).
+    """
+    path = Path(path)
+    if member is not None:
+        with zipfile.ZipFile(path) as zf:
+            data = zf.read(member)
+        where = f"{path}!{member}"
+    else:
+        data = path.read_bytes()
+        where = str(path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            where,
+            f"not UTF-8 text (byte {data[err.start : err.start + 1]!r} at offset {err.start})",
+            fix="re-export the file from the app, or re-save it as UTF-8",
+        ) from err
+
+
+def member_named(names: Iterable[str], filename: str) -> str | None:
+    """The first archive member called ``filename`` in any folder, or ``None``.
+
+    Examples
+    --------
+    >>> member_named(["apple_health_export/export.xml", "export_cda.xml"], "export.xml")
+    'apple_health_export/export.xml'
+    """
+    return next((n for n in names if n.rsplit("/", 1)[-1] == filename), None)
+
+
+def csv_records(text: str, *, delimiter: str = ",") -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Split CSV text into a header and ``(line number, fields)`` records.
+
+    Line numbers are 1-based lines of the file where the record starts (the header is
+    line 1), which is what a spreadsheet shows as the row number. Blank lines are skipped.
+
+    Examples
+    --------
+    >>> csv_records('a,b\\n1,"x\\ny"\\n\\n2,z\\n')
+    (['a', 'b'], [(2, ['1', 'x\\ny']), (5, ['2', 'z'])])
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    records: list[tuple[int, list[str]]] = []
+    line = 1
+    for fields in reader:
+        start = line
+        line = reader.line_num + 1
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if header is None:
+            header = [f.strip() for f in fields]
+            continue
+        records.append((start, fields))
+    return header or [], records
+
+
+def dict_records(header: list[str], records: Iterable[tuple[int, list[str]]]) -> list[tuple[int, dict[str, str]]]:
+    """Pair each record's fields with the header (short records padded with ``""``).
+
+    Examples
+    --------
+    >>> dict_records(["a", "b"], [(2, ["1"])])
+    [(2, {'a': '1', 'b': ''})]
+    """
+    out = []
+    for line, fields in records:
+        padded = list(fields) + [""] * (len(header) - len(fields))
+        out.append((line, dict(zip(header, padded, strict=False))))
+    return out
+
+
+def read_csv_log(
+    path: PathLike,
+    log: RowLog,
+    *,
+    empty: str,
+    key: Callable[[str], str] | None = None,
+    delimiter: str = ",",
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Read a CSV log into ``(line number, record)`` pairs and count them as read.
+
+    Parameters
+    ----------
+    path
+        The CSV file (UTF-8, see :func:`read_text`).
+    log
+        Counts the records as read; notes ``empty`` when there are none.
+    empty
+        The file note for a file without records, e.g. ``"empty Oura export: no rows"``.
+    key
+        Applied to each header name to make the record keys (e.g. ``str.lower``);
+        default: the names as written.
+    delimiter
+        The field separator.
+
+    Returns
+    -------
+    header : list of str
+        The header as written (stripped, before ``key``).
+    records : list of (int, dict)
+        Each record's line number and its fields by key (see :func:`dict_records`).
+    """
+    header, raw = csv_records(read_text(path), delimiter=delimiter)
+    records = dict_records([key(h) for h in header] if key else header, raw)
+    log.read(len(records), empty=empty)
+    return header, records
+
+
+def load_json_list(path: PathLike) -> list[Any]:
+    """Load a JSON file that must hold a list (one object is read as a list of one).
+
+    Raises
+    ------
+    InputError
+        For invalid JSON or JSON that is not a list of records.
+    """
+    try:
+        data = json.loads(read_text(path))
+    except json.JSONDecodeError as err:
+        raise InputError(
+            path, f"not valid JSON ({err.msg} at line {err.lineno})", fix="re-export the file; it may be truncated"
+        ) from err
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise InputError(path, "expected a JSON list of sleep records", fix="re-export the file")
+    return data
+
+
+def read_table(path: PathLike) -> tuple[pd.DataFrame, int]:
+    """Read a CSV (any common delimiter, BOM tolerated) or parquet file, CSV as text columns.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        The table, column names stripped.
+    offset : int
+        What turns a 0-based position into the reported row number: 2 for CSV (the
+        header is row 1), 1 for parquet.
+    """
+    path = Path(path)
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(path), 1
+    df = pd.read_csv(
+        path,
+        sep=None,
+        engine="python",
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+        skip_blank_lines=True,
+    )
+    df.columns = [str(c).strip() for c in df.columns]
+    return df, 2
+
+
+def first_present(columns: Iterable[str], candidates: Iterable[str]) -> str | None:
+    """The first of ``candidates`` present in ``columns`` (case-insensitive), as spelt there.
+
+    Examples
+    --------
+    >>> first_present(["Time", "Mood"], ["timestamp", "time"])
+    'Time'
+    """
+    lower = {str(c).lower().strip(): c for c in columns}
+    for cand in candidates:
+        if cand.lower() in lower:
+            return lower[cand.lower()]
+    return None
