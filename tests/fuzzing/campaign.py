@@ -180,10 +180,10 @@ def _stage(recipe: Recipe, work: Path) -> tuple[tuple[Any, ...], str]:
         folder = work / "batch"
         folder.mkdir()
         good = []
-        for root, rel in GOOD:
-            if (ROOTS[root] / rel).is_file():
-                shutil.copy(ROOTS[root] / rel, folder / ("good_" + Path(rel).name))
-                good.append("good_" + Path(rel).name)
+        for root, good_rel in GOOD:
+            if (ROOTS[root] / good_rel).is_file():
+                shutil.copy(ROOTS[root] / good_rel, folder / ("good_" + Path(good_rel).name))
+                good.append("good_" + Path(good_rel).name)
         (folder / name).write_bytes(data)
         return (str(folder), good, name), name
     (work / name).write_bytes(data)

@@ -177,6 +177,7 @@ def m_fit_protocol(data: bytes, rng: random.Random, name: str) -> tuple[bytes, s
 
 
 def _pick_def(data: bytes, rng: random.Random) -> tuple[bytearray, Definition | None]:
+    """A mutable copy of the file and one of its definition messages (None if it has none)."""
     layout = walk(data)
     return bytearray(data), (rng.choice(layout.defs) if layout.defs else None)
 

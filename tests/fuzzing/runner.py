@@ -9,7 +9,8 @@ In the child, before the call: stdout and stderr go to a log file; :mod:`faultha
 is on (a segfault leaves a Python traceback) and dumps the stack shortly before the
 wall-time limit (a hang says where it hung); ``RLIMIT_AS`` caps the address space;
 ``socket.socket``, ``socket.create_connection`` and ``socket.getaddrinfo`` raise and are
-recorded; warnings are ignored.
+recorded; warnings are ignored. The wall-time limit stretches (up to 3x) while a busy
+machine gives the child less than half a CPU, so that HANG means "hung", not "starved".
 
 Outcomes
 --------
@@ -139,8 +140,8 @@ def _guard_sockets(record: list[str]) -> None:
         return call
 
     socket.socket = refuse("socket.socket")  # type: ignore[assignment,misc]
-    socket.create_connection = refuse("socket.create_connection")  # type: ignore[assignment]
-    socket.getaddrinfo = refuse("socket.getaddrinfo")  # type: ignore[assignment]
+    socket.create_connection = refuse("socket.create_connection")
+    socket.getaddrinfo = refuse("socket.getaddrinfo")
 
 
 def _child(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...], log: str, mem: int, dump: float) -> None:
@@ -149,7 +150,7 @@ def _child(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...], lo
     os.dup2(fd, 1)
     os.dup2(fd, 2)
     faulthandler.enable(all_threads=True)
-    faulthandler.dump_traceback_later(dump, exit=False)
+    faulthandler.dump_traceback_later(dump, repeat=True, exit=False)
     if mem:
         resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     sockets: list[str] = []
@@ -175,11 +176,20 @@ def _log_summary(log: str) -> str:
 
 
 def _faulthandler_frames(log: str) -> tuple[str, str]:
-    """Frames of the stack faulthandler printed for the current thread (most recent first)."""
-    if "most recent call first" not in log:
+    """Frames of the stack faulthandler printed for the thread running the call.
+
+    That is the last stack through the harness's ``_child`` (a timed dump marks whichever
+    thread holds the GIL as current, which may be a helper thread, and repeats), else the
+    current thread's.
+    """
+    blocks = re.split(r"\n(?=(?:Current thread|Thread) 0x)", log)
+    stacks = [b for b in blocks if "most recent call first" in b]
+    if not stacks:
         return "", ""
-    head = "Current thread" if "Current thread" in log else "most recent call first"
-    block = log.split(head, 1)[1].split("\n\n", 1)[0]
+    block = next((b for b in stacks[::-1] if " in _child" in b), None) or next(
+        (b for b in stacks if b.lstrip().startswith("Current thread")), stacks[0]
+    )
+    block = block.split("\n\n", 1)[0]
     frames = [(m.group(1), m.group(2), m.group(3)) for m in _FRAME_LINE.finditer(block)]
     return _frames(frames[::-1])
 
@@ -243,6 +253,16 @@ def classify(
     return res
 
 
+def _cpu_seconds(pid: int | None) -> float:
+    """CPU time (user + system) a running process has used so far, from ``/proc`` (NaN elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
 def _ctx() -> Any:
     """The forkserver context, started once with runwell preloaded (one BLAS thread).
 
@@ -260,6 +280,26 @@ def _ctx() -> Any:
         _context = mp.get_context("forkserver")
         _context.set_forkserver_preload(PRELOAD)
     return _context
+
+
+def _wait(recv: Connection, pid: int | None, timeout: float) -> dict[str, Any] | None:
+    """The child's report, or ``None`` when it died or ran out of time.
+
+    The child has ``timeout`` seconds of wall time; when it got less than half a CPU in
+    that time (a busy, shared machine) the wait goes on, up to three times as long,
+    until it has used ``timeout / 2`` seconds of CPU.
+    """
+    start = time.monotonic()
+    try:
+        while True:
+            elapsed = time.monotonic() - start
+            if recv.poll(timeout - elapsed if elapsed < timeout else 0.25):
+                return recv.recv()
+            elapsed = time.monotonic() - start
+            if elapsed >= timeout and (not _cpu_seconds(pid) < timeout / 2 or elapsed >= 3 * timeout):
+                return None
+    except (EOFError, OSError):
+        return None
 
 
 def run_call(
@@ -285,7 +325,8 @@ def run_call(
     clean_ok
         See :func:`classify`.
     timeout
-        Wall-time limit in seconds.
+        Wall-time limit in seconds (stretched while the machine starves the child, see
+        :func:`_wait`).
     mem_limit
         ``RLIMIT_AS`` of the child in bytes (0: none).
 
@@ -301,15 +342,11 @@ def run_call(
     start = time.monotonic()
     proc.start()
     send.close()
-    report = None
-    try:
-        if recv.poll(timeout):
-            report = recv.recv()
-    except (EOFError, OSError):
-        report = None
-    proc.join(max(0.2, timeout - (time.monotonic() - start)) if report is None else 10)
+    report = _wait(recv, proc.pid, timeout)
+    proc.join(0.5 if report is None else 10)
     hung = proc.is_alive()
     if hung:
+        cpu = _cpu_seconds(proc.pid)
         proc.kill()
         proc.join()
     seconds = time.monotonic() - start
@@ -319,4 +356,6 @@ def run_call(
     os.unlink(log_path)
     res = classify(report, proc.exitcode, hung and report is None, log, name, clean_ok)
     res.seconds = seconds
+    if res.outcome == "HANG":
+        res.message += f" ({cpu:.1f} s CPU in {seconds:.1f} s)"
     return res

@@ -45,6 +45,7 @@ def runwell_location() -> str:
 
 
 def _frame_problems(obj: Any, what: str) -> list[str]:
+    """A problem when a reader returned something other than a DataFrame."""
     return (
         [] if isinstance(obj, pd.DataFrame) else [f"not-a-table: {what} returned {type(obj).__name__}, not a DataFrame"]
     )
@@ -102,6 +103,7 @@ def strava_export(folder: str, good: list[str], bad: str) -> list[str]:
 
 
 def _log_problems(result: Any, what: str) -> list[str]:
+    """A problem when a log result does not reconcile (rows read = loaded + reported)."""
     reconciles = getattr(result, "reconciles", getattr(result, "reconciled", True))
     return [] if reconciles else [f"no-reconcile: {what} result does not reconcile"]
 

@@ -28,7 +28,8 @@ _DECL = re.compile(rb"<\?xml[^>]*\?>")
 
 def _root_start(data: bytes) -> re.Match[bytes] | None:
     """The root element's start tag (the first tag that is not ``<?`` or ``<!``)."""
-    return _ROOT.search(data, _DECL.search(data).end() if _DECL.search(data) else 0)
+    decl = _DECL.search(data)
+    return _ROOT.search(data, decl.end() if decl else 0)
 
 
 def _insert_after_root(data: bytes, text: bytes) -> bytes:
