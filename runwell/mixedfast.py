@@ -1,33 +1,29 @@
 """Fast linear mixed models from per-group sufficient statistics.
 
-The model is ``y_i = X_i beta + Z_i b_i + e_i`` for each group ``i`` with
-``b_i ~ N(0, G)`` (``q x q``, unstructured) and ``e_i ~ N(0, sigma^2 I)``. It is the
-model of statsmodels' ``MixedLM(y, X, groups, exog_re=Z)`` without variance
-components, fitted the same way:
+The model is ``y_i = X_i beta + Z_i b_i + e_i`` for each group ``i``, ``b_i ~ N(0, G)``
+(``q x q``, unstructured), ``e_i ~ N(0, sigma^2 I)``: statsmodels'
+``MixedLM(y, X, groups, exog_re=Z)`` without variance components, fitted the same way:
 
-* ``G = sigma^2 * L L'`` with ``L`` lower triangular; the free parameters ``theta``
-  are the lower triangle of ``L`` (row by row, as statsmodels packs its square
-  root), unconstrained in the search and reported with a non-negative diagonal;
-* ``sigma^2`` and ``beta`` are profiled out (``beta`` by GLS), leaving the REML (or ML)
-  log-likelihood as a function of ``theta`` alone, maximised with L-BFGS-B and an
-  analytic gradient;
-* the log-likelihood includes exactly statsmodels' constants (for REML:
-  ``-(N-p)/2 (log 2 pi + 1 - log(N-p))`` and no ``log|X'X|`` term);
-* standard errors of ``beta`` come, as in statsmodels, from the inverse of the observed
-  Hessian of the profile (over ``sigma^2``) log-likelihood in ``(beta, G/sigma^2)``;
+* ``G = sigma^2 L L'``, ``L`` lower triangular; the parameters ``theta`` are its lower
+  triangle row by row (statsmodels' packing), unconstrained in the search and reported
+  with a non-negative diagonal;
+* ``sigma^2`` and ``beta`` (by GLS) are profiled out, leaving the REML (or ML)
+  log-likelihood in ``theta`` alone, maximised by L-BFGS-B with an analytic gradient;
+* the log-likelihood has statsmodels' constants (REML: ``-(N-p)/2 (log 2 pi + 1 -
+  log(N-p))``, no ``log|X'X|`` term);
+* standard errors of ``beta`` come, as in statsmodels, from the inverse observed Hessian
+  of the profile (over ``sigma^2``) log-likelihood in ``(beta, G / sigma^2)``;
   ``cov_params("gls")`` gives ``sigma^2 (X'V^-1 X)^-1`` instead (lme4's choice).
 
 Every group enters only through ``X_i'X_i, X_i'Z_i, Z_i'Z_i, X_i'y_i, Z_i'y_i, y_i'y_i``
-and ``n_i``, computed once in one pass over the rows. With the Woodbury identity and the
-matrix determinant lemma, ``V_i = I + Z_i L L' Z_i'`` needs only the ``q x q`` matrix
-``M_i = I + L' Z_i'Z_i L`` per group, batched over groups, so one likelihood evaluation
-costs O(groups * q^2 * p) whatever the number of rows.
+and ``n_i``, computed once. With the Woodbury identity and the matrix determinant lemma,
+``V_i = I + Z_i L L' Z_i'`` needs only ``M_i = I + L' Z_i'Z_i L`` (``q x q``) per group,
+batched over groups: one likelihood evaluation costs O(groups q^2 p), whatever N.
 
 A singular ``G`` (a diagonal element of ``L`` below :data:`BOUNDARY_TOL`, then set to
-exactly 0) is a valid fit: it is returned, with ``on_boundary`` set and said in ``messages``. ``converged`` is true only at a stationary
-point (gradient) with finite, positive variances of the fixed effects.
-
-This module depends on numpy, scipy and pandas only.
+exactly 0) is a valid fit: it is returned, with ``on_boundary`` set and said in
+``messages``. ``converged`` is true only at a stationary point with finite, positive
+variances of the fixed effects. Depends on numpy, scipy and pandas only.
 """
 
 from __future__ import annotations
@@ -46,7 +42,6 @@ __all__ = ["FastMixedModel", "FastMixedResult", "GroupStats", "fit_fast_mixed", 
 BOUNDARY_TOL = 1e-4
 #: Gradient size (per observation) under which a stop counts as converged.
 GRAD_TOL = 1e-7
-_LOG_2PI = float(np.log(2.0 * np.pi))
 
 
 @dataclass(frozen=True)
@@ -81,12 +76,17 @@ class GroupStats:
         return int(self.ZtZ.shape[1])
 
 
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal columns (the first rows are compared first, cheaply)."""
+    return bool(np.array_equal(a[:64], b[:64]) and np.array_equal(a, b))
+
+
 def _dedupe_columns(A: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Stack ``[A | Z]`` without the ``Z`` columns already in ``A``; index of each ``Z`` column."""
     extra: list[np.ndarray] = []
     z_index = np.empty(Z.shape[1], dtype=np.intp)
     for j in range(Z.shape[1]):
-        same = [k for k in range(A.shape[1] - 1) if np.array_equal(A[:, k], Z[:, j])]
+        same = [k for k in range(A.shape[1] - 1) if _same(A[:, k], Z[:, j])]
         if same:
             z_index[j] = same[0]
         else:
@@ -97,9 +97,13 @@ def _dedupe_columns(A: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def group_stats(
-    A: np.ndarray, Z: np.ndarray, codes: np.ndarray, n_groups: int, chunk_rows: int = 1 << 15
+    A: np.ndarray, Z: np.ndarray, codes: np.ndarray, n_groups: int, chunk_rows: int = 1 << 16
 ) -> GroupStats:
     """Per-group cross products in one pass over the rows.
+
+    Groups are taken in order of size, a block of similar sizes at a time, and laid into a
+    zero-padded ``(groups, n_max, m)`` array whose cross products are one batched matrix
+    product; the padding stays small however unequal the ``n_i``.
 
     Parameters
     ----------
@@ -112,33 +116,36 @@ def group_stats(
     n_groups : int
         Number of groups.
     chunk_rows : int, optional
-        Rows per block (blocks end at group boundaries), bounding the temporary memory.
+        Padded rows per block, bounding the temporary memory.
 
     Returns
     -------
     GroupStats
+        Sums for groups ``0 .. n_groups - 1``.
     """
     codes = np.asarray(codes, dtype=np.intp)
     C, z_index = _dedupe_columns(A, Z)
-    if np.any(codes[1:] < codes[:-1]):
-        order = np.argsort(codes, kind="stable")
-        C, codes = C[order], codes[order]
     counts = np.bincount(codes, minlength=n_groups)
     if np.any(counts == 0):
         raise ValueError("every group code 0 .. n_groups - 1 must occur")
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    iu, ju = np.triu_indices(C.shape[1])
-    packed = np.empty((n_groups, iu.size))
-    cuts = np.unique(np.searchsorted(starts, np.arange(0, len(codes), chunk_rows), side="right") - 1)
-    cuts = np.append(cuts, n_groups)
-    for g0, g1 in zip(cuts[:-1], cuts[1:], strict=True):
-        r0 = starts[g0]
-        r1 = starts[g1] if g1 < n_groups else len(codes)
-        block = C[r0:r1]
-        packed[g0:g1] = np.add.reduceat(block[:, iu] * block[:, ju], starts[g0:g1] - r0, axis=0)
+    by_size = np.argsort(counts, kind="stable")
+    rank = np.empty(n_groups, dtype=np.intp)
+    rank[by_size] = np.arange(n_groups)
+    order = np.argsort(rank[codes], kind="stable")  # rows by group, groups by size
+    row_rank = rank[codes][order]
+    sizes = counts[by_size]
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    pos = np.arange(len(codes)) - bounds[row_rank]  # row within its group
     full = np.empty((n_groups, C.shape[1], C.shape[1]))
-    full[:, iu, ju] = packed
-    full[:, ju, iu] = packed
+    g0 = 0
+    while g0 < n_groups:
+        padded = np.arange(1, n_groups - g0 + 1) * sizes[g0:]
+        g1 = g0 + max(1, int(np.searchsorted(padded, chunk_rows, side="right")))
+        rows = slice(bounds[g0], bounds[g1])
+        block = np.zeros((g1 - g0, sizes[g1 - 1], C.shape[1]))
+        block[row_rank[rows] - g0, pos[rows]] = C[order[rows]]
+        full[by_size[g0:g1]] = np.swapaxes(block, 1, 2) @ block
+        g0 = g1
     a_index = np.arange(A.shape[1])
     return GroupStats(
         AtA=full[:, a_index[:, None], a_index],
@@ -195,7 +202,7 @@ def _profile(st: GroupStats, AtA_sum: np.ndarray, theta: np.ndarray, reml: bool,
     beta = linalg.cho_solve((R, True), h)
     qf = float(Atil[p, p] - h @ beta)
     fac = nobs - p if reml else nobs
-    llf = -0.5 * logdet_v - 0.5 * fac * (np.log(qf) + _LOG_2PI + 1.0 - np.log(fac))
+    llf = -0.5 * logdet_v - 0.5 * fac * (np.log(qf) + np.log(2.0 * np.pi) + 1.0 - np.log(fac))
     if reml:
         llf -= np.log(np.diag(R)).sum()
     if not derivs:
@@ -261,15 +268,13 @@ class FastMixedResult:
     llf : float
         Maximised REML or ML log-likelihood, statsmodels' definition.
     converged : bool
-        The optimiser stopped at a stationary point (gradient) and every
-        reported standard error of the fixed effects is finite and positive.
+        Stopped at a stationary point, with finite standard errors of the fixed effects.
     on_boundary : bool
         ``G`` is singular (a diagonal element of ``L`` is below :data:`BOUNDARY_TOL`).
     random_effects : DataFrame
         BLUPs ``E[b_i | y]``, one row per group (sorted group labels).
     bse_re : Series
-        Standard errors of the lower triangle of ``cov_re`` (NaN where the observed
-        information is not positive there, e.g. on the boundary).
+        Standard errors of the lower triangle of ``cov_re`` (NaN where not positive).
     messages : tuple of str
         Everything the fit wants said: boundary, non-finite errors, optimiser trouble.
     """
@@ -301,11 +306,8 @@ def _matrix(data: Any, prefix: str) -> tuple[np.ndarray, list[str]]:
     """A 2-D float array and its column names (from a DataFrame, else ``prefix0, prefix1, ...``)."""
     arr = np.asarray(data, dtype=float)
     arr = arr[:, None] if arr.ndim == 1 else arr
-    if isinstance(data, pd.DataFrame):
-        return arr, [str(c) for c in data.columns]
-    if isinstance(data, pd.Series) and data.name is not None:
-        return arr, [str(data.name)]
-    return arr, [f"{prefix}{j}" for j in range(arr.shape[1])]
+    names = [str(c) for c in data.columns] if isinstance(data, pd.DataFrame) else None
+    return arr, names or [f"{prefix}{j}" for j in range(arr.shape[1])]
 
 
 class FastMixedModel:
@@ -336,14 +338,10 @@ class FastMixedModel:
         if np.any(codes < 0):
             raise ValueError("groups has missing labels")
         self.group_labels = pd.Index(labels)
+        self.n_groups = len(labels)
         self.nobs = len(y_arr)
         self.stats = group_stats(np.column_stack([X_arr, y_arr]), Z_arr, codes, len(labels))
         self._AtA_sum = self.stats.AtA.sum(axis=0)
-
-    @property
-    def n_groups(self) -> int:
-        """Number of groups."""
-        return len(self.group_labels)
 
     def loglike(self, theta: np.ndarray, reml: bool = True) -> float:
         """Profile log-likelihood at ``theta`` (lower triangle of ``L``), statsmodels' constants."""
@@ -351,8 +349,7 @@ class FastMixedModel:
 
     def score(self, theta: np.ndarray, reml: bool = True) -> np.ndarray:
         """Gradient of :meth:`loglike` in ``theta``."""
-        pr = _profile(self.stats, self._AtA_sum, np.asarray(theta, dtype=float), reml, True)
-        return (2.0 * _grad_psi(pr, reml) @ pr.L)[np.tril_indices(self.stats.q)]
+        return -self.nobs * self._objective(np.asarray(theta, dtype=float), reml)[1]
 
     def _objective(self, theta: np.ndarray, reml: bool) -> tuple[float, np.ndarray]:
         """Minus the log-likelihood per observation, and its gradient."""
@@ -397,9 +394,9 @@ class FastMixedModel:
         )
         L = _chol_from_theta(opt.x, q)
         L = L * np.where(np.diag(L) < 0, -1.0, 1.0)  # same G, non-negative diagonal
-        snapped = L * np.where(np.diag(L) < BOUNDARY_TOL, 0.0, 1.0)  # exactly singular G
+        snapped = L - np.diag(np.where(np.diag(L) < BOUNDARY_TOL, np.diag(L), 0.0))  # exactly singular G
         theta = snapped[rows, cols]
-        if self.loglike(theta, reml) < self.loglike(L[rows, cols], reml) - 1e-9 * self.nobs:
+        if self.loglike(theta, reml) < self.loglike(L[rows, cols], reml) - 1e-6:
             theta = L[rows, cols]
         stationary = bool(np.max(np.abs(self._objective(L[rows, cols], reml)[1])) < GRAD_TOL)
         messages = [] if stationary else [f"optimiser stopped without convergence: {opt.message}"]
