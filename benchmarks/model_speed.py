@@ -24,6 +24,17 @@ first mixes in both optimisers' stopping tolerances, the second isolates the ari
 ``llf fast - sm`` above 0 means the fast fit found the higher likelihood.
 
 Targets (issue 18): at least 10x faster than statsmodels, the same to 1e-4.
+
+Measured at commit 9ea1b7e (statsmodels 0.15.0, numpy 2.4; 2 cores shared, load
+average about 7, so times are rough)::
+
+    persons     rows  fast s  statsmodels s  ratio  peak MB fast / sm
+       1000   311537   0.432           19.3   44.6          294 / 381
+       5000  1550983    1.95           94.0   48.2          660 / 983
+
+    max |difference| against the statsmodels fit: fe 1.7e-08, bse 5.9e-06, llf 2.0e-06,
+    cov_re 8.5e-05 (the fast llf the higher); against statsmodels' formulas at the fast
+    optimum: fe 4e-11, bse 1.5e-13, llf 1e-08.
 """
 
 from __future__ import annotations
