@@ -1,4 +1,4 @@
-"""Speed of the fast mixed model (runwell.mixedfast) against statsmodels' MixedLM.
+"""Speed of the fast mixed model (runwell.models.fast) against statsmodels' MixedLM.
 
 Usage::
 
@@ -54,7 +54,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from runwell.mixedfast import FastMixedModel
+from runwell.models.fast import FastMixedModel
 
 
 def simulate(persons: int, days: int, seed: int) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame, np.ndarray]:

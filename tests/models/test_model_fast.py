@@ -1,4 +1,4 @@
-"""The fast mixed model (runwell.mixedfast) against statsmodels' MixedLM."""
+"""The fast mixed model (runwell.models.fast) against statsmodels' MixedLM."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from statsmodels.regression.mixed_linear_model import MixedLM, MixedLMParams
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from runwell import mixedfast
-from runwell.mixedfast import FastMixedModel, FastMixedResult, fit_fast_mixed, group_stats
+from runwell.models import fast as mixedfast
+from runwell.models.fast import FastMixedModel, FastMixedResult, fit_fast_mixed, group_stats
 
 #: Agreement asked of the fast path with a tightly converged statsmodels fit.
 TOL = 1e-4
