@@ -89,8 +89,9 @@ def _load_inputs(settings: Settings, say: Callable[[str], None]) -> tuple[Any, s
         say(f"reading the study in {folder} ...")
         inputs = load_study(folder, mood=settings.mood, tz=zones, mood_format=settings.mood_format, **options)
         inputs.with_window(start=settings.start, end=settings.end)
-        truth = str(sample_path("truth.json")) if settings.cohort is None else None
-        return inputs, truth, "cohort"
+        return inputs, str(sample_path("truth.json")) if settings.cohort is None else None, "cohort"
+    tz: str | None = settings.tz
+    truth: str | None = None
     if settings.sample:
         base = sample_path("individual")
         paths: tuple[Path, Path, Path | None] = (
@@ -101,7 +102,7 @@ def _load_inputs(settings: Settings, say: Callable[[str], None]) -> tuple[Any, s
         tz, truth = "Europe/Berlin", str(sample_path("truth.json"))
     else:
         assert settings.activities is not None and settings.mood is not None
-        paths, tz, truth = (settings.activities, settings.mood, settings.sleep), settings.tz, None
+        paths = (settings.activities, settings.mood, settings.sleep)
     for label, flag, path in zip(
         ("activities", "mood log", "sleep log"), ("--activities", "--mood", "--sleep"), paths, strict=True
     ):

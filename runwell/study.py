@@ -20,22 +20,22 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 
 from runwell.activities import load_activities
 from runwell.errors import InputError
 from runwell.inputs import Inputs, apply_default_sport, choose_mood_item
-from runwell.loadreport import report_frame, report_row
+from runwell.loadreport import LoadResult, report_frame, report_row
 from runwell.logs import read_mood, read_sleep
 from runwell.tables import DEFAULT_PARTICIPANT, conform, empty_table
 
 __all__ = ["load_person", "load_study", "participant_folders", "COHORT_MOOD_COLUMNS", "Zones"]
 
-PathLike = str | os.PathLike[str]
+PathLike: TypeAlias = str | os.PathLike[str]
 #: One zone for everyone, or one per participant id.
-Zones = str | Mapping[str, str] | None
+Zones: TypeAlias = str | Mapping[str, str] | None
 
 #: Columns of a study folder's long-format ``mood.csv`` (the generic reader's mapping).
 COHORT_MOOD_COLUMNS: dict[str, str] = {
@@ -106,9 +106,11 @@ def load_person(
     """
     pid = participant_id or DEFAULT_PARTICIPANT
     loaded = load_activities(activities, participant_id=pid, tz=tz, progress=progress, cache=cache)
-    moods = read_mood(mood, format=mood_format, tz=tz, participant_id=pid, **dict(mood_options or {}))
-    nights = read_sleep(sleep, format=sleep_format, tz=tz, participant_id=pid) if sleep is not None else None
-    results = [loaded, moods] + ([nights] if nights is not None else [])
+    moods = read_mood(Path(mood), format=mood_format, tz=tz, participant_id=pid, **dict(mood_options or {}))
+    nights = read_sleep(Path(sleep), format=sleep_format, tz=tz, participant_id=pid) if sleep is not None else None
+    results: list[LoadResult] = [loaded, moods]
+    if nights is not None:
+        results.append(nights)
     sources = {"activities": [Path(activities).name], "mood": [Path(mood).name]}
     formats = {"mood": moods.format}
     if nights is not None and sleep is not None:
@@ -228,40 +230,34 @@ def load_study(
     parts = []
     for pid, acts, own_mood, sleep in people:
         zone = tz.get(pid) if isinstance(tz, Mapping) else tz
-        parts.append(
-            load_person(
-                acts,
-                own_mood,
-                sleep,
-                participant_id=pid,
-                tz=zone,
-                mood_format="generic",
-                sleep_format="generic",
-                mood_options=columns,
-                mood_item=mood_item,
-                default_sport=default_sport,
-                progress=progress,
-                cache=cache,
+        shared_options: dict[str, Any] = {
+            "mood_item": mood_item,
+            "default_sport": default_sport,
+            "progress": progress,
+            "cache": cache,
+        }
+        if own_mood is not None:
+            parts.append(
+                load_person(
+                    acts,
+                    own_mood,
+                    sleep,
+                    participant_id=pid,
+                    tz=zone,
+                    mood_format="generic",
+                    sleep_format="generic",
+                    mood_options=columns,
+                    **shared_options,
+                )
             )
-            if mood is None
-            else _with_shared_mood(
-                pid,
-                acts,
-                sleep,
-                ratings,
-                zone=zone,
-                mood_item=mood_item,
-                default_sport=default_sport,
-                progress=progress,
-                cache=cache,
-            )
-        )
+        else:
+            parts.append(_with_shared_mood(pid, acts, sleep, ratings, zone=zone, **shared_options))
     return _joined(parts, problems, study, mood, shared)
 
 
 def _study_mood(mood: PathLike, people: list, problems: list, *, tz: Zones, mood_format: str) -> tuple[Any, list, list]:
     """Read the study-wide mood file once; keep the participants found in it and in the folder."""
-    result = read_mood(mood, format=mood_format, tz=tz if isinstance(tz, str) else None)
+    result = read_mood(Path(mood), format=mood_format, tz=tz if isinstance(tz, str) else None)
     in_file = set(result.mood["participant_id"].dropna().astype(str))
     kept = [p for p in people if p[0] in in_file]
     for pid, *_ in people:
