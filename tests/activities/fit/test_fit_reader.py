@@ -129,7 +129,7 @@ def test_non_activity_fit_is_skipped(tmp_path, fit_bytes):
     result = runwell.load_activities(path)
     assert result.activities.empty
     assert result.report["kind"].tolist() == ["skipped"]
-    assert result.reconciled
+    assert result.reconciles
 
 
 def test_truncated_file_yields_what_was_readable(tmp_path, fit_bytes):
