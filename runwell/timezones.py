@@ -8,7 +8,7 @@ included; the readers, the panel and the sample writer all use these.
 Activities
 ----------
 Mood logs are written in local wall-clock time, so every activity needs its local start
-and the zone it happened in (:mod:`runwell.activities.loader`). The zone comes from, in
+and the zone it happened in (:mod:`runwell.activities.placement`). The zone comes from, in
 order:
 
 1. ``tz`` given by the caller (``tz_source="argument"``);

@@ -1,9 +1,10 @@
 """What a format reader hands back, before time zones and ids are settled.
 
 Each reader (FIT, GPX, TCX, Apple Health) turns bytes into a :class:`Parsed`: its
-sessions (one per activity row) and, when asked, its samples. The shared code in
-:mod:`runwell.activities.loader` then places sessions in local time, assigns ids and
-builds the canonical tables, so those rules live in one place.
+sessions (one per activity row) and, when asked, its samples. The shared code
+(:mod:`runwell.activities.rows`, :mod:`runwell.activities.placement`) then places
+sessions in local time, assigns ids and builds the canonical tables, so those rules live
+in one place.
 
 Documented rules shared by all readers
 --------------------------------------
@@ -35,8 +36,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Session", "Parsed", "elevation_gain", "GAIN_HYSTERESIS_M", "positive_or_nan", "gc_paused",
-           "finite_mean", "finite_max", "first_fix", "without_dropouts"]
+__all__ = [
+    "Session",
+    "Parsed",
+    "elevation_gain",
+    "GAIN_HYSTERESIS_M",
+    "positive_or_nan",
+    "gc_paused",
+    "finite_mean",
+    "finite_max",
+    "first_fix",
+    "without_dropouts",
+]
 
 #: Hysteresis for elevation gain computed from altitude samples, in metres.
 GAIN_HYSTERESIS_M = 5.0
@@ -97,6 +108,7 @@ class Session:
 
     @property
     def end_utc(self) -> pd.Timestamp | None:
+        """``start_utc + elapsed_s``, or None when either is unknown."""
         if self.start_utc is None or not math.isfinite(self.elapsed_s):
             return None
         return self.start_utc + pd.to_timedelta(self.elapsed_s, unit="s")

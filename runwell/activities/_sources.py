@@ -7,6 +7,7 @@ load report shows, e.g. ``export.zip!activities/123.fit.gz``.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import zipfile
@@ -16,50 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from runwell.errors import InputError, UnsupportedFormatError
+from runwell.activities.formats import activity_format
+from runwell.errors import InputError
 
 __all__ = [
     "Member",
-    "activity_format",
-    "KNOWN_FORMATS",
     "iter_members",
     "member_for_path",
+    "open_zip",
     "is_ignorable",
 ]
-
-#: The activity file formats runwell reads, by full suffix.
-ACTIVITY_SUFFIXES: dict[str, str] = {
-    ".fit": "fit",
-    ".fit.gz": "fit",
-    ".gpx": "gpx",
-    ".gpx.gz": "gpx",
-    ".tcx": "tcx",
-    ".tcx.gz": "tcx",
-}
-
-KNOWN_FORMATS = (
-    "FIT (.fit, .fit.gz), GPX (.gpx, .gpx.gz), TCX (.tcx, .tcx.gz), "
-    ".zip archives holding those, and bulk exports (Strava: activities.csv with its "
-    "activities/ folder; Garmin Connect: DI_CONNECT/...; Apple Health: export.xml), "
-    "as a zip or unzipped folder"
-)
-
-
-def activity_format(name: str) -> tuple[str, bool] | None:
-    """Return ``(format, gzipped)`` for an activity file name, or None.
-
-    Examples
-    --------
-    >>> activity_format("activities/123.FIT.gz")
-    ('fit', True)
-    >>> activity_format("notes.txt") is None
-    True
-    """
-    lower = name.lower()
-    for suffix, fmt in ACTIVITY_SUFFIXES.items():
-        if lower.endswith(suffix):
-            return fmt, suffix.endswith(".gz")
-    return None
 
 
 def is_ignorable(name: str) -> bool:
@@ -92,6 +59,7 @@ class Member:
 
     @property
     def format(self) -> tuple[str, bool] | None:
+        """``(format, gzipped)`` of an activity file (see :func:`.formats.activity_format`), else None."""
         return activity_format(self.name)
 
     def open(self) -> IO[bytes]:
@@ -116,9 +84,14 @@ class Member:
         return raw
 
 
+def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
+    """Opens a file on disk in binary mode, each time it is called."""
+    return lambda: open(path, "rb")
+
+
 def member_for_path(path: Path) -> Member:
     """A :class:`Member` for a file on disk."""
-    return Member(display=str(path), name=path.name, opener=lambda: open(path, "rb"), path=path)
+    return Member(display=str(path), name=path.name, opener=_file_opener(path), path=path)
 
 
 def _zip_members(archive: zipfile.ZipFile, display: str, stack: ExitStack) -> Iterator[Member]:
@@ -131,11 +104,11 @@ def _zip_members(archive: zipfile.ZipFile, display: str, stack: ExitStack) -> It
             try:
                 nested = stack.enter_context(zipfile.ZipFile(io.BytesIO(data)))
             except zipfile.BadZipFile:
-                yield Member(inner, info.filename, lambda d=data: io.BytesIO(d))
+                yield Member(inner, info.filename, functools.partial(io.BytesIO, data))
                 continue
             yield from _zip_members(nested, inner, stack)
             continue
-        yield Member(inner, info.filename, lambda a=archive, i=info: a.open(i))
+        yield Member(inner, info.filename, functools.partial(archive.open, info))
 
 
 def open_zip(path: Path, stack: ExitStack) -> zipfile.ZipFile:
@@ -160,17 +133,9 @@ def iter_members(path: Path, stack: ExitStack) -> Iterator[Member]:
             if child.suffix.lower() == ".zip":
                 yield from iter_members(child, stack)
             else:
-                yield Member(str(child), rel, lambda c=child: open(c, "rb"), path=child)
+                yield Member(str(child), rel, _file_opener(child), path=child)
         return
     if path.suffix.lower() == ".zip":
         yield from _zip_members(open_zip(path, stack), str(path), stack)
         return
     yield member_for_path(path)
-
-
-def require_activity_format(name: str, display: str) -> tuple[str, bool]:
-    """The format of an activity file, or :class:`UnsupportedFormatError` naming the known ones."""
-    fmt = activity_format(name)
-    if fmt is None:
-        raise UnsupportedFormatError(f"{display}: runwell does not read this kind of file. It reads {KNOWN_FORMATS}.")
-    return fmt

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
 import gpxpy
 import gpxpy.gpx
@@ -28,8 +29,16 @@ import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name, namespace
 from runwell.activities._pointscan import ABORT, PointColumns, parse_skeleton, scan_points
-from runwell.activities._session import (Parsed, Session, elevation_gain, finite_max, finite_mean, first_fix,
-                                         gc_paused, without_dropouts)
+from runwell.activities._session import (
+    Parsed,
+    Session,
+    elevation_gain,
+    finite_max,
+    finite_mean,
+    first_fix,
+    gc_paused,
+    without_dropouts,
+)
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
 
@@ -45,7 +54,8 @@ STOPPED_KMH = 1.0
 _COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "heart_rate", "cadence", "speed_mps", "segment"]
 
 
-def _number(text: str | None) -> float:
+def _number(text: str | float | None) -> float:
+    """A number from element text, NaN when missing or unreadable."""
     if text is None:
         return math.nan
     try:
@@ -78,8 +88,16 @@ def _points_fast(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
     for seg_no, seg in enumerate(root.iter(f"{ns}trkseg")):
         for pt in seg.iter(f"{ns}trkpt"):
             time = pt.findtext(time_tag)
-            row = [time.strip() if time else None, _number(pt.get("lat")), _number(pt.get("lon")),
-                   _number(pt.findtext(ele_tag)), math.nan, math.nan, math.nan, seg_no]
+            row = [
+                time.strip() if time else None,
+                _number(pt.get("lat")),
+                _number(pt.get("lon")),
+                _number(pt.findtext(ele_tag)),
+                math.nan,
+                math.nan,
+                math.nan,
+                seg_no,
+            ]
             ext = pt.find(ext_tag)
             if ext is not None:
                 for child in ext.iter():
@@ -137,28 +155,54 @@ def _points_gpxpy(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
                 for ext in p.extensions:
                     for element in ext.iter():
                         tag = local_name(element.tag).lower()
-                        key = {"hr": "hr", "heartrate": "hr", "cad": "cad", "cadence": "cad",
-                               "runcadence": "cad", "speed": "speed"}.get(tag)
+                        key = {
+                            "hr": "hr",
+                            "heartrate": "hr",
+                            "cad": "cad",
+                            "cadence": "cad",
+                            "runcadence": "cad",
+                            "speed": "speed",
+                        }.get(tag)
                         if key:
                             values[key] = _number(element.text)
                 time = p.time.isoformat() if p.time else None
-                rows.append((time, p.latitude, p.longitude, _number(p.elevation) if p.elevation is not None else math.nan,
-                             values["hr"], values["cad"], values["speed"], seg_no))
+                rows.append(
+                    (
+                        time,
+                        p.latitude,
+                        p.longitude,
+                        _number(p.elevation) if p.elevation is not None else math.nan,
+                        values["hr"],
+                        values["cad"],
+                        values["speed"],
+                        seg_no,
+                    )
+                )
             seg_no += 1
-    sport = next((t.type.strip() for t in gpx.tracks if t.type and t.type.strip()), None)
+    types = [str(t.type).strip() for t in gpx.tracks if t.type]
+    sport = next((kind for kind in types if kind), None)
     return _frame(rows), sport, gpx.creator
 
 
-def _frame(rows: list[tuple]) -> pd.DataFrame:
+def _frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=_COLUMNS)
     times = frame.pop("time_utc")
-    frame.insert(0, "time_utc", pd.to_datetime(times, utc=True, format="ISO8601")
-                 if len(frame) else pd.Series([], dtype="datetime64[ns, UTC]"))
+    frame.insert(
+        0,
+        "time_utc",
+        pd.to_datetime(times, utc=True, format="ISO8601") if len(frame) else pd.Series([], dtype="datetime64[ns, UTC]"),
+    )
     return frame
 
 
-def gpxpy_distance(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray,
-                   ele1: np.ndarray | None = None, ele2: np.ndarray | None = None) -> np.ndarray:
+def gpxpy_distance(
+    lat1: np.ndarray,
+    lon1: np.ndarray,
+    lat2: np.ndarray,
+    lon2: np.ndarray,
+    ele1: np.ndarray | None = None,
+    ele2: np.ndarray | None = None,
+) -> np.ndarray:
     """gpxpy's ``geo.distance`` over arrays (metres).
 
     Flat approximation for points within 0.2 degrees, haversine (2-D) beyond; with
@@ -191,8 +235,9 @@ def _previous(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _track_distances(lat: np.ndarray, lon: np.ndarray, ele: np.ndarray, times: np.ndarray,
-                     segment: np.ndarray) -> tuple[np.ndarray, float]:
+def _track_distances(
+    lat: np.ndarray, lon: np.ndarray, ele: np.ndarray, times: np.ndarray, segment: np.ndarray
+) -> tuple[np.ndarray, float]:
     """Cumulative 2-D distance (metres) and gpxpy's moving time (seconds).
 
     Consecutive points are measured as gpxpy does (``point.distance(previous)``), only

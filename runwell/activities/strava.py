@@ -59,10 +59,31 @@ _HEADERS: dict[str, dict[str, tuple[str, int]]] = {
 }
 
 _GERMAN_MONTHS = {
-    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "märz": 3, "mär": 3, "maerz": 3,
-    "april": 4, "apr": 4, "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
-    "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10,
-    "november": 11, "nov": 11, "dezember": 12, "dez": 12,
+    "januar": 1,
+    "jan": 1,
+    "februar": 2,
+    "feb": 2,
+    "märz": 3,
+    "mär": 3,
+    "maerz": 3,
+    "april": 4,
+    "apr": 4,
+    "mai": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "dezember": 12,
+    "dez": 12,
 }
 
 

@@ -10,6 +10,7 @@ import pytest
 
 import runwell
 from runwell.errors import InputError
+from runwell.loadreport import LoadResult
 from runwell.tables import SCHEMAS
 
 UTC = dt.timezone.utc
@@ -52,7 +53,7 @@ def test_folder_load_reconciles(folder):
     assert kinds["duplicate"].endswith("strava_copy.gpx")  # the FIT copy is kept
     assert kinds["error"].endswith("broken.tcx")
     assert result.counts == {"loaded": 3, "duplicate": 1, "error": 1, "activities": 3}
-    assert result.reconciled
+    assert result.reconciles
     assert result.ignored == [str(folder / "notes.txt")]
     assert "3 activities from 5 input file(s)" in result.summary()
 
@@ -113,7 +114,7 @@ def test_every_real_fit_run_matches_its_own_session_totals(real):
         acts = runwell.read_activity(path)
         sessions = _fitparse_sessions(path)
         assert len(acts) == len(sessions), path.name
-        for (_, row), ses in zip(acts.iterrows(), sessions):
+        for (_, row), ses in zip(acts.iterrows(), sessions, strict=True):
             if ses["sport"] != "running":
                 assert row["sport"] != "running", path.name
                 continue
@@ -141,10 +142,42 @@ def test_other_sports_are_labelled(real):
 
 def test_whole_real_folder_reconciles(real):
     result = runwell.load_activities(real / "activities")
-    assert result.reconciled
+    assert result.reconciles
     files = result.files.set_index("path")["status"]
     assert files[str(real / "activities/fit/corrupt/unterminated_truncated_nick.fit")] == "partial"
     assert files[str(real / "activities/tcx/run_runpandas_malformed.tcx")] == "error"
     # every file is accounted for: loaded, or reported with a reason
     n_files = sum(1 for p in (real / "activities").rglob("*") if p.is_file() and p.suffix.lower() != ".csv")
     assert len(result.files) == n_files + 1  # + the Strava export's activities.csv
+
+
+# ------------------------------------------------------- the load-report protocol
+
+
+def test_result_follows_the_load_report_protocol(folder):
+    result = runwell.load_activities(folder)
+    assert isinstance(result, LoadResult)
+    assert result.reconciles
+    assert repr(result) == f"ActivityLoad({result.summary()})"
+
+
+def test_reconciled_is_a_deprecated_alias(folder):
+    result = runwell.load_activities(folder)
+    with pytest.warns(DeprecationWarning, match="reconciles"):
+        assert result.reconciled == result.reconciles
+
+
+def test_strict_raises_on_a_skipped_file_but_not_on_duplicates(tmp_path, fit_bytes):
+    """The one strict policy (runwell.loadreport): a skipped whole file stops a strict load;
+    duplicates and warnings never do."""
+    day = dt.datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
+    (tmp_path / "run.fit").write_bytes(fit_bytes(start=day, seconds=1800))
+    (tmp_path / "copy.gpx").write_text(_gpx_copy(day + dt.timedelta(seconds=3), 1795))
+    (tmp_path / "no_place.fit").write_bytes(
+        fit_bytes(start=day + dt.timedelta(days=1), utc_offset_s=None, position=None)
+    )
+    result = runwell.load_activities(tmp_path, strict=True)
+    assert set(result.report["kind"]) == {"duplicate", "warning"}
+    (tmp_path / "monitor.fit").write_bytes(fit_bytes(start=day, file_type="MONITORING_A"))
+    with pytest.raises(InputError, match="monitor.fit"):
+        runwell.load_activities(tmp_path, strict=True)

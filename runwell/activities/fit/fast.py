@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import struct
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -27,32 +28,20 @@ import pandas as pd
 from fitparse.profile import FIELD_TYPES, MESSAGE_TYPES
 
 from runwell.activities._session import Parsed
-from runwell.activities.fit import _build_session, _Decoded, _device  # the same session rules
-from runwell.activities.fit_repair import BASE_TYPE_SIZES
-from runwell.activities.write import fit_crc
-
-try:  # a C implementation of the FIT CRC (CRC-16/ARC): ~300x faster than the Python loop
-    import anycrc
-
-    _ARC = anycrc.Model("CRC16-ARC")
-
-    def _crc(data: bytes) -> int:
-        return _ARC.calc(data)
-
-except ImportError:  # pragma: no cover - anycrc is a dependency; keep working without it
-    _crc = fit_crc
+from runwell.activities.fit.protocol import (
+    BASE_TYPE_SIZES,
+    BASE_TYPE_STRUCT,
+    DEGREES_PER_SEMICIRCLE,
+    FIRST_ABSOLUTE_TIME,
+    FIT_EPOCH,
+    HEADER_MAGIC,
+    crc16,
+)
+from runwell.activities.fit.session import Decoded, build_session, device_name
 
 __all__ = ["summarize_fit"]
 
-_FIT_EPOCH = dt.datetime(1989, 12, 31)
 _WANTED = {0: "file_id", 18: "session", 34: "activity", 12: "sport", 20: "record"}
-# base type -> (struct code, invalid value)
-_BASE = {
-    0x00: ("B", 0xFF), 0x01: ("b", 0x7F), 0x02: ("B", 0xFF), 0x83: ("h", 0x7FFF),
-    0x84: ("H", 0xFFFF), 0x85: ("i", 0x7FFFFFFF), 0x86: ("I", 0xFFFFFFFF), 0x0A: ("B", 0x00),
-    0x8B: ("H", 0x0000), 0x8C: ("I", 0x00000000), 0x88: ("f", None), 0x89: ("d", None),
-    0x8E: ("q", 0x7FFFFFFFFFFFFFFF), 0x8F: ("Q", 0xFFFFFFFFFFFFFFFF), 0x90: ("Q", 0),
-}
 _GARMIN_MAKERS = {"garmin", "dynastream", "dynastream_oem", "tacx"}
 
 
@@ -61,11 +50,12 @@ class _Unsupported(Exception):
 
 
 def _convert(field: Any, raw: int | float) -> Any:
+    """A raw field value as fitparse gives it: times, enum names, scale and offset applied."""
     type_name = field.type.name
     if type_name == "date_time":
-        return _FIT_EPOCH + dt.timedelta(seconds=raw) if raw >= 0x10000000 else raw
+        return FIT_EPOCH + dt.timedelta(seconds=raw) if raw >= FIRST_ABSOLUTE_TIME else raw
     if type_name == "local_date_time":
-        return _FIT_EPOCH + dt.timedelta(seconds=raw)
+        return FIT_EPOCH + dt.timedelta(seconds=raw)
     values = getattr(field.type, "values", None)
     if values:
         return values.get(raw, raw)
@@ -74,13 +64,17 @@ def _convert(field: Any, raw: int | float) -> Any:
     return raw
 
 
-def _decoder(global_num: int, endian: str, fields: list[tuple[int, int, int]]):
+#: Decodes one data message: the buffer and the message's offset in, field values out.
+_MessageDecoder = Callable[[bytes, int], dict[str, Any]]
+
+
+def _decoder(global_num: int, endian: str, fields: list[tuple[int, int, int]]) -> _MessageDecoder:
     """Build a function decoding one data message of this definition into a dict."""
     mesg = MESSAGE_TYPES.get(global_num)
     parts = []
     offset = 0
     for num, size, base in fields:
-        code, invalid = _BASE.get(base, (None, None))
+        code, invalid = BASE_TYPE_STRUCT.get(base, (None, None))
         field = mesg.fields.get(num) if mesg else None
         if field is not None and code is not None and size == struct.calcsize(code):
             parts.append((field, struct.Struct(endian + code), offset, invalid))
@@ -111,13 +105,13 @@ def _walk(data: bytes) -> dict[str, Any]:
     start = 0
     while start + 12 <= len(data):
         header_size = data[start]
-        if data[start + 8 : start + 12] != b".FIT":
+        if data[start + 8 : start + 12] != HEADER_MAGIC:
             raise _Unsupported("not a FIT header")
         data_size = struct.unpack_from("<I", data, start + 4)[0]
         end = start + header_size + data_size
         if end + 2 > len(data):
             raise _Unsupported("truncated")
-        if _crc(data[start:end + 2]) != 0:
+        if crc16(data[start : end + 2]) != 0:
             raise _Unsupported("CRC mismatch")
         _walk_records(data, start + header_size, end, found)
         start = end + 2
@@ -129,14 +123,14 @@ def _walk(data: bytes) -> dict[str, Any]:
 def _run_length(arr: np.ndarray, pos: int, size: int, end: int, header: int) -> int:
     """How many messages right after the one at ``pos`` (``size`` bytes of content) start
     with the same header byte, i.e. repeat its kind: they are skipped in one step."""
-    following = arr[pos + size:end:size + 1]
+    following = arr[pos + size : end : size + 1]
     differ = np.flatnonzero(following != header)
     return int(differ[0]) if differ.size else len(following)
 
 
 def _walk_records(data: bytes, pos: int, end: int, found: dict[str, Any]) -> None:
     sizes: dict[int, int] = {}
-    decoders: dict[int, tuple[str, Any]] = {}
+    decoders: dict[int, tuple[str, _MessageDecoder]] = {}
     arr = np.frombuffer(data, dtype=np.uint8)
     previous = -1  # header of the last message looked at
     while pos < end:
@@ -211,7 +205,7 @@ def summarize_fit(data: bytes, *, path: str) -> Parsed | None:
     Returns
     -------
     Parsed or None
-        Sessions exactly as :func:`runwell.activities.fit.parse_fit` would build them,
+        Sessions exactly as the reference decoder (:mod:`.reference`) would build them,
         or None when the file needs the reference decoder.
     """
     try:
@@ -227,15 +221,17 @@ def summarize_fit(data: bytes, *, path: str) -> Parsed | None:
         return None
     if len(sessions) > 1 and any("start_position_lat" not in s for s in sessions):
         return None
-    decoded = _Decoded(file_id=file_id, sessions=sessions, activity=found["activity"], sport=found["sport"])
+    decoded = Decoded(file_id=file_id, sessions=sessions, activity=found["activity"], sport=found["sport"])
     frame = _first_fix_frame(found["first_fix"] if any(_needs_records(s) for s in sessions) else None)
-    built = [_build_session(s, decoded, frame, path=path, device=_device(file_id)) for s in sessions]
+    built = [build_session(s, decoded, frame, path=path, device=device_name(file_id)) for s in sessions]
     return Parsed(source="fit", sessions=built)
 
 
 def _needs_records(session: dict[str, Any]) -> bool:
     """Whether building this session looks at the records (no start position of its own)."""
-    return not (isinstance(session.get("start_position_lat"), int) and isinstance(session.get("start_position_long"), int))
+    return not (
+        isinstance(session.get("start_position_lat"), int) and isinstance(session.get("start_position_long"), int)
+    )
 
 
 _RECORD_COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "distance_m", "speed_mps", "heart_rate", "cadence"]
@@ -244,18 +240,19 @@ _RECORD_COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "distance_m", "speed_
 @functools.cache
 def _no_records() -> pd.DataFrame:
     """An empty records frame (shared: it is only ever filtered, never changed)."""
-    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns, UTC]" if c == "time_utc" else float) for c in _RECORD_COLUMNS})
+    return pd.DataFrame(
+        {c: pd.Series(dtype="datetime64[ns, UTC]" if c == "time_utc" else float) for c in _RECORD_COLUMNS}
+    )
 
 
 def _first_fix_frame(record: dict[str, Any] | None) -> pd.DataFrame:
     """A one-row stand-in for the records: the first fix, which is all a summary needs."""
     if record is None or not isinstance(record.get("timestamp"), dt.datetime):
         return _no_records()
-    scale = 180.0 / 2**31
     row = {c: float("nan") for c in _RECORD_COLUMNS}
     row.update(
         time_utc=pd.Timestamp(record["timestamp"]).tz_localize("UTC"),
-        lat=record["position_lat"] * scale,
-        lon=record["position_long"] * scale,
+        lat=record["position_lat"] * DEGREES_PER_SEMICIRCLE,
+        lon=record["position_long"] * DEGREES_PER_SEMICIRCLE,
     )
     return pd.DataFrame([row])

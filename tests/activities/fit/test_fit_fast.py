@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from runwell.activities.fit import parse_fit
-from runwell.activities.fit_fast import summarize_fit
+from runwell.activities.fit.fast import summarize_fit
 from runwell.activities.write import Track
 from runwell.activities.write import fit_bytes as write_fit
 
@@ -40,7 +40,11 @@ def _same(data, name):
 
 
 def test_fast_path_matches_fitparse_on_real_files(real):
-    paths = [p for p in sorted((real / "activities").rglob("*")) if p.is_file() and (".fit" in p.name.lower() or p.suffix == ".zip")]
+    paths = [
+        p
+        for p in sorted((real / "activities").rglob("*"))
+        if p.is_file() and (".fit" in p.name.lower() or p.suffix == ".zip")
+    ]
     handled = 0
     for path in paths:
         data = _fit_data(path)
@@ -56,10 +60,15 @@ def test_fast_path_matches_fitparse_on_real_files(real):
 def test_fast_path_matches_fitparse_on_generated_files(offset, gps):
     sec = np.arange(0, 1801, 1)
     track = Track(
-        start_utc=pd.Timestamp("2024-03-31 00:30", tz="UTC"), seconds=sec,
-        lat=52.5 + sec * 2e-5 if gps else None, lon=np.full(sec.size, 13.4) if gps else None,
-        altitude_m=40 + 5 * np.sin(sec / 200), distance_m=sec * 2.8, heart_rate=np.full(sec.size, 150.0),
-        utc_offset_s=offset, sub_sport="generic" if gps else "treadmill",
+        start_utc=pd.Timestamp("2024-03-31 00:30", tz="UTC"),
+        seconds=sec,
+        lat=52.5 + sec * 2e-5 if gps else None,
+        lon=np.full(sec.size, 13.4) if gps else None,
+        altitude_m=40 + 5 * np.sin(sec / 200),
+        distance_m=sec * 2.8,
+        heart_rate=np.full(sec.size, 150.0),
+        utc_offset_s=offset,
+        sub_sport="generic" if gps else "treadmill",
     )
     assert _same(write_fit(track), "gen.fit")
 

@@ -1,0 +1,179 @@
+"""The reference FIT decoder: every message of a file, decoded with fitparse.
+
+Reads what the fast path (:mod:`.fast`) hands back and every file whose samples are asked
+for. Handles what real devices write: chained FIT files, developer fields, multisport
+files (one session per sport), device-relative timestamps (old ANT-FS devices), files
+that are not activities (monitoring, settings: skipped), truncated or unterminated files
+(what was readable, marked partial), COROS field-size quirks (repaired, see
+:mod:`.repair`) and CRC mismatches (read without the check, with a warning).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import fitparse
+import numpy as np
+import pandas as pd
+from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
+
+from runwell.activities._session import Parsed
+from runwell.activities.fit.protocol import DEGREES_PER_SEMICIRCLE
+from runwell.activities.fit.repair import repair_field_sizes
+from runwell.activities.fit.session import Decoded, build_session, device_name, is_time
+from runwell.errors import InputError, NotAnActivityError
+
+__all__ = ["read_fit_reference"]
+
+_WANTED = ("file_id", "session", "activity", "record", "sport", "device_info")
+
+
+def _decode(data: bytes, *, check_crc: bool) -> Decoded:
+    """Decode the wanted messages; a file that ends early keeps what was read."""
+    out = Decoded()
+    fit = fitparse.FitFile(io.BytesIO(data), check_crc=check_crc)
+    try:
+        for msg in fit.get_messages(_WANTED):
+            name = msg.name
+            if name == "record":
+                out.records.append(msg.get_values())
+            elif name == "session":
+                out.sessions.append(msg.get_values())
+            elif name == "file_id" and not out.file_id:
+                out.file_id = msg.get_values()
+            elif name == "activity":
+                out.activity = msg.get_values()
+            elif name == "sport" and not out.sport:
+                out.sport = msg.get_values()
+    except FitEOFError as err:
+        out.truncated = f"file ends early ({err}); read {len(out.records)} records before the end"
+    finally:
+        fit.close()
+    return out
+
+
+def _decode_robustly(data: bytes, path: str) -> tuple[Decoded, list[str]]:
+    """Decode, recovering from CRC mismatches and misaligned field sizes."""
+    warnings: list[str] = []
+    try:
+        return _decode(data, check_crc=True), warnings
+    except FitHeaderError as err:
+        raise InputError(path, f"not a FIT file ({err})", fix="check the file is a .fit activity file") from err
+    except FitCRCError:
+        warnings.append("CRC mismatch: the file was read without the CRC check")
+        return _decode(data, check_crc=False), warnings
+    except FitParseError as err:
+        if "Invalid field size" not in str(err):
+            raise InputError(path, f"fitparse could not read the file: {err}") from err
+        repaired, n_fixed = repair_field_sizes(data)
+        if not n_fixed:
+            raise InputError(path, f"fitparse could not read the file: {err}") from err
+        warnings.append(
+            f"{n_fixed} field definition(s) with a size that is not a multiple of their type "
+            "(a COROS quirk) were read as raw bytes, as the FIT SDK does"
+        )
+        try:
+            return _decode(repaired, check_crc=False), warnings
+        except FitParseError as err2:
+            raise InputError(path, f"fitparse could not read the file even after repair: {err2}") from err2
+
+
+def _records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """The stream columns of FIT record messages (UTC times; degrees)."""
+
+    def col(*names: str) -> np.ndarray:
+        vals = []
+        for r in records:
+            v = None
+            for n in names:
+                v = r.get(n)
+                if v is not None:
+                    break
+            vals.append(np.nan if v is None or isinstance(v, tuple) else v)
+        return np.asarray(vals, dtype=float)
+
+    times = [r.get("timestamp") for r in records]
+    frame = pd.DataFrame(
+        {
+            "time_utc": pd.to_datetime([t if is_time(t) else None for t in times], utc=True),
+            "lat": col("position_lat") * DEGREES_PER_SEMICIRCLE,
+            "lon": col("position_long") * DEGREES_PER_SEMICIRCLE,
+            "altitude_m": col("enhanced_altitude", "altitude"),
+            "distance_m": col("distance"),
+            "speed_mps": col("enhanced_speed", "speed"),
+            "heart_rate": col("heart_rate"),
+            "cadence": col("cadence"),
+        }
+    )
+    frame.loc[frame["heart_rate"] <= 0, "heart_rate"] = np.nan
+    return frame
+
+
+def _session_from_records(decoded: Decoded, frame: pd.DataFrame) -> dict[str, Any] | None:
+    """A stand-in session message built from records, for files cut before it."""
+    times = frame["time_utc"].dropna()
+    if times.empty:
+        return None
+    sport = decoded.sport or (decoded.sessions[0] if decoded.sessions else {})
+    return {
+        "start_time": times.iloc[0].tz_localize(None).to_pydatetime(),
+        "total_elapsed_time": (times.iloc[-1] - times.iloc[0]).total_seconds(),
+        "total_timer_time": None,
+        "total_distance": frame["distance_m"].max(),
+        "avg_heart_rate": frame["heart_rate"].mean(),
+        "max_heart_rate": frame["heart_rate"].max(),
+        "total_ascent": None,
+        "sport": sport.get("sport"),
+        "sub_sport": sport.get("sub_sport"),
+    }
+
+
+def read_fit_reference(data: bytes, *, path: str, streams: bool = False) -> Parsed:
+    """Read one FIT file with fitparse into sessions and, optionally, samples.
+
+    Parameters
+    ----------
+    data
+        The FIT bytes (decompressed; one file or several chained).
+    path
+        Shown in messages.
+    streams
+        Also return the record samples.
+
+    Returns
+    -------
+    Parsed
+        Partial (with the reason) when the file ends early or has no session message.
+
+    Raises
+    ------
+    NotAnActivityError
+        For monitoring, settings and other non-activity FIT files.
+    InputError
+        When nothing usable could be read.
+    """
+    decoded, warnings = _decode_robustly(data, path)
+    file_type = decoded.file_id.get("type")
+    if file_type not in (None, "activity"):
+        raise NotAnActivityError(path, f"FIT file of type {file_type!r}, not an activity")
+    frame = _records_frame(decoded.records)
+    messages = decoded.sessions
+    partial = decoded.truncated
+    if not messages:
+        stand_in = _session_from_records(decoded, frame)
+        if stand_in is None:
+            if partial:
+                raise InputError(path, f"{partial}; no timed records survive")
+            raise NotAnActivityError(path, "FIT file with no session and no timed records")
+        messages = [stand_in]
+        partial = partial or "no session message; summary built from the records"
+    device = device_name(decoded.file_id)
+    sessions = [build_session(m, decoded, frame, path=path, device=device) for m in messages]
+    return Parsed(
+        source="fit",
+        sessions=sessions,
+        streams=frame if streams else None,
+        partial=partial,
+        warnings=warnings,
+    )
