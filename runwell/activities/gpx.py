@@ -41,6 +41,7 @@ from runwell.activities._session import (
 )
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
+from runwell.limits import check_points
 
 __all__ = ["parse_gpx", "MIN_TIMED_SHARE", "gpxpy_distance"]
 
@@ -262,6 +263,7 @@ def _track_distances(
 def _read_points(data: bytes, path: str) -> tuple[PointColumns, np.ndarray, str | None, str | None]:
     """Points (:func:`_arrays`), track type and creator: the point scanner, else
     ElementTree, else gpxpy."""
+    check_points(data.count(b"<trkpt"), path)
     scanned = _points_scan(data)
     if scanned is not None:
         return scanned
