@@ -170,9 +170,11 @@ def _size(path: Path) -> int | None:
         return None
 
 
-def member_for_path(path: Path) -> Member:
-    """A :class:`Member` for a file on disk."""
-    return Member(display=str(path), name=path.name, opener=_file_opener(path), path=path, stored=_size(path))
+def member_for_path(path: Path, *, display: str | None = None, name: str | None = None) -> Member:
+    """A :class:`Member` for a file on disk (``display`` and ``name`` default to its path and file name)."""
+    return Member(
+        display=display or str(path), name=name or path.name, opener=_file_opener(path), path=path, stored=_size(path)
+    )
 
 
 def refused_member(display: str, name: str, problem: str, path: Path | None = None) -> Member:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from runwell.activities._session import Parsed
 from runwell.activities._sources import Member
 from runwell.activities.formats import parse_activity
+from runwell.activities.gpxstream import STREAM_BYTES, STREAM_GZ_BYTES, parse_gpx_stream
 from runwell.activities.plausible import vet
 from runwell.errors import InputError
 from runwell.guard import reading
@@ -54,5 +55,19 @@ def parse_checked(member: Member, fmt: str, *, streams: bool = False) -> Parsed:
         As the reader raises them, and for anything else that goes wrong reading it.
     """
     with reading(member.display, f"{fmt.upper()} file"):
-        parsed = parse_activity(member.read(), fmt=fmt, path=member.display, streams=streams)
+        parsed = _streamed(member, streams) if fmt == "gpx" and _large(member) else None
+        if parsed is None:
+            parsed = parse_activity(member.read(), fmt=fmt, path=member.display, streams=streams)
         return vet(parsed, member.display)
+
+
+def _large(member: Member) -> bool:
+    """Whether a file is large enough to be read as a stream (see :mod:`.gpxstream`)."""
+    limit = STREAM_GZ_BYTES if member.gzipped else STREAM_BYTES
+    return member.stored is not None and member.stored > limit
+
+
+def _streamed(member: Member, streams: bool) -> Parsed | None:
+    """A large GPX read as a stream, or None when it must be read whole."""
+    with member.stream() as handle:
+        return parse_gpx_stream(handle, path=member.display, streams=streams)

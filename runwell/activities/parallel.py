@@ -25,7 +25,7 @@ from typing import TypeVar
 from tqdm import tqdm  # plain text bar: works in a terminal and needs no ipywidgets
 
 from runwell.activities._session import Parsed
-from runwell.activities._sources import Member
+from runwell.activities._sources import Member, member_for_path
 from runwell.activities.cache import Failure, ParseCache, cache_key
 from runwell.activities.formats import activity_format
 from runwell.activities.read import parse_member
@@ -37,6 +37,7 @@ __all__ = [
     "Outcome",
     "Task",
     "parse_outcome",
+    "outcome_of",
     "run_task",
     "init_worker",
     "parse_all",
@@ -76,7 +77,15 @@ def parse_outcome(display: str, name: str, raw: bytes) -> Outcome:
         ``Failure("skipped", ...)`` for a readable file without an activity,
         ``Failure("error", ...)`` for one that cannot be read.
     """
-    member = Member(display, name, lambda: io.BytesIO(raw), stored=len(raw))
+    return outcome_of(Member(display, name, lambda: io.BytesIO(raw), stored=len(raw)))
+
+
+def outcome_of(member: Member) -> Outcome:
+    """Parse one file: the result, or why it failed (never raises for the file).
+
+    See :func:`parse_outcome`; this takes the file as a
+    :class:`~runwell.activities._sources.Member` (on disk, it is read or streamed from there).
+    """
     try:
         return parse_member(member)
     except NotAnActivityError as err:
@@ -140,6 +149,8 @@ def run_task(task: Task) -> tuple[str | None, Outcome | None]:
         when the cache already holds it.
     """
     raw = task.raw
+    if raw is None and _CACHED_KEYS is None:  # no cache key to compute: read (or stream) it in the parser
+        return None, outcome_of(member_for_path(Path(task.path or ""), display=task.display, name=task.name))
     if raw is None:
         try:
             raw = read_file(Path(task.path or ""), task.display)
