@@ -55,7 +55,7 @@ from dataclasses import dataclass, fields, replace
 
 from runwell.errors import LimitError, UsageError
 
-__all__ = ["Limits", "DEFAULTS", "ENV", "current", "using", "check_points", "MB"]
+__all__ = ["Limits", "DEFAULTS", "ENV", "current", "using", "check_points", "limit_error", "MB"]
 
 #: Bytes per megabyte (binary, as the limits count).
 MB = 1 << 20
@@ -145,7 +145,7 @@ def current() -> Limits:
         if raw is not None and raw.strip():
             values[name] = _checked(name, raw.strip(), f"environment variable {var}")
     values.update(_override.get() or {})
-    return replace(DEFAULTS, **values) if values else DEFAULTS
+    return replace(DEFAULTS, **values) if values else DEFAULTS  # type: ignore[arg-type]
 
 
 @contextmanager
@@ -179,6 +179,21 @@ def using(**limits: float) -> Iterator[Limits]:
         _override.reset(token)
 
 
+def limit_error(where: object, reason: str, name: str) -> LimitError:
+    """The error for an input that breaks limit ``name``: says which, and how to raise it.
+
+    Examples
+    --------
+    >>> str(limit_error("a.gpx", "holds more than 10 track points", "max_points"))
+    'a.gpx: holds more than 10 track points (limit max_points). Fix: if the file is genuine, raise the limit: runwell.limits.using(max_points=...) or $RUNWELL_MAX_POINTS'
+    """
+    return LimitError(
+        None if where is None else str(where),
+        f"{reason} (limit {name})",
+        fix=f"if the file is genuine, raise the limit: runwell.limits.using({name}=...) or ${ENV[name]}",
+    )
+
+
 def check_points(n: int, where: str) -> None:
     """Raise :class:`~runwell.errors.LimitError` when a file holds more than ``max_points`` points.
 
@@ -191,8 +206,4 @@ def check_points(n: int, where: str) -> None:
     """
     limit = current().max_points
     if n > limit:
-        raise LimitError(
-            where,
-            f"holds more than {limit:,} track points",
-            fix=f"if the file is genuine, raise the limit: runwell.limits.using(max_points=...) or ${ENV['max_points']}",
-        )
+        raise limit_error(where, f"holds more than {limit:,} track points", "max_points")

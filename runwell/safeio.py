@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from runwell.errors import InputError, LimitError, RunwellError
-from runwell.limits import ENV, MB, Limits, current
+from runwell.errors import InputError, RunwellError
+from runwell.limits import MB, Limits, current, limit_error
 
 __all__ = [
     "Budget",
@@ -128,10 +128,6 @@ def translated(where: str, fix: str = _FIX_DOWNLOAD) -> Iterator[None]:
         raise InputError(where, damage_reason(err), fix=fix) from err
 
 
-def _limit_fix(name: str) -> str:
-    return f"if the file is genuine, raise the limit: runwell.limits.using({name}=...) or ${ENV[name]}"
-
-
 class Budget:
     """Bytes inflated from one archive so far; nested archives share their parent's budget.
 
@@ -152,11 +148,11 @@ class Budget:
         """Count ``n`` more bytes inflated from ``member``; raise past ``max_archive_gb``."""
         self.used += n
         if self.used > self.limits.max_archive_bytes:
-            raise LimitError(
+            raise limit_error(
                 member,
                 f"the archive {self.where} inflates to more than {self.limits.max_archive_gb:g} GB in total "
                 "(a decompression bomb?); stopped",
-                fix=_limit_fix("max_archive_gb"),
+                "max_archive_gb",
             )
 
 
@@ -216,17 +212,17 @@ class BoundedReader(io.RawIOBase):
         lim = self.limits
         if self.compressed is not None and self.total > lim.ratio_floor_bytes:
             if self.total > lim.max_ratio * max(self.compressed, 1):
-                raise LimitError(
+                raise limit_error(
                     self.where,
                     f"inflates more than {lim.max_ratio:g} times its compressed size "
                     f"({self.total / MB:.0f} MB from {self.compressed / 1024:.0f} kB; a decompression bomb?); stopped",
-                    fix=_limit_fix("max_ratio"),
+                    "max_ratio",
                 )
         if self.max_total is not None and self.total > self.max_total:
-            raise LimitError(
+            raise limit_error(
                 self.where,
                 f"larger than the {self.max_total / MB:.0f} MB runwell reads into memory at once",
-                fix=_limit_fix("max_read_mb"),
+                "max_read_mb",
             )
         if self.budget is not None and n:
             self.budget.spend(n, self.where)
@@ -264,10 +260,8 @@ def read_all(stream: IO[bytes], where: str, *, limits: Limits | None = None) -> 
         while chunk := stream.read(CHUNK):
             total += len(chunk)
             if total > limit:
-                raise LimitError(
-                    where,
-                    f"larger than the {limit / MB:.0f} MB runwell reads into memory at once",
-                    fix=_limit_fix("max_read_mb"),
+                raise limit_error(
+                    where, f"larger than the {limit / MB:.0f} MB runwell reads into memory at once", "max_read_mb"
                 )
             parts.append(chunk)
     return b"".join(parts)
@@ -301,7 +295,8 @@ def member_issue(info: zipfile.ZipInfo) -> str | None:
     if info.flag_bits & 0x1:
         return "encrypted (password-protected), which runwell cannot read"
     if info.compress_type not in SUPPORTED_METHODS:
-        method = zipfile.compressor_names.get(info.compress_type, f"method {info.compress_type}")
+        names: dict[int, str] = getattr(zipfile, "compressor_names", {})
+        method = names.get(info.compress_type, f"method {info.compress_type}")
         return f"compressed with {method!r}, which runwell cannot unpack"
     return None
 
@@ -313,7 +308,7 @@ def open_archive(source: str | os.PathLike[str] | IO[bytes], where: str) -> zipf
     limit = current().max_members
     if len(archive.infolist()) > limit:
         archive.close()
-        raise LimitError(where, f"lists more than {limit} members", fix=_limit_fix("max_members"))
+        raise limit_error(where, f"lists more than {limit} members", "max_members")
     return archive
 
 
@@ -370,10 +365,8 @@ def read_file(path: Path, where: str | None = None) -> bytes:
     with translated(where, fix="check the file can be read"):
         size = path.stat().st_size
         if size > limit:
-            raise LimitError(
-                where,
-                f"larger than the {limit / MB:.0f} MB runwell reads into memory at once",
-                fix=_limit_fix("max_read_mb"),
+            raise limit_error(
+                where, f"larger than the {limit / MB:.0f} MB runwell reads into memory at once", "max_read_mb"
             )
         return path.read_bytes()
 

@@ -30,7 +30,7 @@ from typing import IO
 
 from runwell.activities.formats import activity_format
 from runwell.errors import InputError
-from runwell.limits import current
+from runwell.limits import current, limit_error
 from runwell.safeio import (
     BoundedReader,
     Budget,
@@ -92,6 +92,8 @@ class Member:
     stored
         The size of its stored (possibly gzipped) bytes when known, for the ratio limit
         of gzip data and to choose streaming for large files.
+    problem_kind
+        The report kind of the problem: ``error``, or ``skipped`` for an empty archive.
     """
 
     display: str
@@ -100,6 +102,7 @@ class Member:
     path: Path | None = None
     problem: str | None = None
     stored: int | None = None
+    problem_kind: str = "error"
 
     @property
     def format(self) -> tuple[str, bool] | None:
@@ -177,18 +180,20 @@ def member_for_path(path: Path, *, display: str | None = None, name: str | None 
     )
 
 
-def refused_member(display: str, name: str, problem: str, path: Path | None = None) -> Member:
-    """A :class:`Member` that cannot be read, to be reported with ``problem``."""
-    return Member(display, name, _refused, path=path, problem=problem)
+def refused_member(display: str, name: str, problem: str, path: Path | None = None, kind: str = "error") -> Member:
+    """A :class:`Member` that cannot be read, to be reported with ``problem`` (as ``kind``)."""
+    return Member(display, name, _refused, path=path, problem=problem, problem_kind=kind)
 
 
-def _nested_archive(archive: zipfile.ZipFile, info: zipfile.ZipInfo, inner: str, budget: Budget, stack: ExitStack):  # type: ignore[no-untyped-def]
+def _nested_archive(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, inner: str, budget: Budget, stack: ExitStack
+) -> zipfile.ZipFile:
     """Open a zip inside a zip: copied (through the limits) to memory or a temporary file."""
     spool = stack.enter_context(tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES))
     with open_member(archive, info, inner, budget) as handle:
         shutil.copyfileobj(handle, spool, 1 << 20)
     spool.seek(0)
-    return stack.enter_context(open_archive(spool, inner))  # type: ignore[arg-type]
+    return stack.enter_context(open_archive(spool, inner))
 
 
 def _zip_members(
@@ -207,7 +212,7 @@ def _zip_members(
         if info.filename.lower().endswith(".zip"):
             limit = current().max_depth
             if depth >= limit:
-                why = f"a zip nested more than {limit} deep; not opened (limit max_depth, $RUNWELL_MAX_DEPTH)"
+                why = limit_error(inner, f"a zip nested more than {limit} deep; not opened", "max_depth").reason
                 yield refused_member(inner, info.filename, why)
                 continue
             try:
@@ -233,7 +238,12 @@ def _archive(path: Path, stack: ExitStack) -> Iterator[Member]:
     except InputError as err:
         yield refused_member(str(path), path.name, err.reason, path=path)
         return
-    yield from _zip_members(archive, str(path), stack, Budget(str(path)), 1)
+    found = False
+    for member in _zip_members(archive, str(path), stack, Budget(str(path)), 1):
+        found = True
+        yield member
+    if not found:
+        yield refused_member(str(path), path.name, "an empty archive: no files in it", path=path, kind="skipped")
 
 
 def iter_members(path: Path, stack: ExitStack) -> Iterator[Member]:

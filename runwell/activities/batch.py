@@ -115,8 +115,8 @@ class Batch:
         self.note(member.display, failure.kind, failure.reason)
 
     def refuse(self, member: Member) -> None:
-        """Record a file that cannot be read at all (see :attr:`Member.problem`) as an ``error``."""
-        self.fail(member, Failure("error", member.problem or "cannot be read"))
+        """Record a file that cannot be read at all (see :attr:`Member.problem`), usually as an ``error``."""
+        self.fail(member, Failure(member.problem_kind, member.problem or "cannot be read"))
 
     def load_file(self, member: Member) -> list[ActivityRow]:
         """Load one plain activity file (not part of an export)."""

@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from runwell.errors import InputError, LimitError
-from runwell.limits import current
+from runwell.errors import InputError
+from runwell.limits import current, limit_error
 from runwell.logs.rows import PathLike, RowLog
 from runwell.safeio import Budget, open_archive, read_file, read_member, translated
 
@@ -128,11 +128,7 @@ def check_columns(n: int, path: PathLike | None) -> None:
     """Raise :class:`~runwell.errors.LimitError` for a header wider than ``max_columns``."""
     limit = current().max_columns
     if n > limit:
-        raise LimitError(
-            path,
-            f"the CSV header has {n} columns; runwell reads at most {limit}",
-            fix="check the file is a log export; raise the limit with runwell.limits.using(max_columns=...)",
-        )
+        raise limit_error(path, f"the CSV header has {n} columns; runwell reads at most {limit}", "max_columns")
 
 
 def dict_records(header: list[str], records: Iterable[tuple[int, list[str]]]) -> list[tuple[int, dict[str, str]]]:
