@@ -26,6 +26,7 @@ import pandas as pd
 
 from runwell.activities import load_activities
 from runwell.errors import InputError
+from runwell.guard import guarded
 from runwell.inputs import Inputs, apply_default_sport, choose_mood_item
 from runwell.loadreport import LoadResult, report_frame, report_row
 from runwell.logs import read_mood, read_sleep
@@ -47,6 +48,7 @@ COHORT_MOOD_COLUMNS: dict[str, str] = {
 }
 
 
+@guarded("load_person")
 def load_person(
     activities: PathLike,
     mood: PathLike,
@@ -172,6 +174,7 @@ def participant_folders(
     return people, problems
 
 
+@guarded("load_study")
 def load_study(
     study: PathLike,
     *,

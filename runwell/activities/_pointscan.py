@@ -458,15 +458,66 @@ def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarra
     return out
 
 
+#: Character positions of the digits of ``YYYY-MM-DDTHH:MM:SS`` and the separators between them.
+_DATE_DIGITS = ((0, 1, 2, 3), (5, 6), (8, 9), (11, 12), (14, 15), (17, 18))
+_DATE_SEPARATORS = ((4, ord("-")), (7, ord("-")), (10, ord("T")), (13, ord(":")), (16, ord(":")))
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _civil_times(char: Callable[[int], np.ndarray], width: int) -> np.ndarray | None:
+    """UTC times written ``YYYY-MM-DDTHH:MM:SS[.f]Z`` (``width`` characters each), or None
+    unless every one of them is a valid date and time.
+
+    ``char(k)`` gives the ``k``-th character of every value as a ``uint8`` array. The
+    fields are checked (digits, separators, month 1..12, the month's days, hour 0..23,
+    minute and second 0..59) and the instants computed with integer arithmetic (days
+    from the civil date, Hinnant's algorithm), never by numpy's string-to-datetime cast,
+    which crashes the interpreter on an invalid value among a few hundred (numpy 2.4).
+    """
+    ok = char(width - 1) == ord("Z")
+    for pos, sep in _DATE_SEPARATORS:
+        ok &= char(pos) == sep
+    fields = []
+    for positions in _DATE_DIGITS:
+        value = np.zeros(len(ok), dtype=np.int64)
+        for pos in positions:
+            digit = char(pos).astype(np.int64) - 48
+            ok &= (digit >= 0) & (digit <= 9)
+            value = value * 10 + digit
+        fields.append(value)
+    year, month, day, hour, minute, second = fields
+    micro = np.zeros(len(ok), dtype=np.int64)
+    if width > 20:  # a fraction: '.' then 1..6 digits before the Z
+        ok &= char(19) == ord(".")
+        for pos in range(20, width - 1):
+            digit = char(pos).astype(np.int64) - 48
+            ok &= (digit >= 0) & (digit <= 9)
+            micro = micro * 10 + digit
+        micro *= 10 ** (6 - (width - 21))
+    ok &= (month >= 1) & (month <= 12) & (hour <= 23) & (minute <= 59) & (second <= 59) & (day >= 1)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    ok &= day <= _MONTH_DAYS[np.clip(month, 1, 12) - 1] + (leap & (month == 2))
+    if not ok.all():
+        return None
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+    return (seconds * 1_000_000 + micro).view("datetime64[us]")
+
+
 def _span_times(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Times written in ``body[start:end]``, as :func:`to_times` reads them."""
     width = end - start
-    if len(start) and (width == width[0]).all() and width[0] > 1:
+    if len(start) and (width == width[0]).all() and width[0] > 19:
         w = int(width[0])
         first = body[int(start[0]) : int(end[0])].decode("ascii", "replace")
-        if _UTC_ISO.fullmatch(first) and (arr[end - 1] == ord("Z")).all():
-            chars = arr[start[:, None] + np.arange(w - 1)]
-            return np.ascontiguousarray(chars).view(f"S{w - 1}").ravel().astype("datetime64[us]")
+        if _UTC_ISO.fullmatch(first):
+            parsed = _civil_times(lambda k: arr[start + k], w)
+            if parsed is not None:
+                return parsed
     return to_times([body[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)])
 
 
@@ -678,6 +729,7 @@ def scan_points(
     try:
         uniform = _scan_uniform(bodies, point, rule, times)
         if uniform is not None:
+            uniform[0].load(sorted(times))  # a time that does not convert hands the file to the XML parser
             return uniform
         opening, closing = b"<" + point, b"</" + point + b">"
         counts = [body.count(opening) for body in bodies]
@@ -751,8 +803,9 @@ def to_times(values: Sequence[bytes]) -> np.ndarray:
     ``pandas.to_datetime(..., utc=True, format="ISO8601")`` reads them.
 
     The common case, every time written ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` with the same
-    width (as devices and Strava write them), is converted by numpy without a Python
-    loop; anything else goes through pandas.
+    width (as devices and Strava write them), is converted with integer arithmetic
+    without a Python loop (:func:`_civil_times`); anything else, an invalid date among
+    them, goes through pandas.
 
     Raises
     ------
@@ -774,9 +827,9 @@ def to_times(values: Sequence[bytes]) -> np.ndarray:
         joined = b"".join(values)
         if len(joined) == n * width:
             chars = np.frombuffer(joined, dtype=np.uint8).reshape(n, width)
-            if (chars[:, -1] == ord("Z")).all():
-                stamps = np.ascontiguousarray(chars[:, :-1]).view(f"S{width - 1}").ravel()
-                return stamps.astype("datetime64[us]")
+            parsed = _civil_times(lambda k: chars[:, k], width)
+            if parsed is not None:
+                return parsed
     texts = [value.strip(_WS).decode("ascii", "replace") or None for value in values]
     parsed = pd.DatetimeIndex(pd.to_datetime(texts, utc=True, format="ISO8601"))
     return parsed.tz_convert(None).to_numpy().astype("datetime64[us]")

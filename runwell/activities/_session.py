@@ -51,6 +51,8 @@ __all__ = [
 
 #: Hysteresis for elevation gain computed from altitude samples, in metres.
 GAIN_HYSTERESIS_M = 5.0
+#: Samples converted to Python floats at a time by :func:`elevation_gain`.
+_GAIN_STEP = 1 << 16
 
 
 @contextmanager
@@ -167,14 +169,16 @@ def elevation_gain(altitudes: Sequence[float] | np.ndarray, hysteresis: float = 
     if alt.size < 2:
         return math.nan
     gain = 0.0
-    values = alt.tolist()  # a loop over Python floats is several times faster than over numpy scalars
-    ref = values[0]
-    for value in values[1:]:
-        if value - ref >= hysteresis:
-            gain += value - ref
-            ref = value
-        elif ref - value >= hysteresis:
-            ref = value
+    ref = float(alt[0])
+    for step in range(1, alt.size, _GAIN_STEP):
+        # a loop over Python floats is several times faster than over numpy scalars;
+        # converted a step at a time so that a long track needs no list of all of them
+        for value in alt[step : step + _GAIN_STEP].tolist():
+            if value - ref >= hysteresis:
+                gain += value - ref
+                ref = value
+            elif ref - value >= hysteresis:
+                ref = value
     return float(gain)
 
 

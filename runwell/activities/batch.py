@@ -18,6 +18,7 @@ from runwell.activities._sources import Member
 from runwell.activities.cache import Failure
 from runwell.activities.parallel import Outcome, parse_outcome
 from runwell.activities.rows import ActivityRow, base_id, rows_for
+from runwell.errors import InputError
 from runwell.loadreport import ReportBook
 
 __all__ = ["Batch", "FILE_COLUMNS"]
@@ -84,8 +85,11 @@ class Batch:
         """The member's outcome: parsed ahead, else parsed now."""
         found = self.parsed.pop(member.display, None)
         if found is None:
-            with member.open() as handle:
-                found = parse_outcome(member.display, member.name, handle.read())
+            try:
+                raw = member.read_raw()
+            except InputError as err:
+                return Failure("error", err.reason)
+            found = parse_outcome(member.display, member.name, raw)
         return found
 
     def add_parsed(self, member: Member, parsed: Parsed) -> list[ActivityRow]:
@@ -109,6 +113,10 @@ class Batch:
         """Record a file that gave nothing: its status and report entry."""
         self.status(member.display, failure.kind)
         self.note(member.display, failure.kind, failure.reason)
+
+    def refuse(self, member: Member) -> None:
+        """Record a file that cannot be read at all (see :attr:`Member.problem`), usually as an ``error``."""
+        self.fail(member, Failure(member.problem_kind, member.problem or "cannot be read"))
 
     def load_file(self, member: Member) -> list[ActivityRow]:
         """Load one plain activity file (not part of an export)."""

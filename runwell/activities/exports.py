@@ -4,7 +4,9 @@ Strava
     ``activities.csv`` (any folder depth) with the ``activities/`` files its rows link.
     A linked file gives the activity (the CSV fills what the file lacks, and its sport
     wins unless both say running); a row without a file, or whose file cannot be read,
-    is loaded from the CSV summary with a warning. An ``activities.csv`` beside an
+    is loaded from the CSV summary with a warning. A row repeating an earlier row's
+    Activity ID is reported as a ``duplicate`` and loaded once; a row whose values cannot
+    be true (see :mod:`.plausible`) is reported. An ``activities.csv`` beside an
     ``activities/`` folder whose headers runwell cannot read is an error naming them;
     the folder's files are still read on their own.
 Apple Health
@@ -27,6 +29,7 @@ from runwell.activities.apple import AppleWorkout, iter_workouts
 from runwell.activities.batch import Batch
 from runwell.activities.cache import Failure
 from runwell.activities.gpx import parse_gpx
+from runwell.activities.plausible import vet_session
 from runwell.activities.rows import rows_for
 from runwell.activities.sports import is_running, normalise_sport
 from runwell.activities.strava import StravaRow, is_strava_csv, read_strava_csv, session_from_row
@@ -58,9 +61,13 @@ class Exports:
     routes: set[str] = field(default_factory=set)
 
 
-def _header_of(member: Member) -> list[str]:
-    with member.open() as handle:
-        first = handle.readline(65536).decode("utf-8-sig", errors="replace")
+def _header_of(member: Member) -> list[str] | None:
+    """The header of a CSV file, or None when it cannot be read (damaged)."""
+    try:
+        with member.open() as handle:
+            first = handle.readline(65536).decode("utf-8-sig", errors="replace")
+    except InputError:
+        return None
     return [h.strip().strip('"') for h in first.rstrip("\r\n").split(",")]
 
 
@@ -76,9 +83,10 @@ def find_exports(members: list[Member]) -> Exports:
     for member in members:
         name = PurePosixPath(member.name).name.lower()
         if name == "activities.csv":
-            if is_strava_csv(_header_of(member)):
+            header = _header_of(member)
+            if header is not None and is_strava_csv(header):
                 found.strava.append(member)
-            elif _beside_activity_folder(member, members):
+            elif header is None or _beside_activity_folder(member, members):
                 found.unreadable.append(member)
         elif name == "export.xml":
             found.apple.append(member)
@@ -136,12 +144,17 @@ def load_exports(batch: Batch, exports: Exports, by_name: dict[str, Member]) -> 
 def _load_strava(batch: Batch, csv_member: Member, by_name: dict[str, Member]) -> set[str]:
     """Load an activities.csv and the files it links; return the linked names."""
     root = PurePosixPath(csv_member.name).parent
-    rows, problems = read_strava_csv(csv_member.read(), csv_member.display)
+    try:
+        rows, problems = read_strava_csv(csv_member.read(), csv_member.display)
+    except InputError as err:  # its linked files are then loaded as plain files
+        batch.status(csv_member.display, "error")
+        batch.note(csv_member.display, "error", err.reason, row=err.row, error=err)
+        return set()
     batch.status(csv_member.display, "loaded")
     for number, reason in problems:
         batch.note(csv_member.display, "error", reason, row=number)
     linked: set[str] = set()
-    for row in rows:
+    for row in _once(batch, rows, csv_member.display):
         member = by_name.get((root / row.filename).as_posix()) if row.filename else None
         if member is not None:
             linked.add(member.name)
@@ -159,9 +172,32 @@ def _load_strava(batch: Batch, csv_member: Member, by_name: dict[str, Member]) -
     return linked
 
 
+def _once(batch: Batch, rows: list[StravaRow], display: str) -> list[StravaRow]:
+    """The rows with each activity once: a repeated Activity ID (or a repeated row) is a ``duplicate``."""
+    first: dict[str, int] = {}
+    kept = []
+    for row in rows:
+        key = row.activity_id or repr((*vars(row).values(),)[1:])
+        if key in first:
+            what = f"activity {row.activity_id}" if row.activity_id else "the same activity"
+            batch.note(display, "duplicate", f"{what} repeats row {first[key]}; loaded once", row=row.row)
+            continue
+        first[key] = row.row
+        kept.append(row)
+    return kept
+
+
 def _add_csv_row(batch: Batch, row: StravaRow, csv_member: Member) -> None:
-    """An activity from its CSV summary alone; it counts towards the CSV file."""
-    parsed = Parsed(source="strava_csv", sessions=[session_from_row(row)])
+    """An activity from its CSV summary alone (checked by :mod:`.plausible`); it counts
+    towards the CSV file."""
+    session = session_from_row(row)
+    fatal, notes = vet_session(session)
+    if fatal:
+        batch.note(csv_member.display, "error", f"activity {row.activity_id} {fatal}; not loaded", row=row.row)
+        return
+    for note in notes:
+        batch.note(csv_member.display, "partial", f"activity {row.activity_id}: {note}", row=row.row)
+    parsed = Parsed(source="strava_csv", sessions=[session])
     new = rows_for(
         parsed,
         source_file=f"{csv_member.display}#row{row.row}",
@@ -216,12 +252,24 @@ def _load_apple(batch: Batch, export: Member, by_name: dict[str, Member]) -> set
     root = PurePosixPath(export.name).parent
     used: set[str] = set()
     n = 0
-    with export.open() as handle:
+    try:
+        handle = export.open()
+    except InputError as err:
+        batch.status(export.display, "error")
+        batch.note(export.display, "error", err.reason, error=err)
+        return used
+    with handle:
         try:
             for item in iter_workouts(handle, export.display):
                 if isinstance(item, InputError):
                     batch.note(export.display, "error", item.reason)
                     continue
+                fatal, notes = vet_session(item.session)
+                if fatal:
+                    batch.note(export.display, "error", f"workout {item.session.native_id} {fatal}; not loaded")
+                    continue
+                for note in notes:
+                    batch.note(export.display, "partial", f"workout {item.session.native_id}: {note}")
                 route = _route_member(item, root, by_name)
                 if route is not None:
                     used.add(route.name)

@@ -41,8 +41,9 @@ from runwell.activities._session import (
 )
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
+from runwell.limits import check_points
 
-__all__ = ["parse_gpx", "MIN_TIMED_SHARE", "gpxpy_distance"]
+__all__ = ["parse_gpx", "gpx_from_points", "MIN_TIMED_SHARE", "gpxpy_distance"]
 
 #: A track is placed in time only when at least this share of its points has a timestamp.
 MIN_TIMED_SHARE = 0.5
@@ -235,6 +236,10 @@ def _previous(values: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Points per step of :func:`_track_distances` on long tracks (bounds its temporary arrays).
+DISTANCE_CHUNK = 1 << 20
+
+
 def _track_distances(
     lat: np.ndarray, lon: np.ndarray, ele: np.ndarray, times: np.ndarray, segment: np.ndarray
 ) -> tuple[np.ndarray, float]:
@@ -243,7 +248,32 @@ def _track_distances(
     Consecutive points are measured as gpxpy does (``point.distance(previous)``), only
     within a segment. Moving time counts intervals faster than 1 km/h, with the 3-D
     distance where both points have a non-zero elevation.
+
+    Long tracks go in steps of :data:`DISTANCE_CHUNK` points, so that the temporary
+    arrays stay small: each step starts one point early (its first interval belongs to
+    the previous step), the running distance is summed on from the previous step's last
+    value and the moving intervals are kept and summed once, in order, so the result is
+    the same as in one step.
     """
+    n = len(lat)
+    distance = np.empty(n)
+    moving_parts: list[np.ndarray] = []
+    total = 0.0
+    for start in range(0, n, DISTANCE_CHUNK):
+        lo, hi = max(start - 1, 0), min(start + DISTANCE_CHUNK, n)
+        part = slice(lo, hi)
+        d2, kept = _step_distances(lat[part], lon[part], ele[part], times[part], segment[part])
+        skip = start - lo
+        distance[start:hi] = np.cumsum(np.concatenate([[total], d2[skip:]]))[1:]
+        total = float(distance[hi - 1])
+        moving_parts.append(kept[kept[:, 0] >= skip, 1])
+    return distance, float(np.concatenate(moving_parts).sum()) if moving_parts else 0.0
+
+
+def _step_distances(
+    lat: np.ndarray, lon: np.ndarray, ele: np.ndarray, times: np.ndarray, segment: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-interval 2-D distances (NaN as 0) and the moving intervals as ``(index, seconds)`` rows."""
     same = np.zeros(len(lat), dtype=bool)
     same[1:] = segment[1:] == segment[:-1]
     here, there = (lat, lon), (_previous(lat), _previous(lon))
@@ -255,13 +285,14 @@ def _track_distances(
     distance = np.where(both_ele, d3, d2)
     valid = np.isfinite(seconds) & (seconds > 0) & np.isfinite(distance) & (distance != 0)
     kmh = np.where(valid, (distance / 1000) / (np.where(valid, seconds, 1) / 3600), 0.0)
-    moving = float(seconds[valid & (kmh > STOPPED_KMH)].sum())
-    return np.nan_to_num(d2).cumsum(), moving
+    moving = np.flatnonzero(valid & (kmh > STOPPED_KMH))
+    return np.nan_to_num(d2), np.column_stack([moving.astype(float), seconds[moving]])
 
 
 def _read_points(data: bytes, path: str) -> tuple[PointColumns, np.ndarray, str | None, str | None]:
     """Points (:func:`_arrays`), track type and creator: the point scanner, else
     ElementTree, else gpxpy."""
+    check_points(data.count(b"<trkpt"), path)
     scanned = _points_scan(data)
     if scanned is not None:
         return scanned
@@ -301,6 +332,40 @@ def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
         Not valid GPX.
     """
     points, segment, type_raw, creator = _read_points(data, path)
+    return gpx_from_points(points, segment, type_raw, creator, path=path, streams=streams)
+
+
+def gpx_from_points(
+    points: PointColumns,
+    segment: np.ndarray,
+    type_raw: str | None,
+    creator: str | None,
+    *,
+    path: str,
+    streams: bool = False,
+) -> Parsed:
+    """The session (and samples) of a GPX file's points, however they were read.
+
+    Parameters
+    ----------
+    points, segment
+        The track points and each one's segment number (see :func:`_read_points`).
+    type_raw, creator
+        The first track ``<type>`` and the ``creator`` attribute.
+    path
+        Shown in messages.
+    streams
+        Also return the track points.
+
+    Returns
+    -------
+    Parsed
+
+    Raises
+    ------
+    NotAnActivityError
+        No track points, or track points without timestamps.
+    """
     n_points = points.n
     if not n_points:
         raise NotAnActivityError(path, "GPX has no track points (a route or metadata only)")

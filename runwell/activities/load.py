@@ -30,6 +30,7 @@ from runwell.activities.parallel import parse_all
 from runwell.activities.placement import settle_zones
 from runwell.activities.rows import ActivityRow, activities_frame
 from runwell.errors import InputError
+from runwell.guard import guarded
 from runwell.loadreport import SummaryRepr, kind_counts
 from runwell.tables import DEFAULT_PARTICIPANT
 from runwell.timezones import check_zone
@@ -134,7 +135,14 @@ def _open_cache(cache: bool | str | os.PathLike[str] | None) -> ParseCache | Non
 def _read_members(
     batch: Batch, members: list[Member], *, workers: int | None, cache: ParseCache | None, progress: bool
 ) -> None:
-    """Parse every activity file, assemble the exports, load the plain files."""
+    """Parse every activity file, assemble the exports, load the plain files.
+
+    Files that cannot be read at all (:attr:`Member.problem`) are reported first.
+    """
+    for member in members:
+        if member.problem:
+            batch.refuse(member)
+    members = [m for m in members if not m.problem]
     by_name = {m.name: m for m in members}
     exports = find_exports(members)
     consumed = report_unreadable(batch, exports)
@@ -177,6 +185,7 @@ def _filter_sports(rows: list[ActivityRow], wanted: set[str], batch: Batch) -> l
     return [r for r in rows if r.session.sport in wanted]
 
 
+@guarded("load_activities")
 def load_activities(
     source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,

@@ -25,17 +25,19 @@ from typing import TypeVar
 from tqdm import tqdm  # plain text bar: works in a terminal and needs no ipywidgets
 
 from runwell.activities._session import Parsed
-from runwell.activities._sources import Member
+from runwell.activities._sources import Member, member_for_path
 from runwell.activities.cache import Failure, ParseCache, cache_key
 from runwell.activities.formats import activity_format
 from runwell.activities.read import parse_member
-from runwell.errors import InputError, NotAnActivityError, RunwellError
+from runwell.errors import InputError, NotAnActivityError
+from runwell.safeio import read_file
 
 __all__ = [
     "MIN_FILES_FOR_WORKERS",
     "Outcome",
     "Task",
     "parse_outcome",
+    "outcome_of",
     "run_task",
     "init_worker",
     "parse_all",
@@ -47,9 +49,6 @@ MIN_FILES_FOR_WORKERS = 24
 
 #: What parsing one file gives: its sessions, or why it gave none.
 Outcome = Parsed | Failure
-
-#: Errors of reading one file that become an ``error`` outcome instead of stopping a batch.
-_FILE_ERRORS = (RunwellError, ValueError, KeyError, IndexError, TypeError, OSError, EOFError)
 
 #: glibc ``mallopt`` parameters and the values set in worker processes.
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
@@ -78,15 +77,25 @@ def parse_outcome(display: str, name: str, raw: bytes) -> Outcome:
         ``Failure("skipped", ...)`` for a readable file without an activity,
         ``Failure("error", ...)`` for one that cannot be read.
     """
-    member = Member(display, name, lambda: io.BytesIO(raw))
+    return outcome_of(Member(display, name, lambda: io.BytesIO(raw), stored=len(raw)))
+
+
+def outcome_of(member: Member) -> Outcome:
+    """Parse one file: the result, or why it failed (never raises for the file).
+
+    See :func:`parse_outcome`; this takes the file as a
+    :class:`~runwell.activities._sources.Member` (on disk, it is read or streamed from there).
+    """
     try:
         return parse_member(member)
     except NotAnActivityError as err:
         return Failure("skipped", err.reason)
     except InputError as err:
         return Failure("error", err.reason)
-    except _FILE_ERRORS as err:
-        return Failure("error", f"{type(err).__name__}: {err}")
+    except MemoryError:
+        raise
+    except Exception as err:  # one file never stops a batch
+        return Failure("error", f"could not be read ({type(err).__name__}: {' '.join(str(err).split())[:300]})")
 
 
 @dataclass(frozen=True)
@@ -140,11 +149,13 @@ def run_task(task: Task) -> tuple[str | None, Outcome | None]:
         when the cache already holds it.
     """
     raw = task.raw
+    if raw is None and _CACHED_KEYS is None:  # no cache key to compute: read (or stream) it in the parser
+        return None, outcome_of(member_for_path(Path(task.path or ""), display=task.display, name=task.name))
     if raw is None:
         try:
-            raw = Path(task.path or "").read_bytes()
-        except OSError as err:
-            return None, Failure("error", f"cannot read the file ({err})")
+            raw = read_file(Path(task.path or ""), task.display)
+        except InputError as err:
+            return None, Failure("error", err.reason)
     key = task.key
     if key is None and _CACHED_KEYS is not None:
         fmt = activity_format(task.name)
@@ -161,8 +172,11 @@ def _tasks(members: list[Member], cache: ParseCache | None, results: dict[str, O
         if member.path is not None:
             todo.append(Task(member.display, member.name, path=str(member.path)))
             continue
-        with member.open() as handle:
-            raw = handle.read()
+        try:
+            raw = member.read_raw()
+        except InputError as err:
+            results[member.display] = Failure("error", err.reason)
+            continue
         key = None
         if cache is not None:
             fmt = member.format

@@ -16,10 +16,12 @@ import pandas as pd
 
 from runwell.activities._session import Parsed
 from runwell.activities._sources import Member, iter_members
-from runwell.activities.formats import known_formats, parse_activity, require_activity_format
+from runwell.activities.checked import parse_checked, raise_problems
+from runwell.activities.formats import known_formats, require_activity_format
 from runwell.activities.placement import settle_zones
 from runwell.activities.rows import ActivityRow, activities_frame, base_id, rows_for
 from runwell.errors import InputError, UnsupportedFormatError
+from runwell.guard import guarded
 from runwell.tables import DEFAULT_PARTICIPANT, conform
 from runwell.timezones import check_zone
 
@@ -48,7 +50,7 @@ def parse_member(member: Member, *, streams: bool = False) -> Parsed:
         As the format's reader raises them.
     """
     fmt, _ = require_activity_format(member.name, member.display)
-    return parse_activity(member.read(), fmt=fmt, path=member.display, streams=streams)
+    return parse_checked(member, fmt, streams=streams)
 
 
 def _existing_file(path: str | os.PathLike[str]) -> Path:
@@ -58,6 +60,7 @@ def _existing_file(path: str | os.PathLike[str]) -> Path:
     return path
 
 
+@guarded("read_activity")
 def read_activity(
     path: str | os.PathLike[str],
     *,
@@ -105,6 +108,7 @@ def read_activity(
     rows: list[ActivityRow] = []
     with ExitStack() as stack:
         members = list(iter_members(path, stack))
+        raise_problems(members)
         if path.suffix.lower() == ".zip":
             members = [m for m in members if m.format is not None]
             if not members:
@@ -126,6 +130,7 @@ def _assign_stream_ids(frame: pd.DataFrame, rows: list[ActivityRow]) -> pd.Serie
     return ids
 
 
+@guarded("read_streams")
 def read_streams(path: str | os.PathLike[str], *, participant_id: str | None = None) -> pd.DataFrame:
     """Read the samples of one activity file into the canonical ``streams`` table.
 
@@ -152,7 +157,9 @@ def read_streams(path: str | os.PathLike[str], *, participant_id: str | None = N
     pid = participant_id or DEFAULT_PARTICIPANT
     frames = []
     with ExitStack() as stack:
-        members = [m for m in iter_members(path, stack) if path.suffix.lower() != ".zip" or m.format is not None]
+        members = list(iter_members(path, stack))
+        raise_problems(members)
+        members = [m for m in members if path.suffix.lower() != ".zip" or m.format is not None]
         for member in members:
             parsed = parse_member(member, streams=True)
             rows = rows_for(

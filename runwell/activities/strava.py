@@ -195,10 +195,21 @@ def read_strava_csv(data: bytes, path: str) -> tuple[list[StravaRow], list[tuple
     Raises
     ------
     InputError
-        Headers in an unsupported language, or no header at all.
+        Headers in an unsupported language, no header at all, or a line the csv module
+        cannot split (a field over its 131,072-character limit).
     """
     text = data.decode("utf-8-sig", errors="replace")
-    records = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    records: list[list[str]] = []
+    try:
+        records.extend(reader)
+    except csv.Error as err:
+        raise InputError(
+            path,
+            f"activities.csv cannot be read from here on ({err})",
+            row=reader.line_num,
+            fix="request the export again",
+        ) from err
     if not records:
         raise InputError(path, "activities.csv is empty", fix="request the Strava export again")
     header = [h.strip() for h in records[0]]

@@ -34,6 +34,7 @@ from runwell.activities._session import (
 )
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
+from runwell.limits import check_points
 
 __all__ = ["parse_tcx"]
 
@@ -225,6 +226,7 @@ def _session(activity: ET.Element, points: PointColumns, device: str | None, pat
 def _read_activities(data: bytes, path: str) -> tuple[list[tuple[ET.Element, PointColumns]], str | None]:
     """Each complete activity with its trackpoints, and for a broken file the parse
     error: the point scanner, else ElementTree."""
+    check_points(data.count(b"<Trackpoint"), path)
     scanned = _scan_activities(data)
     if scanned is not None:
         return scanned, None

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from runwell.errors import InputError
+from runwell.guard import guarded
 from runwell.logs.files import read_csv_log
 from runwell.logs.frames import mood_frame
 from runwell.logs.instants import localize_rows, require_tz
@@ -99,6 +100,7 @@ def _check_labels(path: Path, records: list[tuple[int, dict[str, str]]], table: 
         )
 
 
+@guarded("read_daylio")
 def read_daylio(
     path: str | Path,
     *,
@@ -142,7 +144,7 @@ def read_daylio(
     _, records = read_csv_log(path, log, key=str.lower, empty="empty Daylio export: no entries")
     _check_labels(path, records, table)
     rows = _rows(records, table, (lo, hi), log, participant_id)
-    mood = mood_frame(localize_rows(rows, tz, log), NAME, path, tz)
+    mood = mood_frame(localize_rows(rows, tz, log), NAME, path, tz, log=log)
     return finish_mood(log, mood, NAME)
 
 

@@ -11,7 +11,8 @@ import inspect
 from pathlib import Path
 from typing import Any
 
-from runwell.errors import UnsupportedFormatError
+from runwell.errors import InputError, MissingInputError, OptionError, UnsupportedFormatError
+from runwell.guard import guarded, reading
 from runwell.loadreport import ReportBook
 from runwell.logs.formats import LOG_KINDS, MOOD_FORMATS, SLEEP_FORMATS
 from runwell.logs.generic import MOOD_OPTIONS, SLEEP_OPTIONS
@@ -20,6 +21,7 @@ from runwell.logs.peek import peek
 from runwell.logs.results import MoodResult, SleepResult, combine, finish_mood, finish_sleep
 from runwell.logs.rows import RowLog
 from runwell.registry import REGISTRY, Format
+from runwell.safeio import walk_folder
 from runwell.tables import empty_table
 
 __all__ = ["read_mood", "read_sleep", "detect_format", "MOOD_FORMATS", "SLEEP_FORMATS"]
@@ -89,12 +91,15 @@ def _format(kind: str, name: str) -> Format:
 
 
 def _check_options(fmt: Format, options: dict[str, Any]) -> None:
-    """Raise ``TypeError`` naming the options ``fmt``'s reader does not take."""
+    """Raise :class:`~runwell.errors.OptionError` (a ``TypeError`` too) naming the options
+    ``fmt``'s reader does not take."""
     params = inspect.signature(fmt.reader).parameters
     unknown = sorted(set(options) - set(params))
     if unknown:
         accepted = sorted(p for p in params if p not in ("path", "participant_id", "tz"))
-        raise TypeError(f"format {fmt.name!r} does not take option(s) {unknown}; it accepts {accepted}")
+        raise OptionError(
+            f"format {fmt.name!r} does not take option(s) {unknown}; it accepts {accepted}", option=unknown[0]
+        )
 
 
 def _empty_file(path: Path, kind: str, strict: bool, participant_id: str | None) -> MoodResult | SleepResult:
@@ -106,6 +111,14 @@ def _empty_file(path: Path, kind: str, strict: bool, participant_id: str | None)
     return finish_sleep(log, [], "empty")
 
 
+def _nothing_read(kind: str, path: Path, participant_id: str | None) -> MoodResult | SleepResult:
+    """An empty result (no rows read), to carry the report of a folder whose files all failed."""
+    log = RowLog(path, participant_id=participant_id)
+    if kind == "mood":
+        return finish_mood(log, empty_table("mood"), "none")
+    return finish_sleep(log, [], "none")
+
+
 def _read(
     kind: str, path: str | Path, fmt_name: str, participant_id: str | None, tz: str | None, options: dict[str, Any]
 ) -> MoodResult | SleepResult:
@@ -114,16 +127,18 @@ def _read(
     path = Path(path)
     tz = given_tz(tz)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
+        raise MissingInputError(path, "no such file or folder", fix="check the path")
     if path.is_dir():
         return _read_folder(kind, path, fmt_name, participant_id, tz, options)
     if path.is_file() and path.stat().st_size == 0:
         return _empty_file(path, kind, bool(options.get("strict")), participant_id)
     if fmt_name == "auto":
-        fmt_name = detect_format(path, kind, options=options)
+        with reading(str(path), f"{kind} log"):
+            fmt_name = detect_format(path, kind, options=options)
     fmt = _format(kind, fmt_name)
     _check_options(fmt, options)
-    return fmt.reader(path, participant_id=participant_id, tz=tz, **options)
+    with reading(str(path), f"{fmt.name} {kind} log"):
+        return fmt.reader(path, participant_id=participant_id, tz=tz, **options)
 
 
 def _folder_file_format(path: Path, kind: str, fmt_name: str, options: dict[str, Any]) -> tuple[str | None, str]:
@@ -145,17 +160,32 @@ def _read_folder(
     """Read every log of one kind in a folder (e.g. a Fitbit or Garmin export) as one.
 
     Files no format recognises (or of another format than ``fmt_name``) are listed in the
-    report as ``skipped`` (under ``strict``, the first of them raises); tables, reports
-    and counts are combined, and naps are re-assigned across files.
+    report as ``skipped``, files that cannot be read (damaged, a link out of the folder)
+    as ``error`` (under ``strict``, the first of either raises); tables, reports and counts
+    are combined, and naps are re-assigned across files.
     """
     results = []
     skipped = ReportBook(strict=bool(options.get("strict")), participant_id=participant_id)
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        found, why = _folder_file_format(path, kind, fmt_name, options)
-        if found is None:
-            skipped.add(path, "skipped", why, fix=f"move it out of the folder, or read the {kind} logs one by one")
+    for entry in walk_folder(folder):
+        path = entry.path
+        if entry.problem:
+            skipped.add(path, "error", entry.problem)
             continue
-        results.append(_read(kind, path, found, participant_id, tz, dict(options)))
+        if path.name.startswith("."):
+            continue
+        try:
+            found, why = _folder_file_format(path, kind, fmt_name, options)
+            if found is None:
+                skipped.add(path, "skipped", why, fix=f"move it out of the folder, or read the {kind} logs one by one")
+                continue
+            results.append(_read(kind, path, found, participant_id, tz, dict(options)))
+        except InputError as err:
+            if skipped.strict or err.field == "tz" or err.option:
+                raise  # strict, or a missing option that every file of the folder needs
+            skipped.add(path, "error", err.reason, error=err)
+    if not results and any(r["kind"] == "error" for r in skipped.rows):
+        empty = _nothing_read(kind, folder, participant_id)
+        return combine([empty], str(folder), skipped.frame())
     if not results:
         raise UnsupportedFormatError(
             f"{folder}: holds no {kind} log runwell recognises ({len(skipped.rows)} file(s) looked at). "
@@ -164,6 +194,7 @@ def _read_folder(
     return combine(results, str(folder), skipped.frame() if skipped.rows else None)
 
 
+@guarded("read_mood")
 def read_mood(
     path: str | Path,
     *,
@@ -218,6 +249,7 @@ def read_mood(
     return _read("mood", path, format, participant_id, tz, options)  # type: ignore[return-value]
 
 
+@guarded("read_sleep")
 def read_sleep(
     path: str | Path,
     *,

@@ -12,14 +12,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from runwell.logs.rows import PathLike
+from runwell.logs.plausible import plausible_ratings
+from runwell.logs.rows import PathLike, RowLog
 from runwell.tables import conform, empty_table
 from runwell.timezones import to_local_series
 
 __all__ = ["mood_frame", "sleep_frame", "assign_naps"]
 
 
-def mood_frame(rows: list[dict[str, Any]], source: str, path: PathLike, tz: str | None) -> pd.DataFrame:
+def mood_frame(
+    rows: list[dict[str, Any]], source: str, path: PathLike, tz: str | None, *, log: RowLog | None = None
+) -> pd.DataFrame:
     """Build the canonical mood table from rating dictionaries.
 
     Parameters
@@ -35,6 +38,9 @@ def mood_frame(rows: list[dict[str, Any]], source: str, path: PathLike, tz: str 
         The file, written into ``source_file``.
     tz
         The zone of rows that name none.
+    log
+        Where ratings with impossible times (:mod:`runwell.logs.plausible`) are
+        rejected; without it the first such rating raises :class:`~runwell.errors.InputError`.
 
     Returns
     -------
@@ -42,6 +48,7 @@ def mood_frame(rows: list[dict[str, Any]], source: str, path: PathLike, tz: str 
         The ``mood`` table with ``value_01``, ``date`` and the missing time column
         derived, ordered by participant, time, date and source row.
     """
+    rows = plausible_ratings(rows, log, path)
     if not rows:
         return empty_table("mood")
     df = pd.DataFrame(rows)

@@ -32,7 +32,9 @@ import numpy as np
 import pandas as pd
 
 from runwell.errors import InputError
+from runwell.logs.plausible import plausible_ratings
 from runwell.logs.rows import PathLike, RowLog
+from runwell.plausible import plausible_time, time_problem
 from runwell.timezones import check_zone, localize_series, offset_name
 
 __all__ = [
@@ -148,8 +150,11 @@ def localize_rows(rows: list[dict[str, Any]], tz: str, log: RowLog) -> list[dict
     """Give mood rows their ``time_utc`` and ``tz`` from ``time_local`` (see :func:`localize_noted`).
 
     Rows without a local time keep ``time_utc`` missing; DST adjustments are noted
-    against each row's ``source_row``. The rows are changed in place and returned.
+    against each row's ``source_row``; rows with times that cannot be true
+    (:mod:`runwell.logs.plausible`) are rejected and dropped. The rows are changed in
+    place and returned.
     """
+    rows[:] = plausible_ratings(rows, log, log.path)
     timed = [r for r in rows if r.get("time_local") is not None]
     if timed:
         utc = localize_noted(pd.Series([r["time_local"] for r in timed]), tz, log, [r["source_row"] for r in timed])
@@ -214,7 +219,10 @@ def parse_instants(
         if raw is None or (not isinstance(raw, str) and pd.isna(raw)) or str(raw).strip() == "":
             continue
         stamp = _parse_one(str(raw).strip(), dayfirst)
-        if stamp is None:
+        problem = time_problem(field, stamp) if stamp is not None else None
+        if problem:
+            log.reject(rows[i], problem, field=field, value=raw, fix="correct the date in the file")
+        elif stamp is None:
             log.reject(
                 rows[i],
                 "not a date/time runwell can read",
@@ -295,6 +303,8 @@ def _parse_uniform(values: pd.Series) -> pd.Series | None:
             parsed = pd.to_datetime(text[~empty], format="ISO8601")
     except (ValueError, TypeError, Warning):
         return None
+    if len(parsed) and not (plausible_time(parsed.min()) and plausible_time(parsed.max())):
+        return None  # the per-value parser reports the rows that cannot be true
     out = pd.Series(pd.NaT, index=values.index, dtype=parsed.dtype)
     out[~empty] = parsed
     return out

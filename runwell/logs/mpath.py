@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from runwell.errors import InputError
+from runwell.guard import guarded
 from runwell.logs.files import first_present, read_csv_log
 from runwell.logs.frames import mood_frame
 from runwell.logs.instants import given_tz
@@ -78,6 +79,7 @@ def mpath_items(header: list[str]) -> dict[str, tuple[str, str]]:
     return out
 
 
+@guarded("read_mpath")
 def read_mpath(
     path: str | Path,
     *,
@@ -133,7 +135,7 @@ def read_mpath(
             log.reject(line, "prompt not answered (counts toward compliance, not mood)", kind="skipped")
             continue
         rows.extend(_ratings(line, rec, pid, started or stopped, off_col, items, tz, log))
-    mood = mood_frame(rows, NAME, path, tz)
+    mood = mood_frame(rows, NAME, path, tz, log=log)
     return finish_mood(log, mood, NAME, compliance=_compliance(prompts))
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from runwell.loadreport import SummaryRepr, kind_counts, report_frame
 from runwell.logs.frames import assign_naps, sleep_frame
+from runwell.logs.plausible import plausible_periods
 from runwell.logs.rows import RowLog
 from runwell.tables import DEFAULT_PARTICIPANT, conform, empty_table
 
@@ -201,11 +202,15 @@ def finish_sleep(log: RowLog, rows: list[dict[str, Any]], fmt: str, *, loaded: s
     Returns
     -------
     SleepResult
-        With the table and reconciled counts.
+        With the table and reconciled counts. Periods with times that cannot be true
+        (:mod:`runwell.logs.plausible`) are rejected in ``log``, not loaded.
     """
+    kept = plausible_periods(rows, log)
     if loaded is None:
-        loaded = {r["_row"] for r in rows}
-    sleep = sleep_frame(rows, fmt, log.path)
+        loaded = {r["_row"] for r in kept}
+    elif len(kept) < len(rows):
+        loaded = loaded - {r.get("_row") for r in rows if r not in kept}
+    sleep = sleep_frame(kept, fmt, log.path)
     return SleepResult(**_result_fields(log, fmt, loaded), sleep=_with_participant(sleep, log))
 
 

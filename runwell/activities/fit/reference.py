@@ -11,6 +11,7 @@ that are not activities (monitoring, settings: skipped), truncated or unterminat
 from __future__ import annotations
 
 import io
+import struct
 from typing import Any
 
 import fitparse
@@ -22,22 +23,38 @@ from runwell.activities._session import Parsed
 from runwell.activities.fit.protocol import DEGREES_PER_SEMICIRCLE
 from runwell.activities.fit.repair import repair_field_sizes
 from runwell.activities.fit.session import Decoded, build_session, device_name, is_time
-from runwell.errors import InputError, NotAnActivityError
+from runwell.errors import InputError, NotAnActivityError, RunwellError
+from runwell.limits import check_points, current
 
 __all__ = ["read_fit_reference"]
 
 _WANTED = ("file_id", "session", "activity", "record", "sport", "device_info")
+#: What fitparse raises, besides its own errors, on damaged definitions and field values.
+_DAMAGE = (
+    TypeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    AttributeError,
+    ZeroDivisionError,
+    UnicodeDecodeError,
+    struct.error,
+)
 
 
-def _decode(data: bytes, *, check_crc: bool) -> Decoded:
+def _decode(data: bytes, *, check_crc: bool, path: str = "") -> Decoded:
     """Decode the wanted messages; a file that ends early keeps what was read."""
     out = Decoded()
+    max_points = current().max_points
     fit = fitparse.FitFile(io.BytesIO(data), check_crc=check_crc)
     try:
         for msg in fit.get_messages(_WANTED):
             name = msg.name
             if name == "record":
                 out.records.append(msg.get_values())
+                if len(out.records) > max_points:
+                    check_points(len(out.records), path)
             elif name == "session":
                 out.sessions.append(msg.get_values())
             elif name == "file_id" and not out.file_id:
@@ -48,21 +65,37 @@ def _decode(data: bytes, *, check_crc: bool) -> Decoded:
                 out.sport = msg.get_values()
     except FitEOFError as err:
         out.truncated = f"file ends early ({err}); read {len(out.records)} records before the end"
+    except (FitParseError, RunwellError):
+        raise
+    except _DAMAGE as err:  # fitparse's field processors choke on damaged definitions or values
+        at = _position(fit)
+        out.truncated = (
+            f"damaged data near byte {at} ({type(err).__name__}: {' '.join(str(err).split())[:160]}); "
+            f"read {len(out.records)} records before it"
+        )
     finally:
         fit.close()
     return out
+
+
+def _position(fit: fitparse.FitFile) -> str:
+    """How far fitparse had read, for messages ("?" when it cannot say)."""
+    try:
+        return str(fit._file.tell())
+    except (AttributeError, OSError, ValueError):
+        return "?"
 
 
 def _decode_robustly(data: bytes, path: str) -> tuple[Decoded, list[str]]:
     """Decode, recovering from CRC mismatches and misaligned field sizes."""
     warnings: list[str] = []
     try:
-        return _decode(data, check_crc=True), warnings
+        return _decode(data, check_crc=True, path=path), warnings
     except FitHeaderError as err:
         raise InputError(path, f"not a FIT file ({err})", fix="check the file is a .fit activity file") from err
     except FitCRCError:
         warnings.append("CRC mismatch: the file was read without the CRC check")
-        return _decode(data, check_crc=False), warnings
+        return _decode(data, check_crc=False, path=path), warnings
     except FitParseError as err:
         if "Invalid field size" not in str(err):
             raise InputError(path, f"fitparse could not read the file: {err}") from err
@@ -74,7 +107,7 @@ def _decode_robustly(data: bytes, path: str) -> tuple[Decoded, list[str]]:
             "(a COROS quirk) were read as raw bytes, as the FIT SDK does"
         )
         try:
-            return _decode(repaired, check_crc=False), warnings
+            return _decode(repaired, check_crc=False, path=path), warnings
         except FitParseError as err2:
             raise InputError(path, f"fitparse could not read the file even after repair: {err2}") from err2
 
