@@ -165,6 +165,16 @@ def _folder_file_format(path: Path, kind: str, fmt_name: str, options: dict[str,
     return found, ""
 
 
+def _companions(kind: str, plan: list[tuple[Path, str | None, str]]) -> set[Path]:
+    """Files that the readers of the folder's logs read beside them (see ``Format.companions``)."""
+    out: set[Path] = set()
+    for path, found, _ in plan:
+        if found is not None and found != "zip":
+            for pattern in REGISTRY.get(kind, found).companions:
+                out.update(path.parent.glob(pattern))
+    return out
+
+
 def _read_folder(
     kind: str,
     folder: Path,
@@ -191,8 +201,12 @@ def _read_folder(
             "a zip inside the archive: unzip it to read its logs" if name.lower().endswith(".zip") else "not a log file"
         )
         skipped.add(folder / name, "skipped", why, fix=f"read the {kind} logs one by one")
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        found, why = _folder_file_format(path, kind, fmt_name, options)
+    paths = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    plan = [(path, *_folder_file_format(path, kind, fmt_name, options)) for path in paths]
+    companions = _companions(kind, plan)
+    for path, found, why in plan:
+        if found is None and path in companions:
+            continue  # read by the reader of the file it sits beside
         if found == "zip":
             try:
                 results.append(_read(kind, path, fmt_name, participant_id, tz, dict(options)))

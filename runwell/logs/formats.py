@@ -21,6 +21,7 @@ from runwell.logs.generic import read_generic_mood, read_generic_sleep, sniff_ge
 from runwell.logs.health_auto_export import read_health_auto_export, sniff_health_auto_export
 from runwell.logs.mema import read_mema, sniff_mema
 from runwell.logs.mpath import read_mpath, sniff_mpath
+from runwell.logs.mydatahelps import SIDE_FILES as MYDATAHELPS_SIDE_FILES
 from runwell.logs.mydatahelps import read_mydatahelps, sniff_mydatahelps
 from runwell.logs.oura import read_oura, sniff_oura
 from runwell.logs.oura_export import read_oura_export, sniff_oura_export
@@ -120,6 +121,7 @@ LOG_FORMATS: tuple[Format, ...] = (
         "MyDataHelps HealthKitV2StateOfMind_*.csv (Apple State of Mind)",
         read_mydatahelps,
         _table(sniff_mydatahelps),
+        companions=MYDATAHELPS_SIDE_FILES,
     ),
     Format(
         "whoop_journal",
@@ -171,6 +173,7 @@ LOG_FORMATS: tuple[Format, ...] = (
         "Oura membership export sleepmodel.csv (with dailysleep.csv)",
         read_oura_export,
         _table(sniff_oura_export),
+        companions=("dailysleep*.csv",),
     ),
     Format("oura", "sleep", "Oura trends CSV (Bedtime Start/End)", read_oura, _table(sniff_oura)),
     Format("polar", "sleep", "Polar Flow sleep_result_*.json", read_polar_sleep, _json(sniff_polar_sleep)),

@@ -37,12 +37,14 @@ from runwell.logs.results import MoodResult, finish_mood
 from runwell.logs.rows import RowLog
 from runwell.logs.stateofmind import valence_rating
 
-__all__ = ["read_mydatahelps", "sniff_mydatahelps", "side_file_values"]
+__all__ = ["read_mydatahelps", "sniff_mydatahelps", "side_file_values", "SIDE_FILES"]
 
 NAME = "mydatahelps"
 _KEY = "healthkitstateofmindkey"
 _PARTICIPANT = "participantidentifier"
 _STEM = "HealthKitV2StateOfMind_"
+#: The side files read beside the main CSV (glob patterns).
+SIDE_FILES = tuple(f"{_STEM}{part}_*" for part in ("Labels", "Associations", "Deleted"))
 
 
 def _lower(name: str) -> str:
