@@ -24,13 +24,13 @@ from typing import Any, TypeGuard
 
 import pandas as pd
 
-from runwell.activities._session import Session, elevation_gain, positive_or_nan
+from runwell.activities._session import Parsed, Session, elevation_gain, positive_or_nan
 from runwell.activities.fit.protocol import DEGREES_PER_SEMICIRCLE
 from runwell.activities.sports import normalise_sport
-from runwell.errors import InputError
+from runwell.errors import InputError, NotAnActivityError
 from runwell.tables import INDOOR_SUB_SPORTS
 
-__all__ = ["Decoded", "build_session", "device_name", "is_time", "as_utc"]
+__all__ = ["Decoded", "build_session", "assemble", "needs_records", "device_name", "is_time", "as_utc"]
 
 
 @dataclass
@@ -196,4 +196,85 @@ def build_session(
         has_gps=has_gps,
         first_fix=first_fix,
         utc_offset_s=_utc_offset(decoded.activity),
+    )
+
+
+def needs_records(session: dict[str, Any]) -> bool:
+    """Whether :func:`build_session` looks at the records for this session message (it
+    has no start position or no total ascent of its own)."""
+    return (
+        not (isinstance(session.get("start_position_lat"), int) and isinstance(session.get("start_position_long"), int))
+        or session.get("total_ascent") is None
+    )
+
+
+def _session_from_records(decoded: Decoded, frame: pd.DataFrame) -> dict[str, Any] | None:
+    """A stand-in session message built from records, for files cut before it."""
+    times = frame["time_utc"].dropna()
+    if times.empty:
+        return None
+    sport = decoded.sport or (decoded.sessions[0] if decoded.sessions else {})
+    return {
+        "start_time": times.iloc[0].tz_localize(None).to_pydatetime(),
+        "total_elapsed_time": (times.iloc[-1] - times.iloc[0]).total_seconds(),
+        "total_timer_time": None,
+        "total_distance": frame["distance_m"].max(),
+        "avg_heart_rate": frame["heart_rate"].mean(),
+        "max_heart_rate": frame["heart_rate"].max(),
+        "total_ascent": None,
+        "sport": sport.get("sport"),
+        "sub_sport": sport.get("sub_sport"),
+    }
+
+
+def assemble(decoded: Decoded, frame: pd.DataFrame, *, path: str, streams: bool, warnings: list[str]) -> Parsed:
+    """A FIT file's :class:`~runwell.activities._session.Parsed` from its decoded messages.
+
+    Parameters
+    ----------
+    decoded
+        The messages (either decoder's).
+    frame
+        The records as a streams frame (all of them when ``streams`` is asked for or a
+        session needs them, see :func:`needs_records`).
+    path
+        Shown in messages.
+    streams
+        Return ``frame`` as the samples.
+    warnings
+        What the decoder did that a user should know.
+
+    Returns
+    -------
+    Parsed
+        Partial (with the reason) when the file ends early or has no session message.
+
+    Raises
+    ------
+    NotAnActivityError
+        For monitoring, settings and other non-activity FIT files.
+    InputError
+        A truncated file with no timed records, or a session that cannot be placed.
+    """
+    file_type = decoded.file_id.get("type")
+    if file_type not in (None, "activity"):
+        raise NotAnActivityError(path, f"FIT file of type {file_type!r}, not an activity")
+    messages = decoded.sessions
+    partial = decoded.truncated
+    if not messages:
+        stand_in = _session_from_records(decoded, frame)
+        if stand_in is None:
+            if partial:
+                raise InputError(path, f"{partial}; no timed records survive")
+            raise NotAnActivityError(path, "FIT file with no session and no timed records")
+        messages = [stand_in]
+        partial = partial or "no session message; summary built from the records"
+    device = device_name(decoded.file_id)
+    sessions = [build_session(m, decoded, frame, path=path, device=device) for m in messages]
+    return Parsed(
+        source="fit",
+        sessions=sessions,
+        streams=frame if streams else None,
+        partial=partial,
+        warnings=warnings,
     )
