@@ -46,6 +46,8 @@ class MessageTable:
     ----------
     n
         Number of messages.
+    filled
+        Which messages have any field at all (whether or not its name was asked for).
     groups
         ``(row numbers, writers)`` per definition: the messages' rows in this table and
         the values written into them, in the order fitparse writes them.
@@ -53,6 +55,13 @@ class MessageTable:
 
     n: int
     groups: list[tuple[np.ndarray, list[FieldValues]]] = field(default_factory=list)
+    filled: np.ndarray | None = None
+
+    def first_filled(self) -> dict[str, Any]:
+        """The first message with any field (decoded or not), as :meth:`rows` gives it;
+        ``{}`` when there is none (the reference keeps the first non-empty one)."""
+        hits = np.flatnonzero(self.filled) if self.filled is not None else np.zeros(0, dtype=np.int64)
+        return self.rows()[int(hits[0])] if hits.size else {}
 
     def column(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(floats, notnone, is_time)`` of one name over all messages.
@@ -346,7 +355,7 @@ def decode(
     """
     ids = [i for i, d in enumerate(layout.definitions) if d.global_num == global_num]
     mine = np.flatnonzero(np.isin(layout.def_ids, ids)) if ids else np.zeros(0, dtype=np.int64)
-    table = MessageTable(len(mine))
+    table = MessageTable(len(mine), filled=np.zeros(len(mine), dtype=bool))
     acc = _Accumulation()
     row_of = np.full(len(layout.def_ids), -1)
     row_of[mine] = np.arange(len(mine))
@@ -355,6 +364,10 @@ def decode(
         if not len(messages):
             continue
         writers = _group(layout, def_id, messages, names, acc)
+        definition = layout.definitions[def_id]
+        table.filled[row_of[messages]] = bool(definition.fields or definition.dev_fields)
+        if times is not None:
+            table.filled[row_of[messages]] |= times[messages] >= 0
         if times is not None and (times[messages] >= 0).any() and (names is None or "timestamp" in names):
             stamped = times[messages] >= 0
             rule = Rule(TIMESTAMP_FIELD.name, TIMESTAMP_FIELD.type.name)

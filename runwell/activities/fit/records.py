@@ -28,7 +28,7 @@ from runwell.activities.fit.repair import repair_field_sizes
 from runwell.activities.fit.scan import Layout, scan
 from runwell.activities.fit.session import Decoded, assemble, needs_records
 
-__all__ = ["read_fit_bulk", "streams_frame", "STREAM_NAMES"]
+__all__ = ["read_fit_bulk", "streams_frame", "STREAM_NAMES", "FILE_ID_NAMES", "SESSION_NAMES", "ACTIVITY_NAMES", "SPORT_NAMES"]
 
 _FILE_ID, _SPORT, _SESSION, _RECORD, _ACTIVITY = 0, 12, 18, 20, 34
 
@@ -47,6 +47,25 @@ STREAM_NAMES = frozenset(
         "cadence",
     }
 )
+#: The values the session rules read (:mod:`.session`), by message.
+FILE_ID_NAMES = frozenset({"type", "manufacturer", "garmin_product", "product_name", "product"})
+SESSION_NAMES = frozenset(
+    {
+        "sport",
+        "sub_sport",
+        "start_time",
+        "total_elapsed_time",
+        "total_timer_time",
+        "start_position_lat",
+        "start_position_long",
+        "total_distance",
+        "avg_heart_rate",
+        "max_heart_rate",
+        "total_ascent",
+    }
+)
+ACTIVITY_NAMES = frozenset({"timestamp", "local_timestamp"})
+SPORT_NAMES = frozenset({"sport", "sub_sport"})
 _COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "distance_m", "speed_mps", "heart_rate", "cadence"]
 
 
@@ -102,11 +121,6 @@ def _no_records() -> pd.DataFrame:
     return streams_frame(MessageTable(0))
 
 
-def _first(rows: list[dict[str, object]]) -> dict[str, object]:
-    """The first non-empty message (the reference keeps the first it finds with values)."""
-    return next((r for r in rows if r), {})
-
-
 def _warnings(layout: Layout) -> list[str]:
     """The reference decoder's warnings for what it would have had to work around."""
     if layout.crc_mismatch:
@@ -148,13 +162,13 @@ def read_fit_bulk(data: bytes, *, path: str, streams: bool = False) -> Parsed:
     """
     layout = scan(data)
     times = compressed_timestamps(layout)
-    decoded = Decoded(file_id=_first(decode(layout, _FILE_ID, times=times).rows()))
+    decoded = Decoded(file_id=decode(layout, _FILE_ID, FILE_ID_NAMES, times=times).first_filled())
     if decoded.file_id.get("type") not in (None, "activity"):
         return assemble(decoded, _no_records(), path=path, streams=streams, warnings=[])  # raises
-    decoded.sessions = decode(layout, _SESSION, times=times).rows()
-    activities = decode(layout, _ACTIVITY, times=times).rows()
+    decoded.sessions = decode(layout, _SESSION, SESSION_NAMES, times=times).rows()
+    activities = decode(layout, _ACTIVITY, ACTIVITY_NAMES, times=times).rows()
     decoded.activity = activities[-1] if activities else {}
-    decoded.sport = _first(decode(layout, _SPORT, times=times).rows())
+    decoded.sport = decode(layout, _SPORT, SPORT_NAMES, times=times).first_filled()
     if layout.truncated:
         decoded.truncated = (
             f"file ends early ({layout.truncated}); read {layout.count(_RECORD)} records before the end"

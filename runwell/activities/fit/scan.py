@@ -131,14 +131,25 @@ class _Walker:
     arr: np.ndarray
     definitions: list[Definition] = field(default_factory=list)
     def_index: dict[tuple[object, ...], int] = field(default_factory=dict)
-    chunks: list[tuple[int, int, int, int]] = field(default_factory=list)
-    count: int = 0
+    def_cache: dict[tuple[bytes, int], tuple[tuple[int, int, bool, str | None], int, tuple[int, ...], int]] = field(
+        default_factory=dict
+    )
+    singles: list[int] = field(default_factory=list)  # content offsets found one by one
+    runs: list[np.ndarray] = field(default_factory=list)  # and found a run at a time
+    run_total: int = 0
+    def_events: list[tuple[int, int, int]] = field(default_factory=list)  # (messages before, local, def)
     segment_starts: list[int] = field(default_factory=list)
     resets: list[tuple[int, int, tuple[int, ...]]] = field(default_factory=list)
     dev_types: dict[int, dict[int, tuple[str, BaseType]]] = field(default_factory=dict)
+    dev_version: int = 0
     first_issue: str | None = None  # "crc" or "misaligned", whichever fitparse meets first
     misaligned: int = 0
     segment_overrun: bool = False
+
+    @property
+    def count(self) -> int:
+        """Data messages found so far."""
+        return len(self.singles) + self.run_total
 
     def need(self, at: int, size: int) -> None:
         """Raise as fitparse does when fewer than ``size`` bytes are left at ``at``."""
@@ -187,50 +198,107 @@ class _Walker:
                 return
 
     def records(self, pos: int, end: int) -> int:
-        """Walk the messages of one file from ``pos``; return the offset after the last."""
+        """Walk the messages of one file from ``pos``; return the offset after the last.
+
+        The loop looks each header byte up in ``steps`` (the message length of the local
+        definition it names, 0 for anything that needs a closer look).
+        """
         data, n = self.data, len(self.data)
-        local_defs: dict[int, tuple[int, int, bool, str | None]] = {}
-        while pos < end:
-            self.need(pos, 1)
-            h = data[pos]
-            if h & 0xC0 == 0x40:
-                local_defs[h & 0x0F], pos = self.definition(pos)
-                continue
-            local = (h >> 5) & 0x03 if h & 0x80 else h & 0x0F
-            entry = local_defs.get(local)
-            if entry is None:
-                raise NeedsReference("a data message before its definition")
-            def_id, size, inspect, broken = entry
-            if broken:
-                raise NeedsReference(broken)
-            step = size + 1
-            if pos + step > n:
-                self.data_end_of_file(pos, self.definitions[def_id])
-            if inspect:
-                self.developer_message(pos + 1, self.definitions[def_id])
-            nxt = pos + step
-            mask = 0xE0 if h & 0x80 else 0xFF
-            if not inspect and nxt < end and nxt + step <= n and data[nxt] & mask == h & mask:
-                k = _run_length(self.arr, pos, step, min(end, n - size), mask, h & mask)
-                self.chunks.append((pos + 1, k, step, def_id))
-                self.count += k
-                pos += k * step
-            else:
-                self.chunks.append((pos + 1, 1, 0, def_id))
-                self.count += 1
-                pos = nxt
+        steps = [0] * 256
+        entries: dict[int, tuple[int, int, bool, str | None]] = {}
+        add = self.singles.append
+        try:
+            while pos < end:
+                h = data[pos]
+                s = steps[h]
+                if s:
+                    nxt = pos + s
+                    if nxt > n:
+                        self.data_end_of_file(pos, entries[(h >> 5) & 3 if h & 0x80 else h & 0x0F][0])
+                    if nxt + s < end and nxt + s < n and data[nxt] == h and data[nxt + s] == h:
+                        k = _run_length(self.arr, pos, s, min(end, n - s + 1), h)
+                        self.runs.append(np.arange(pos + 1, pos + 1 + k * s, s, dtype=np.int64))
+                        self.run_total += k
+                        pos += k * s
+                    else:
+                        add(pos + 1)
+                        pos = nxt
+                elif h & 0xC0 == 0x40:
+                    pos = self.local_definition(pos, steps, entries)
+                else:
+                    pos = self.odd_data_message(pos, entries)
+        except IndexError:
+            if pos < n:
+                raise
+            raise _EndOfFile("Tried to read 1 bytes from .FIT file but got 0") from None
         return pos
 
-    def data_end_of_file(self, pos: int, definition: Definition) -> None:
+    def local_definition(self, pos: int, steps: list[int], entries: dict[int, tuple[int, int, bool, str | None]]) -> int:
+        """Read a definition message and point its local number's header bytes at it."""
+        local = self.data[pos] & 0x0F
+        entry, pos = self.definition(pos)
+        entries[local] = entry
+        self.def_events.append((self.count, local, entry[0]))
+        step = 0 if entry[2] or entry[3] else entry[1] + 1
+        for h in (local, local | 0x10, local | 0x20, local | 0x30):
+            steps[h] = step
+        if local < 4:
+            steps[0x80 | local << 5 : 0xA0 | local << 5] = [step] * 32
+        return pos
+
+    def odd_data_message(self, pos: int, entries: dict[int, tuple[int, int, bool, str | None]]) -> int:
+        """A data message the fast loop leaves alone: undefined, broken or developer data."""
+        h = self.data[pos]
+        entry = entries.get((h >> 5) & 0x03 if h & 0x80 else h & 0x0F)
+        if entry is None:
+            raise NeedsReference("a data message before its definition")
+        def_id, size, _, broken = entry
+        if broken:
+            raise NeedsReference(broken)
+        if pos + size + 1 > len(self.data):
+            self.data_end_of_file(pos, def_id)
+        self.developer_message(pos + 1, self.definitions[def_id])
+        self.singles.append(pos + 1)
+        return pos + size + 1
+
+    def data_end_of_file(self, pos: int, def_id: int) -> None:
         """Raise fitparse's message for a data message cut by the end of the file."""
         offset = pos + 1
+        definition = self.definitions[def_id]
         for f in (*definition.fields, *definition.dev_fields):
             self.need(offset, f.size)
             offset += f.size
         raise AssertionError("unreachable: the message fits")  # pragma: no cover
 
     def definition(self, pos: int) -> tuple[tuple[int, int, bool, str | None], int]:
-        """Read a definition message at ``pos``; return its local entry and the next offset."""
+        """Read a definition message at ``pos``; return its local entry and the next offset.
+
+        Devices repeat the same definitions; one seen before (byte for byte, with the same
+        developer descriptions known) is taken from a cache, with its side effects.
+        """
+        data = self.data
+        length = _definition_length(data, pos)
+        if length:
+            key = (data[pos : pos + length], self.dev_version)
+            cached = self.def_cache.get(key)
+            if cached is None:
+                before = self.misaligned
+                entry, end, restart = self.read_definition(pos)
+                global_num = self.definitions[entry[0]].global_num
+                self.def_cache[key] = (entry, global_num, restart, self.misaligned - before)
+            else:
+                entry, global_num, restart, misaligned = cached
+                for _ in range(misaligned):
+                    self.misaligned_field()
+        else:
+            entry, _, restart = self.read_definition(pos)  # it ends early: this raises
+        if restart:
+            self.resets.append((self.count, self.definitions[entry[0]].global_num, restart))
+        return entry, pos + length
+
+    def read_definition(self, pos: int) -> tuple[tuple[int, int, bool, str | None], int, tuple[int, ...]]:
+        """Read a definition message field by field (as fitparse does, to the byte it ends
+        at): its local entry, the next offset and the accumulated components it restarts."""
         data = self.data
         h = data[pos]
         self.need(pos + 1, 2)
@@ -258,15 +326,13 @@ class _Walker:
         if h & 0x20:
             dev_fields, offset, pos, dev_broken = self.dev_definitions(pos, offset)
             broken = broken or dev_broken
-        if restart:
-            self.resets.append((self.count, global_num, tuple(restart)))
         definition = Definition(global_num, endian, tuple(fields), tuple(dev_fields), offset, broken)
         key = (global_num, endian, definition.fields, definition.dev_fields, broken)
         def_id = self.def_index.setdefault(key, len(self.definitions))
         if def_id == len(self.definitions):
             self.definitions.append(definition)
         inspect = global_num in (_FIELD_DESCRIPTION, _DEVELOPER_DATA_ID)
-        return (def_id, offset, inspect, broken), pos
+        return (def_id, offset, inspect, broken), pos, tuple(restart)
 
     def misaligned_field(self) -> None:
         if self.first_issue == "crc":
@@ -314,6 +380,7 @@ class _Walker:
             if not isinstance(index, int):
                 raise NeedsReference("a developer_data_id without its index")
             self.dev_types[index] = {}
+            self.dev_version += 1
             return
         index, num, type_id = values.get(0), values.get(1), values.get(2)
         if not (isinstance(index, int) and isinstance(num, int) and isinstance(type_id, int)):
@@ -322,18 +389,30 @@ class _Walker:
             raise NeedsReference("a field_description of an unknown developer or type")
         name = values.get(3) or f"unnamed_dev_field_{num}"
         self.dev_types[index][num] = (str(name), BASE_TYPES[type_id])
+        self.dev_version += 1
 
 
-def _run_length(arr: np.ndarray, pos: int, step: int, limit: int, mask: int, want: int) -> int:
+def _definition_length(data: bytes, pos: int) -> int:
+    """The length of the definition message at ``pos``, or 0 when it runs past the end."""
+    n = len(data)
+    if pos + 6 > n:
+        return 0
+    length = 6 + 3 * data[pos + 5]
+    if data[pos] & 0x20:
+        if pos + length >= n:
+            return 0
+        length += 1 + 3 * data[pos + length]
+    return length if pos + length <= n else 0
+
+
+def _run_length(arr: np.ndarray, pos: int, step: int, limit: int, want: int) -> int:
     """How many messages from ``pos`` on, ``step`` bytes apart and starting before
-    ``limit``, have a header byte equal to ``want`` (under ``mask``): one numpy step per
-    window, the window growing so a long run costs a few steps and a short one little."""
+    ``limit``, have the header byte ``want``: one numpy step per window, the window
+    growing so that a long run costs a few steps and a short one little."""
     total, window = 0, 64
     while pos < limit:
         stop = min(limit, pos + window * step)
         cand = arr[pos:stop:step]
-        if mask != 0xFF:
-            cand = cand & mask
         miss = np.flatnonzero(cand != want)
         if miss.size:
             return total + int(miss[0])
@@ -343,16 +422,22 @@ def _run_length(arr: np.ndarray, pos: int, step: int, limit: int, mask: int, wan
     return total
 
 
-def _positions(chunks: list[tuple[int, int, int, int]], count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Expand ``(first offset, count, stride, definition)`` chunks into per-message arrays."""
-    if not chunks:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    table = np.array(chunks, dtype=np.int64)
-    starts, counts, strides, defs = table.T
-    first = np.repeat(np.cumsum(counts) - counts, counts)
-    within = np.arange(count, dtype=np.int64) - first
-    positions = np.repeat(starts, counts) + within * np.repeat(strides, counts)
-    return positions, np.repeat(defs, counts).astype(np.int32)
+def _message_table(walker: _Walker) -> tuple[np.ndarray, np.ndarray]:
+    """Every data message's content offset, in file order, and its definition."""
+    positions = np.concatenate([np.array(walker.singles, dtype=np.int64), *walker.runs])
+    positions.sort()
+    def_ids = np.zeros(len(positions), dtype=np.int32)
+    if not len(positions):
+        return positions, def_ids
+    headers = walker.arr[positions - 1]
+    local = np.where(headers & 0x80, (headers >> 5) & 0x03, headers & 0x0F)
+    events = np.array(walker.def_events, dtype=np.int64).reshape(-1, 3)
+    index = np.arange(len(positions))
+    for number in np.unique(local).tolist():
+        mine = events[events[:, 1] == number]
+        here = local == number
+        def_ids[here] = mine[np.searchsorted(mine[:, 0], index[here], side="right") - 1, 2]
+    return positions, def_ids
 
 
 def scan(data: bytes) -> Layout:
@@ -382,7 +467,7 @@ def scan(data: bytes) -> Layout:
         truncated = str(err)
     if walker.first_issue == "misaligned" and walker.segment_overrun:
         raise NeedsReference("misaligned field sizes in a file whose records overrun their length")
-    positions, def_ids = _positions(walker.chunks, walker.count)
+    positions, def_ids = _message_table(walker)
     return Layout(
         data=data,
         definitions=walker.definitions,

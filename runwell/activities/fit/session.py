@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
+import numpy as np
 import pandas as pd
 
 from runwell.activities._session import Parsed, Session, elevation_gain, positive_or_nan
@@ -102,12 +103,14 @@ def _relative_local_start(session: dict[str, Any], activity: dict[str, Any]) -> 
     return None
 
 
-def _window(frame: pd.DataFrame, start: pd.Timestamp | None, elapsed: float) -> pd.DataFrame:
-    """The records inside a session (all of them when its span is unknown)."""
+def _window(frame: pd.DataFrame, start: pd.Timestamp | None, elapsed: float) -> np.ndarray:
+    """Which records lie inside a session (all of them when its span is unknown)."""
     if start is None or frame.empty or not math.isfinite(elapsed):
-        return frame
+        return np.ones(len(frame), dtype=bool)
     end = start + pd.Timedelta(seconds=elapsed)
-    return frame[(frame["time_utc"] >= start) & (frame["time_utc"] <= end)]
+    times = frame["time_utc"].to_numpy(dtype="datetime64[ns]")
+    first, last = (np.datetime64(t.tz_convert(None).as_unit("ns").to_datetime64(), "ns") for t in (start, end))
+    return (times >= first) & (times <= last)
 
 
 def _first_fix(
@@ -117,10 +120,11 @@ def _first_fix(
     start_lat, start_lon = msg.get("start_position_lat"), msg.get("start_position_long")
     if isinstance(start_lat, int) and isinstance(start_lon, int):
         return (start_lat * DEGREES_PER_SEMICIRCLE, start_lon * DEGREES_PER_SEMICIRCLE)
-    fixes = _window(frame, start, elapsed).dropna(subset=["lat", "lon"])
-    if fixes.empty:
+    lat, lon = frame["lat"].to_numpy(dtype=float), frame["lon"].to_numpy(dtype=float)
+    fixes = np.flatnonzero(_window(frame, start, elapsed) & ~np.isnan(lat) & ~np.isnan(lon))
+    if not fixes.size:
         return None
-    return (float(fixes["lat"].iloc[0]), float(fixes["lon"].iloc[0]))
+    return (float(lat[fixes[0]]), float(lon[fixes[0]]))
 
 
 def _start(msg: dict[str, Any], decoded: Decoded, path: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
@@ -177,7 +181,9 @@ def build_session(
     has_gps = first_fix is not None
     ascent = msg.get("total_ascent")
     gain = (
-        float(ascent) if ascent is not None else elevation_gain(_window(frame, start, elapsed)["altitude_m"].to_numpy())
+        float(ascent)
+        if ascent is not None
+        else elevation_gain(frame["altitude_m"].to_numpy(dtype=float)[_window(frame, start, elapsed)])
     )
     return Session(
         sport=sport,
