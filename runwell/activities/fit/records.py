@@ -24,7 +24,6 @@ from runwell.activities._session import Parsed
 from runwell.activities.fit.bulk import MessageTable, compressed_timestamps, decode
 from runwell.activities.fit.profile import fit_times
 from runwell.activities.fit.protocol import DEGREES_PER_SEMICIRCLE
-from runwell.activities.fit.repair import repair_field_sizes
 from runwell.activities.fit.scan import Layout, scan
 from runwell.activities.fit.session import Decoded, assemble, needs_records
 
@@ -126,9 +125,8 @@ def _warnings(layout: Layout) -> list[str]:
     if layout.crc_mismatch:
         return ["CRC mismatch: the file was read without the CRC check"]
     if layout.misaligned:
-        _, n_fixed = repair_field_sizes(layout.data)
         return [
-            f"{n_fixed} field definition(s) with a size that is not a multiple of their type "
+            f"{layout.misaligned} field definition(s) with a size that is not a multiple of their type "
             "(a COROS quirk) were read as raw bytes, as the FIT SDK does"
         ]
     return []

@@ -38,6 +38,10 @@ from runwell.activities.fit.protocol import HEADER_MAGIC, crc16
 __all__ = ["NeedsReference", "FieldLayout", "DevFieldLayout", "Definition", "Layout", "scan"]
 
 _FIELD_DESCRIPTION, _DEVELOPER_DATA_ID = 206, 207
+#: Definitions without developer fields, by their bytes (less the local number), shared by
+#: every file read in this process: ``(definition, restarted components, misaligned)``.
+_SHARED_DEFINITIONS: dict[bytes, tuple[Definition, tuple[int, ...], int]] = {}
+_SHARED_LIMIT = 4096
 
 
 class NeedsReference(Exception):
@@ -130,7 +134,6 @@ class _Walker:
     data: bytes
     arr: np.ndarray
     definitions: list[Definition] = field(default_factory=list)
-    def_index: dict[tuple[object, ...], int] = field(default_factory=dict)
     def_cache: dict[tuple[bytes, int], tuple[tuple[int, int, bool, str | None], int, tuple[int, ...], int]] = field(
         default_factory=dict
     )
@@ -273,32 +276,47 @@ class _Walker:
     def definition(self, pos: int) -> tuple[tuple[int, int, bool, str | None], int]:
         """Read a definition message at ``pos``; return its local entry and the next offset.
 
-        Devices repeat the same definitions; one seen before (byte for byte, with the same
-        developer descriptions known) is taken from a cache, with its side effects.
+        Devices repeat the same definitions: one seen before (byte for byte, whatever its
+        local number, with the same developer descriptions known) is not parsed again,
+        and one without developer fields is shared by all files read in this process.
         """
         data = self.data
         length = _definition_length(data, pos)
-        if length:
-            key = (data[pos : pos + length], self.dev_version)
-            cached = self.def_cache.get(key)
-            if cached is None:
+        if not length:
+            self.read_definition(pos)  # it ends early: this raises as fitparse does
+            raise AssertionError("unreachable")  # pragma: no cover
+        dev = data[pos] & 0x20
+        key = (bytes((dev,)) + data[pos + 1 : pos + length], self.dev_version if dev else 0)
+        cached = self.def_cache.get(key)
+        if cached is None:
+            shared = None if dev else _SHARED_DEFINITIONS.get(key[0])
+            if shared is None:
                 before = self.misaligned
-                entry, end, restart = self.read_definition(pos)
-                global_num = self.definitions[entry[0]].global_num
-                self.def_cache[key] = (entry, global_num, restart, self.misaligned - before)
+                definition, _, restart = self.read_definition(pos)
+                shared = (definition, restart, self.misaligned - before)
+                if not dev:
+                    if len(_SHARED_DEFINITIONS) > _SHARED_LIMIT:
+                        _SHARED_DEFINITIONS.clear()
+                    _SHARED_DEFINITIONS[key[0]] = shared
             else:
-                entry, global_num, restart, misaligned = cached
-                for _ in range(misaligned):
+                for _ in range(shared[2]):
                     self.misaligned_field()
+            definition, restart, misaligned = shared
+            self.definitions.append(definition)
+            inspect = definition.global_num in (_FIELD_DESCRIPTION, _DEVELOPER_DATA_ID)
+            entry = (len(self.definitions) - 1, definition.size, inspect, definition.broken)
+            cached = self.def_cache[key] = (entry, definition.global_num, restart, misaligned)
         else:
-            entry, _, restart = self.read_definition(pos)  # it ends early: this raises
+            for _ in range(cached[3]):
+                self.misaligned_field()
+        entry, global_num, restart, _ = cached
         if restart:
-            self.resets.append((self.count, self.definitions[entry[0]].global_num, restart))
+            self.resets.append((self.count, global_num, restart))
         return entry, pos + length
 
-    def read_definition(self, pos: int) -> tuple[tuple[int, int, bool, str | None], int, tuple[int, ...]]:
+    def read_definition(self, pos: int) -> tuple[Definition, int, tuple[int, ...]]:
         """Read a definition message field by field (as fitparse does, to the byte it ends
-        at): its local entry, the next offset and the accumulated components it restarts."""
+        at): the definition, the next offset and the accumulated components it restarts."""
         data = self.data
         h = data[pos]
         self.need(pos + 1, 2)
@@ -327,12 +345,7 @@ class _Walker:
             dev_fields, offset, pos, dev_broken = self.dev_definitions(pos, offset)
             broken = broken or dev_broken
         definition = Definition(global_num, endian, tuple(fields), tuple(dev_fields), offset, broken)
-        key = (global_num, endian, definition.fields, definition.dev_fields, broken)
-        def_id = self.def_index.setdefault(key, len(self.definitions))
-        if def_id == len(self.definitions):
-            self.definitions.append(definition)
-        inspect = global_num in (_FIELD_DESCRIPTION, _DEVELOPER_DATA_ID)
-        return (def_id, offset, inspect, broken), pos, tuple(restart)
+        return definition, pos, tuple(restart)
 
     def misaligned_field(self) -> None:
         if self.first_issue == "crc":
