@@ -204,13 +204,19 @@ def drop_collinear(X: pd.DataFrame, keep_first: Sequence[str]) -> tuple[pd.DataF
     order = [c for c in keep_first if c in X.columns] + [c for c in X.columns if c not in keep_first]
     kept: list[str] = []
     dropped: list[str] = []
+    # X = QR: any set of X's columns has the singular values of the same columns of R, so one
+    # QR of X replaces an SVD of all N rows per column (matrix_rank's tolerance kept: N rows)
+    full = X[order].to_numpy(dtype=float)
+    R = np.linalg.qr(full, mode="r") if len(full) else full
+    where = {c: k for k, c in enumerate(order)}
     for col in order:
         values = X[col].to_numpy()
         if col != "const" and (len(values) == 0 or np.ptp(values) == 0):
             dropped.append(col)
             continue
-        trial = X[[*kept, col]].to_numpy()
-        if np.linalg.matrix_rank(trial) == len(kept) + 1:
+        sv = np.linalg.svd(R[:, [where[c] for c in [*kept, col]]], compute_uv=False)
+        tol = (sv.max() if sv.size else 0.0) * max(len(full), len(kept) + 1) * np.finfo(float).eps
+        if int((sv > tol).sum()) == len(kept) + 1:
             kept.append(col)
         else:
             dropped.append(col)

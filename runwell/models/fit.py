@@ -17,7 +17,7 @@ import statsmodels.api as sm
 from runwell.models.design import Design, check_enough, drop_collinear, formula, prepare_daily, require_columns
 from runwell.models.diagnostics import autocorr_note, lag1_autocorrelation, robust_check
 from runwell.models.effects import coefficients_table, effects_from_fixed, fixed_table, mixed_fixed, ols_fixed
-from runwell.models.mixed import attempts_table, fit_mixed, fit_notes, random_effects_summary
+from runwell.models.mixed import attempts_table, engine_text, fit_mixed, fit_notes, random_effects_summary
 from runwell.models.result import MoodModelResult
 from runwell.models.robust import fit_ar1
 from runwell.models.units import unit_of
@@ -66,15 +66,15 @@ def _estimate_time_series(design: Design) -> _Estimate:
     )
 
 
-def _estimate_mixed(design: Design) -> _Estimate:
-    """Several participants: the linear mixed model, best of several optimizers."""
-    result, best, tried = fit_mixed(design)
+def _estimate_mixed(design: Design, engine: str = "auto") -> _Estimate:
+    """Several participants: the linear mixed model (fast engine, or the best of statsmodels' optimizers)."""
+    result, best, tried = fit_mixed(design, engine)
     fixed = mixed_fixed(result)
     sds, share, model_share, own, re_notes = random_effects_summary(result, design, fixed)
     return _Estimate(
         result=result,
         fixed=fixed,
-        method=f"Linear mixed model (statsmodels MixedLM, REML; optimizer {best.optimizer}).",
+        method=engine_text(best),
         resid=np.asarray(result.resid),
         sds=sds,
         share=share,
@@ -87,14 +87,14 @@ def _estimate_mixed(design: Design) -> _Estimate:
     )
 
 
-def _assemble(design: Design, what: str) -> MoodModelResult:
+def _assemble(design: Design, what: str, engine: str = "auto") -> MoodModelResult:
     """Fit the design (mixed model, or AR(1) regression for one person) and build the result."""
     check_enough(design, what)
     single = design.n_groups == 1
     diagnostics = list(design.notes)
     if design.dropped:
         diagnostics.append(f"Left out for lack of variation or collinearity: {', '.join(design.dropped)}.")
-    est = _estimate_time_series(design) if single else _estimate_mixed(design)
+    est = _estimate_time_series(design) if single else _estimate_mixed(design, engine)
     diagnostics += est.notes
     rho = lag1_autocorrelation(est.resid, design.groups, design.day)
     diagnostics.append(autocorr_note(rho, single))
@@ -131,14 +131,16 @@ def fit_mood_model(
     covariates: Sequence[str] = ("weekday", "study_day"),
     random_slopes: bool = True,
     lagged: bool = False,
+    engine: str = "auto",
 ) -> MoodModelResult:
     """Fit the daily-diary mixed model of an outcome on run duration and frequency.
 
     Duration and frequency are each split into a within-person part (the day's
     deviation from the person's mean) and a between-person part (the person mean), with
     a random intercept per participant and, by default, a random slope for the
-    within-person duration effect. Fitted by REML with several optimizers (best valid
-    likelihood kept); a single participant is fitted as a regression with AR(1) errors.
+    within-person duration effect. Fitted by REML with the fast engine, or statsmodels
+    MixedLM with several optimizers (best valid likelihood kept) when it does not
+    converge; a single participant is fitted as a regression with AR(1) errors.
 
     Parameters
     ----------
@@ -163,6 +165,11 @@ def fit_mood_model(
         Fit the next day's mood (or the next day's ``outcome`` when it is a level) on
         today's runs and today's value of it (the lagged outcome is not centred).
         Only consecutive days are paired.
+    engine
+        ``"auto"`` (default): the fast engine (the same estimates, standard errors and
+        likelihood as statsmodels MixedLM to 1e-4), statsmodels when it does not converge;
+        ``"statsmodels"``: statsmodels MixedLM only, the reference; ``"fast"``: the fast
+        engine only (see :func:`runwell.models.mixed.fit_mixed`).
 
     Returns
     -------
@@ -186,7 +193,7 @@ def fit_mood_model(
     'per 30 min'
     """
     design = prepare_daily(panel, outcome, duration, frequency, covariates, random_slopes, lagged)
-    return _assemble(design, "The mood model")
+    return _assemble(design, "The mood model", engine)
 
 
 def _acute_design(run_panel: pd.DataFrame, duration: str, centre: float) -> Design:
@@ -223,6 +230,7 @@ def fit_acute_model(
     *,
     duration: str = "run_min",
     centre: float = 30.0,
+    engine: str = "auto",
 ) -> MoodModelResult:
     """Mood after a run minus mood before it, against run duration (random intercept).
 
@@ -236,6 +244,8 @@ def fit_acute_model(
     centre
         Duration (natural units) at which the average change is reported; the
         ``acute`` row of the effects is the expected change for a run this long.
+    engine
+        As in :func:`fit_mood_model`.
 
     Returns
     -------
@@ -244,7 +254,7 @@ def fit_acute_model(
         change around a ``centre``-long run) and term ``duration`` (the change per
         natural unit of duration, e.g. per 30 min).
     """
-    result = _assemble(_acute_design(run_panel, duration, centre), "The acute model")
+    result = _assemble(_acute_design(run_panel, duration, centre), "The acute model", engine)
     effects = result.effects
     is_const = effects["term"] == "after a run"
     effects.loc[is_const, "unit"] = f"for a {centre:g} {'min' if duration == 'run_min' else 'unit'} run"

@@ -9,6 +9,7 @@ import pytest
 import runwell
 from runwell.errors import InputError, InsufficientDataError
 from runwell.models import FALLBACK_OPTIMIZERS, OPTIMIZERS, MoodModelResult, fit_acute_model, fit_mood_model
+from runwell.models.mixed import FAST_ENGINE
 from runwell.simulate import SimulatedPanel, simulate_panel
 
 EFFECT_COLUMNS = [
@@ -49,7 +50,7 @@ def test_result_reports_sample_formula_and_random_effects(result: MoodModelResul
     assert result.share_positive_slope is not None and 0 <= result.share_positive_slope <= 1
     assert result.share_positive_slope_model is not None and 0 <= result.share_positive_slope_model <= 1
     assert result.person_slopes is not None and len(result.person_slopes) == 30
-    assert "MixedLM" in result.method and result.optimizer in OPTIMIZERS + FALLBACK_OPTIMIZERS
+    assert "MixedLM" in result.method and result.optimizer in (FAST_ENGINE, *OPTIMIZERS, *FALLBACK_OPTIMIZERS)
     assert result.converged
     assert result.sm_result is not None and hasattr(result.sm_result, "cov_re")
     assert result.attempts["valid"].any()
