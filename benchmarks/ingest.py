@@ -23,6 +23,9 @@ operating system's file cache ("cold" means runwell's own cache is empty).
 
 Targets (issue 7): cold at least 40x faster than the reference, at most 15 s; warm at
 most 1 s; under 1 GB of memory; ``read_streams`` no slower than fitparse.
+
+With ``--real FOLDER`` (issue 16) it measures every real activity file under that folder
+instead (FIT, FIT in zips and gzip, GPX, TCX), see :mod:`real_files` beside this script.
 """
 
 from __future__ import annotations
@@ -90,7 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export", type=Path, help="reuse this export folder (written if missing)")
     parser.add_argument("--reference-files", type=int, default=0,
                         help="decode only this many files for the reference and scale up (default: all)")
+    parser.add_argument("--real", type=Path, help="measure every real activity file under this folder instead")
     args = parser.parse_args(argv)
+    if args.real:
+        from real_files import run_real
+
+        return run_real(args.real)
 
     export = args.export or Path(tempfile.mkdtemp()) / f"export_{args.n}"
     if not (export / "activities.csv").exists():
