@@ -9,7 +9,6 @@ translated into diagnostics rather than escaping.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,12 +16,10 @@ from typing import cast
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from statsmodels.regression.mixed_linear_model import MixedLM, MixedLMResultsWrapper
 
 from runwell.errors import InsufficientDataError
 from runwell.models.design import Design
-from runwell.models.units import unit_of
 
 __all__ = [
     "OPTIMIZERS",
@@ -39,7 +36,6 @@ __all__ = [
     "fit_mixed",
     "attempts_table",
     "fit_notes",
-    "random_effects_summary",
 ]
 
 #: Optimizers tried in turn for the mixed model, best valid likelihood kept. The search
@@ -144,11 +140,17 @@ def try_optimizer(model: MixedLM, method: str, X: pd.DataFrame, person_cols: Seq
         warnings.simplefilter("always")
         try:
             result = model.fit(reml=True, method=method)
+            with np.errstate(invalid="ignore"):
+                bse = np.asarray(result.bse_fe, dtype=float)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError) as err:
             return Attempt(method, None, -np.inf, False, False, [f"{method} failed: {err}"])
-    notes = captured_notes(str(w.message) for w in caught)
+    notes = captured_notes(str(w.message) for w in caught if "invalid value encountered in sqrt" not in str(w.message))
     llf = float(result.llf)
     finite = np.isfinite(llf) and bool(np.all(np.isfinite(result.fe_params)))
+    if finite and not np.all(np.isfinite(bse)):
+        # a fit without finite standard errors is not a result: the next optimizer is tried
+        finite = False
+        notes.append(f"{method}: the standard errors of the fixed effects are not finite; fit rejected.")
     zeroed = zeroed_person_terms(result, X, person_cols) if finite else []
     if zeroed:
         notes.append(
@@ -233,7 +235,7 @@ def fit_notes(best: Attempt, attempts: Sequence[Attempt], re_notes: list[str]) -
     attempts
         Every attempt (rejections for issue 10239 are reported).
     re_notes
-        Notes about the random effects (:func:`random_effects_summary`); when present,
+        Notes about the random effects (:mod:`runwell.models.randomfx`); when present,
         the generic boundary and singular warnings of the kept fit give way to them.
 
     Returns
@@ -243,65 +245,8 @@ def fit_notes(best: Attempt, attempts: Sequence[Attempt], re_notes: list[str]) -
     """
     generic_boundary = {WARNING_WORDS[0][1], WARNING_WORDS[1][1]} if re_notes else set()
     notes = [n for n in best.notes if n not in generic_boundary] + re_notes
-    notes += [n for a in attempts if a is not best for n in a.notes if "10239" in n]
+    notes += [n for a in attempts if a is not best for n in a.notes if "10239" in n or "not finite" in n]
     notes.append(
         "The fit converged." if best.converged else "The kept fit did not report convergence; treat it with care."
     )
     return notes
-
-
-def random_effects_summary(
-    result: MixedLMResultsWrapper, design: Design, fixed: pd.DataFrame
-) -> tuple[dict[str, float], float | None, float | None, pd.DataFrame | None, list[str]]:
-    """Random-effect SDs, slope shares, per-person slopes and boundary notes.
-
-    Parameters
-    ----------
-    result
-        The kept MixedLM result.
-    design
-        The model's design.
-    fixed
-        Its fixed-effect table (for the average slope).
-
-    Returns
-    -------
-    tuple
-        ``(sds, share, model_share, person_slopes, notes)``: standard deviations of
-        the random effects and the residual; the share of participants whose own slope
-        is positive, and that share under the fitted normal distribution (``None``
-        without a random slope); one row per participant with their slope (or
-        ``None``); notes about variances on the boundary.
-    """
-    cov_re = np.asarray(result.cov_re)
-    scale = float(result.scale)
-    sds = {"intercept": math.sqrt(max(cov_re[0, 0], 0.0))}
-    notes: list[str] = []
-    if cov_re[0, 0] < BOUNDARY_REL * scale:
-        notes.append(
-            "Boundary fit: the spread of baseline levels between people was estimated at "
-            "zero, i.e. the data show no detectable person-to-person differences in it."
-        )
-    if design.random_slope is None:
-        sds["residual"] = math.sqrt(scale)
-        return sds, None, None, None, notes
-    var = design.term_info[design.random_slope][0]
-    slope_sd = math.sqrt(max(cov_re[1, 1], 0.0))
-    sds[f"{var} slope ({unit_of(var)[1]})"] = slope_sd
-    sds["residual"] = math.sqrt(scale)
-    if cov_re[1, 1] < BOUNDARY_REL * scale:
-        notes.append(
-            f"Boundary fit: people's own {var} slopes were estimated not to differ; the "
-            "share with a positive slope then just follows the average slope."
-        )
-    beta = float(fixed.loc[design.random_slope, "estimate"])
-    re = result.random_effects
-    own = pd.DataFrame(
-        {
-            "participant_id": list(re),
-            "slope": [beta + float(np.asarray(v)[1]) for v in re.values()],
-        }
-    )
-    share = float((own["slope"] > 0).mean())
-    model_share = float(stats.norm.cdf(beta / slope_sd)) if slope_sd > 0 else float(beta > 0)
-    return sds, share, model_share, own, notes
