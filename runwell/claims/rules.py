@@ -17,6 +17,8 @@ from runwell.errors import RunwellError
 __all__ = [
     "MIN_DAYS_PER_CONDITION",
     "MIN_MOOD_DAYS",
+    "POWER",
+    "SESOI_SD",
     "STABLE_DAYS",
     "NotEnough",
     "count_rule",
@@ -25,6 +27,12 @@ __all__ = [
 
 #: Fewest days (or runs, or person-weeks) in each condition compared by a claim.
 MIN_DAYS_PER_CONDITION = 5
+#: The smallest effect of interest, fixed in advance: this many within-person SDs of the
+#: claim's outcome (per unit of its comparison). Data notes say whether the data could
+#: detect it, instead of computing power from the observed estimate.
+SESOI_SD = 0.2
+#: Power at which the smallest effect of interest counts as detectable.
+POWER = 0.8
 #: Fewest days with a mood rating before any claim is tested.
 MIN_MOOD_DAYS = 14
 #: Days per participant below which answers are flagged as possibly unstable.

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from runwell.errors import InputError, InsufficientDataError
-from runwell.models.units import OUTCOME_WORDS, unit_of
+from runwell.models.units import OUTCOME_WORDS, outcome_scale, unit_of
 from runwell.panel import person_mean_split
 
 __all__ = [
@@ -40,6 +40,9 @@ MIN_PARTICIPANTS_BETWEEN = 5
 MIN_PARTICIPANTS_SLOPE = 3
 #: Spare observations demanded beyond the number of fixed-effect parameters.
 MIN_SPARE_OBS = 10
+#: A column whose part not explained by the columns kept before it is smaller than this
+#: share of its length is collinear with them (exact dependence leaves ~1e-15).
+_COLLINEAR_TOL = 1e-9
 
 
 @dataclass
@@ -204,29 +207,27 @@ def drop_collinear(X: pd.DataFrame, keep_first: Sequence[str]) -> tuple[pd.DataF
     order = [c for c in keep_first if c in X.columns] + [c for c in X.columns if c not in keep_first]
     kept: list[str] = []
     dropped: list[str] = []
-    # X = QR: any set of X's columns has the singular values of the same columns of R, so one
-    # QR of X replaces an SVD of all N rows per column (matrix_rank's tolerance kept: N rows)
-    full = X[order].to_numpy(dtype=float)
-    R = np.linalg.qr(full, mode="r") if len(full) else full
-    where = {c: k for k, c in enumerate(order)}
+    basis = np.zeros((len(X), 0))  # orthonormal basis of the kept columns (Gram-Schmidt)
     for col in order:
-        values = X[col].to_numpy()
+        values = X[col].to_numpy(dtype=float)
         if col != "const" and (len(values) == 0 or np.ptp(values) == 0):
             dropped.append(col)
             continue
-        sv = np.linalg.svd(R[:, [where[c] for c in [*kept, col]]], compute_uv=False)
-        tol = (sv.max() if sv.size else 0.0) * max(len(full), len(kept) + 1) * np.finfo(float).eps
-        if int((sv > tol).sum()) == len(kept) + 1:
+        resid = values - basis @ (basis.T @ values)
+        resid -= basis @ (basis.T @ resid)  # a second pass keeps the basis orthogonal
+        norm = float(np.linalg.norm(resid))
+        if len(values) and norm > _COLLINEAR_TOL * float(np.linalg.norm(values)):
             kept.append(col)
+            basis = np.column_stack([basis, resid / norm])
         else:
             dropped.append(col)
     return X[[c for c in X.columns if c in kept]], dropped
 
 
-def _run_variables(panel: pd.DataFrame, duration: str, frequency: str | None) -> list[str]:
+def _run_variables(panel: pd.DataFrame, duration: str, frequency: str | None, run_day: bool) -> list[str]:
     """The run variables of the model, after checking the panel has them (or their parts)."""
     require_columns(panel, ["participant_id"], "panel")
-    needed = [duration] + ([frequency] if frequency else [])
+    needed = [duration] + (["ran"] if run_day and duration != "ran" else []) + ([frequency] if frequency else [])
     for var in needed:
         if not ({var, f"{var}_within", f"{var}_between"} & set(panel.columns)):
             require_columns(panel, [var], "panel")
@@ -267,8 +268,14 @@ def _response(
         term_info[f"{base}_today"] = (base, "lagged")
         label, unit = OUTCOME_WORDS.get(base, (base, "units"))
         return frame, y, f"{label} the next day", unit, f"{base}_next_day"
-    if outcome not in frame.columns and outcome == "mood_change" and "mood" in frame.columns:
-        frame = frame.assign(mood_change=frame["mood"] - consecutive_shift(frame, "mood", 1))
+    if outcome == "mood_change":
+        # a change score is a different question: it is regressed on the runs with the
+        # previous day's mood beside them (never person-centred), not on levels alone
+        require_columns(frame, ["mood"], "panel")
+        yesterday = consecutive_shift(frame, "mood", 1)
+        frame = frame.assign(mood_change=frame["mood"] - yesterday)
+        columns["mood_yesterday"] = yesterday
+        term_info["mood_yesterday"] = ("mood", "previous day")
     require_columns(frame, [outcome], "panel")
     y = frame[outcome].astype(float)
     label, unit = OUTCOME_WORDS.get(outcome, (outcome, "units"))
@@ -312,10 +319,13 @@ def prepare_daily(
     covariates: Sequence[str],
     random_slopes: bool,
     lagged: bool,
+    run_day: bool = False,
+    scale: str | None = None,
 ) -> Design:
     """Build the response and design for :func:`runwell.models.fit.fit_mood_model`.
 
-    Parameters are those of :func:`~runwell.models.fit.fit_mood_model`.
+    Parameters are those of :func:`~runwell.models.fit.fit_mood_model`; the design's
+    ``outcome_unit`` names the outcome's scale (:func:`runwell.models.units.outcome_scale`).
 
     Returns
     -------
@@ -329,8 +339,10 @@ def prepare_daily(
     InputError
         When a needed column is missing.
     """
-    needed = _run_variables(panel, duration, frequency)
+    needed = _run_variables(panel, duration, frequency, run_day)
     frame = panel.reset_index(drop=True)
+    if "ran" in needed and "ran" not in frame.columns and "ran_within" not in frame.columns:
+        frame = frame.assign(ran=(frame[duration] > 0).astype(float).where(frame[duration].notna()))
     frame = frame.sort_values(["participant_id", *(["date"] if "date" in frame else [])], kind="stable")
     columns, term_info = _run_columns(frame, needed)
     frame, y, label, unit, response = _response(frame, outcome, lagged, columns, term_info)
@@ -352,7 +364,7 @@ def prepare_daily(
         term_info=term_info,
         random_slope=random_slope,
         outcome_label=label,
-        outcome_unit=unit,
+        outcome_unit=outcome_scale(outcome, panel.attrs, scale) if unit == "points" else unit,
         response_name=response,
         dropped=dropped,
         notes=notes + slope_notes,

@@ -13,7 +13,6 @@ translated into diagnostics rather than escaping.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ from typing import cast
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from statsmodels.regression.mixed_linear_model import MixedLM, MixedLMResultsWrapper
 
 from runwell.errors import InsufficientDataError
@@ -48,7 +46,6 @@ __all__ = [
     "engine_text",
     "attempts_table",
     "fit_notes",
-    "random_effects_summary",
 ]
 
 #: How :func:`fit_mixed` may fit: ``"auto"`` (the fast engine, statsmodels when it does
@@ -160,11 +157,17 @@ def try_optimizer(model: MixedLM, method: str, X: pd.DataFrame, person_cols: Seq
         warnings.simplefilter("always")
         try:
             result = model.fit(reml=True, method=method)
+            with np.errstate(invalid="ignore"):
+                bse = np.asarray(result.bse_fe, dtype=float)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError) as err:
             return Attempt(method, None, -np.inf, False, False, [f"{method} failed: {err}"])
-    notes = captured_notes(str(w.message) for w in caught)
+    notes = captured_notes(str(w.message) for w in caught if "invalid value encountered in sqrt" not in str(w.message))
     llf = float(result.llf)
     finite = np.isfinite(llf) and bool(np.all(np.isfinite(result.fe_params)))
+    if finite and not np.all(np.isfinite(bse)):
+        # a fit without finite standard errors is not a result: the next optimizer is tried
+        finite = False
+        notes.append(f"{method}: the standard errors of the fixed effects are not finite; fit rejected.")
     zeroed = zeroed_person_terms(result, X, person_cols) if finite else []
     if zeroed:
         notes.append(
@@ -291,7 +294,7 @@ def fit_notes(best: Attempt, attempts: Sequence[Attempt], re_notes: list[str]) -
     attempts
         Every attempt (rejections for issue 10239 are reported).
     re_notes
-        Notes about the random effects (:func:`random_effects_summary`); when present,
+        Notes about the random effects (:mod:`runwell.models.randomfx`); when present,
         the generic boundary and singular warnings of the kept fit give way to them.
 
     Returns
@@ -301,7 +304,7 @@ def fit_notes(best: Attempt, attempts: Sequence[Attempt], re_notes: list[str]) -
     """
     generic_boundary = {WARNING_WORDS[0][1], WARNING_WORDS[1][1]} if re_notes else set()
     notes = [n for n in best.notes if n not in generic_boundary] + re_notes
-    notes += [n for a in attempts if a is not best for n in a.notes if "10239" in n]
+    notes += [n for a in attempts if a is not best for n in a.notes if "10239" in n or "not finite" in n]
     if best.optimizer != FAST_ENGINE and any(a.optimizer == FAST_ENGINE for a in attempts):
         notes.append("The fast engine did not converge; statsmodels MixedLM fitted the model instead.")
     notes.append(
