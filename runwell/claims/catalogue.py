@@ -88,7 +88,7 @@ class Claim:
     def __reduce__(self) -> tuple[type[Claim], tuple[Any, ...]]:
         # the read-only thresholds cannot be pickled or deep-copied as they are
         fields = (self.number, self.name, self.text, self.tested, self.direction, self.analysis)
-        return Claim, (*fields, self.observation, dict(self.thresholds))
+        return Claim, (*fields, self.observation, dict(self.thresholds), self.outcome, self.sesoi)
 
     @property
     def is_test(self) -> bool:

@@ -25,7 +25,6 @@ from statsmodels.regression.mixed_linear_model import MixedLM, MixedLMResultsWra
 from runwell.errors import InsufficientDataError
 from runwell.models.design import Design
 from runwell.models.fastlm import FastMixedLMResults, fit_fast_design, random_design
-from runwell.models.units import unit_of
 
 __all__ = [
     "ENGINES",
@@ -311,60 +310,3 @@ def fit_notes(best: Attempt, attempts: Sequence[Attempt], re_notes: list[str]) -
         "The fit converged." if best.converged else "The kept fit did not report convergence; treat it with care."
     )
     return notes
-
-
-def random_effects_summary(
-    result: MixedLMResultsWrapper | FastMixedLMResults, design: Design, fixed: pd.DataFrame
-) -> tuple[dict[str, float], float | None, float | None, pd.DataFrame | None, list[str]]:
-    """Random-effect SDs, slope shares, per-person slopes and boundary notes.
-
-    Parameters
-    ----------
-    result
-        The kept MixedLM result.
-    design
-        The model's design.
-    fixed
-        Its fixed-effect table (for the average slope).
-
-    Returns
-    -------
-    tuple
-        ``(sds, share, model_share, person_slopes, notes)``: standard deviations of
-        the random effects and the residual; the share of participants whose own slope
-        is positive, and that share under the fitted normal distribution (``None``
-        without a random slope); one row per participant with their slope (or
-        ``None``); notes about variances on the boundary.
-    """
-    cov_re = np.asarray(result.cov_re)
-    scale = float(result.scale)
-    sds = {"intercept": math.sqrt(max(cov_re[0, 0], 0.0))}
-    notes: list[str] = []
-    if cov_re[0, 0] < BOUNDARY_REL * scale:
-        notes.append(
-            "Boundary fit: the spread of baseline levels between people was estimated at "
-            "zero, i.e. the data show no detectable person-to-person differences in it."
-        )
-    if design.random_slope is None:
-        sds["residual"] = math.sqrt(scale)
-        return sds, None, None, None, notes
-    var = design.term_info[design.random_slope][0]
-    slope_sd = math.sqrt(max(cov_re[1, 1], 0.0))
-    sds[f"{var} slope ({unit_of(var)[1]})"] = slope_sd
-    sds["residual"] = math.sqrt(scale)
-    if cov_re[1, 1] < BOUNDARY_REL * scale:
-        notes.append(
-            f"Boundary fit: people's own {var} slopes were estimated not to differ; the "
-            "share with a positive slope then just follows the average slope."
-        )
-    beta = float(fixed.loc[design.random_slope, "estimate"])
-    re = result.random_effects
-    own = pd.DataFrame(
-        {
-            "participant_id": list(re),
-            "slope": [beta + float(np.asarray(v)[1]) for v in re.values()],
-        }
-    )
-    share = float((own["slope"] > 0).mean())
-    model_share = float(stats.norm.cdf(beta / slope_sd)) if slope_sd > 0 else float(beta > 0)
-    return sds, share, model_share, own, notes
