@@ -30,10 +30,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from runwell.timezones import localize
 from runwell.activities.write import Track, fit_bytes, gpx_text, tcx_text
 from runwell.resources import resource_dir
 from runwell.simulate import SimulatedPanel, simulate_panel
+from runwell.timezones import localize
 
 __all__ = [
     "SAMPLE_DIR",
@@ -105,9 +105,20 @@ def _track(
     altitude = 40 + 8 * np.sin(distance / 700) + rng.normal(0, 0.3, seconds.size)
     heart = np.clip(135 + 15 * (1 - np.exp(-seconds / 400)) + rng.normal(0, 3, seconds.size), 60, 200)
     cadence = np.full(seconds.size, 84.0) + rng.normal(0, 1.5, seconds.size) if sport == "running" else None
-    return Track(start_utc=start_utc, seconds=seconds, lat=lat, lon=lon, altitude_m=altitude,
-                 distance_m=distance, heart_rate=heart, cadence=cadence, sport=sport, sub_sport=sub_sport,
-                 utc_offset_s=utc_offset_s, timer_s=float(seconds[-1]))
+    return Track(
+        start_utc=start_utc,
+        seconds=seconds,
+        lat=lat,
+        lon=lon,
+        altitude_m=altitude,
+        distance_m=distance,
+        heart_rate=heart,
+        cadence=cadence,
+        sport=sport,
+        sub_sport=sub_sport,
+        utc_offset_s=utc_offset_s,
+        timer_s=float(seconds[-1]),
+    )
 
 
 def _offset(start_utc: pd.Timestamp, tz: str) -> int:
@@ -177,9 +188,15 @@ def write_individual(
     for k, run in enumerate(runs.itertuples(index=False)):
         indoor = bool(run.indoor)
         fmt = "fit.gz" if indoor else formats[k % len(formats)]
-        track = _track(run.start_utc, run.run_min, rng=rng, interval_s=interval_s,
-                       park=None if indoor else park, sub_sport="treadmill" if indoor else "generic",
-                       utc_offset_s=_offset(run.start_utc, tz))
+        track = _track(
+            run.start_utc,
+            run.run_min,
+            rng=rng,
+            interval_s=interval_s,
+            park=None if indoor else park,
+            sub_sport="treadmill" if indoor else "generic",
+            utc_offset_s=_offset(run.start_utc, tz),
+        )
         activity_id = str(9_000_000_000 + 1000 * k + int(rng.integers(0, 999)))
         if k == 5:  # a manual entry: no file, summary only
             csv_rows.append(_csv_row(activity_id, track, "Run", ""))
@@ -190,11 +207,20 @@ def write_individual(
     for j, day in enumerate(rest_days[3::9]):  # a few rides and walks on rest days
         sport = "cycling" if j % 2 == 0 else "walking"
         start = localize(pd.Timestamp(day) + pd.Timedelta(hours=10.5), tz)
-        track = _track(start, 75 if sport == "cycling" else 50, rng=rng, interval_s=interval_s * 2, park=park,
-                       sport=sport, speed_mps=6.5 if sport == "cycling" else 1.3, utc_offset_s=_offset(start, tz))
+        track = _track(
+            start,
+            75 if sport == "cycling" else 50,
+            rng=rng,
+            interval_s=interval_s * 2,
+            park=park,
+            sport=sport,
+            speed_mps=6.5 if sport == "cycling" else 1.3,
+            utc_offset_s=_offset(start, tz),
+        )
         filename = _write_activity(acts, str(200_000 + j), track, "fit.gz")
-        csv_rows.append(_csv_row(str(8_000_000_000 + j), track, "Ride" if sport == "cycling" else "Walk",
-                                 f"activities/{filename}"))
+        csv_rows.append(
+            _csv_row(str(8_000_000_000 + j), track, "Ride" if sport == "cycling" else "Walk", f"activities/{filename}")
+        )
     _write_strava_csv(export / "activities.csv", csv_rows)
     n_mood = _write_daylio(out / "daylio_export.csv", sim, runs, tz, rng)
     n_sleep = _write_plees(out / "plees-tracker.csv", sim, tz, rng)
@@ -211,11 +237,32 @@ def write_individual(
 
 
 _STRAVA_HEADER = [
-    "Activity ID", "Activity Date", "Activity Name", "Activity Type", "Activity Description",
-    "Elapsed Time", "Distance", "Max Heart Rate", "Relative Effort", "Commute",
-    "Activity Private Note", "Activity Gear", "Filename", "Athlete Weight", "Bike Weight",
-    "Elapsed Time", "Moving Time", "Distance", "Max Speed", "Average Speed", "Elevation Gain",
-    "Elevation Loss", "Max Heart Rate", "Average Heart Rate", "Relative Effort", "Commute",
+    "Activity ID",
+    "Activity Date",
+    "Activity Name",
+    "Activity Type",
+    "Activity Description",
+    "Elapsed Time",
+    "Distance",
+    "Max Heart Rate",
+    "Relative Effort",
+    "Commute",
+    "Activity Private Note",
+    "Activity Gear",
+    "Filename",
+    "Athlete Weight",
+    "Bike Weight",
+    "Elapsed Time",
+    "Moving Time",
+    "Distance",
+    "Max Speed",
+    "Average Speed",
+    "Elevation Gain",
+    "Elevation Loss",
+    "Max Heart Rate",
+    "Average Heart Rate",
+    "Relative Effort",
+    "Commute",
 ]
 
 
@@ -223,10 +270,34 @@ def _csv_row(activity_id: str, track: Track, kind: str, filename: str) -> list[s
     elapsed = int(track.duration_s)
     dist = float(track.distance_m[-1])
     hr = np.asarray(track.heart_rate)
-    return [activity_id, _strava_date(track.start_utc), f"{kind} {track.start_utc:%a}", kind, "",
-            str(elapsed), f"{dist / 1000:.2f}", f"{hr.max():.0f}", "", "false", "", "", filename, "", "",
-            f"{elapsed}.0", f"{elapsed}.0", f"{dist:.1f}", "", "", "", "", f"{hr.max():.1f}", f"{hr.mean():.1f}",
-            "", "false"]
+    return [
+        activity_id,
+        _strava_date(track.start_utc),
+        f"{kind} {track.start_utc:%a}",
+        kind,
+        "",
+        str(elapsed),
+        f"{dist / 1000:.2f}",
+        f"{hr.max():.0f}",
+        "",
+        "false",
+        "",
+        "",
+        filename,
+        "",
+        "",
+        f"{elapsed}.0",
+        f"{elapsed}.0",
+        f"{dist:.1f}",
+        "",
+        "",
+        "",
+        "",
+        f"{hr.max():.1f}",
+        f"{hr.mean():.1f}",
+        "",
+        "false",
+    ]
 
 
 def _write_strava_csv(path: Path, rows: list[list[str]]) -> None:
@@ -264,7 +335,11 @@ def _write_daylio(path: Path, sim: SimulatedPanel, runs: pd.DataFrame, tz: str, 
         if not np.isfinite(day.mood):
             continue
         local = day.date + pd.Timedelta(hours=21, minutes=int(rng.integers(0, 60)))
-        tags = "running | friends" if day.date in ran_days and rng.random() < 0.3 else ("running" if day.date in ran_days else "work")
+        tags = (
+            "running | friends"
+            if day.date in ran_days and rng.random() < 0.3
+            else ("running" if day.date in ran_days else "work")
+        )
         entries.append(_daylio_entry(local, _daylio_level(day.mood), tags))
     for run in runs.itertuples(index=False):
         if not np.isfinite(run.mood_change):
@@ -342,9 +417,15 @@ def write_cohort(
         with zipfile.ZipFile(person / "activities.zip", "w", zipfile.ZIP_DEFLATED) as archive:
             for j, run in enumerate(runs.itertuples(index=False)):
                 indoor = bool(run.indoor)
-                track = _track(run.start_utc, run.run_min, rng=rng, interval_s=interval_s,
-                               park=None if indoor else _PARKS[tz], sub_sport="treadmill" if indoor else "generic",
-                               utc_offset_s=_offset(run.start_utc, tz))
+                track = _track(
+                    run.start_utc,
+                    run.run_min,
+                    rng=rng,
+                    interval_s=interval_s,
+                    park=None if indoor else _PARKS[tz],
+                    sub_sport="treadmill" if indoor else "generic",
+                    utc_offset_s=_offset(run.start_utc, tz),
+                )
                 if j % 5 or indoor:
                     archive.writestr(zipfile.ZipInfo(f"{pid}_{j:04d}.fit", _ZIP_TIME), fit_bytes(track))
                 else:
@@ -463,8 +544,14 @@ def write_benchmark_export(out: str | Path, n_activities: int = 1000, *, seed: i
     start = pd.Timestamp("2022-01-03 06:30", tz="UTC")
     for k in range(n_activities):
         begin = start + pd.Timedelta(hours=int(k * 20 + rng.integers(0, 6)))
-        track = _track(begin, float(rng.uniform(25, 75)), rng=rng, interval_s=1, park=_PARKS["Europe/Berlin"],
-                       utc_offset_s=_offset(begin, "Europe/Berlin"))
+        track = _track(
+            begin,
+            float(rng.uniform(25, 75)),
+            rng=rng,
+            interval_s=1,
+            park=_PARKS["Europe/Berlin"],
+            utc_offset_s=_offset(begin, "Europe/Berlin"),
+        )
         filename = _write_activity(acts, str(100_000 + k), track, formats[k % 3])
         rows.append(_csv_row(str(7_000_000_000 + k), track, "Run", f"activities/{filename}"))
     _write_strava_csv(out / "activities.csv", rows)
@@ -478,8 +565,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--participants", type=int, default=24, help="cohort participants (default 24)")
     parser.add_argument("--days", type=int, default=120, help="cohort days per participant (default 120)")
     parser.add_argument("--individual-days", type=int, default=180, help="days of the individual sample")
-    parser.add_argument("--benchmark-export", type=int, metavar="N",
-                        help="instead, write an N-activity Strava export with 1 s recordings")
+    parser.add_argument(
+        "--benchmark-export",
+        type=int,
+        metavar="N",
+        help="instead, write an N-activity Strava export with 1 s recordings",
+    )
     args = parser.parse_args(argv)
     if args.benchmark_export:
         path = write_benchmark_export(args.out, args.benchmark_export)

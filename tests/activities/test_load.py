@@ -13,7 +13,7 @@ from runwell.errors import InputError
 from runwell.loadreport import LoadResult
 from runwell.tables import SCHEMAS
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _gpx_copy(start: dt.datetime, seconds: int) -> str:

@@ -369,7 +369,8 @@ def compressed_timestamps(layout: Layout) -> np.ndarray | None:
     n = len(headers)
     has_set, set_to = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64)
     for def_id, definition in enumerate(layout.definitions):
-        stamps = [f for f in (*definition.fields, *definition.dev_fields) if f.num == TIMESTAMP_NUM]
+        everything: list[Any] = [*definition.fields, *definition.dev_fields]
+        stamps = [f for f in everything if f.num == TIMESTAMP_NUM]
         if not stamps:
             continue
         messages = np.flatnonzero(layout.def_ids == def_id)
@@ -435,6 +436,7 @@ def decode(
             continue
         writers = _group(layout, def_id, messages, names, acc)
         definition = layout.definitions[def_id]
+        assert table.filled is not None
         table.filled[row_of[messages]] = bool(definition.fields or definition.dev_fields)
         if times is not None:
             table.filled[row_of[messages]] |= times[messages] >= 0

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -236,7 +237,9 @@ class _Walker:
             raise _EndOfFile("Tried to read 1 bytes from .FIT file but got 0") from None
         return pos
 
-    def local_definition(self, pos: int, steps: list[int], entries: dict[int, tuple[int, int, bool, str | None]]) -> int:
+    def local_definition(
+        self, pos: int, steps: list[int], entries: dict[int, tuple[int, int, bool, str | None]]
+    ) -> int:
         """Read a definition message and point its local number's header bytes at it."""
         local = self.data[pos] & 0x0F
         entry, pos = self.definition(pos)
@@ -268,7 +271,8 @@ class _Walker:
         """Raise fitparse's message for a data message cut by the end of the file."""
         offset = pos + 1
         definition = self.definitions[def_id]
-        for f in (*definition.fields, *definition.dev_fields):
+        fields: list[Any] = [*definition.fields, *definition.dev_fields]
+        for f in fields:
             self.need(offset, f.size)
             offset += f.size
         raise AssertionError("unreachable: the message fits")  # pragma: no cover
@@ -384,7 +388,9 @@ class _Walker:
             if f.base.code == "S":
                 values[f.num] = parse_string(raw)
             elif f.size == f.base.size and f.base.code[0] in "ui":
-                value = int.from_bytes(raw, "big" if definition.endian == ">" else "little", signed=f.base.code[0] == "i")
+                value = int.from_bytes(
+                    raw, "big" if definition.endian == ">" else "little", signed=f.base.code[0] == "i"
+                )
                 values[f.num] = None if value == f.base.invalid else value
             else:
                 values[f.num] = raw
