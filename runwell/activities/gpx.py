@@ -43,7 +43,16 @@ from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
 from runwell.limits import check_points
 
-__all__ = ["parse_gpx", "gpx_from_points", "MIN_TIMED_SHARE", "gpxpy_distance"]
+__all__ = [
+    "parse_gpx",
+    "gpx_from_points",
+    "MIN_TIMED_SHARE",
+    "gpxpy_distance",
+    "POINT_COLUMNS",
+    "TIME_COLUMNS",
+    "point_rule",
+    "track_meta",
+]
 
 #: A track is placed in time only when at least this share of its points has a timestamp.
 MIN_TIMED_SHARE = 0.5
@@ -127,6 +136,14 @@ def _scan_column(path: tuple[str, ...]) -> str | None:
     if head != "extensions":
         return None
     return _EXTENSION_COLUMNS.get(path[-1].rsplit(":", 1)[-1].lower())
+
+
+#: What :mod:`.gpxstream` reads a GPX file's points with: their columns (segment number
+#: aside), the time columns, the column rule of the point scanner and the track metadata.
+POINT_COLUMNS: tuple[str, ...] = tuple(_COLUMNS[:-1])
+TIME_COLUMNS = _TIMES
+point_rule = _scan_column
+track_meta = _track_meta
 
 
 def _points_scan(data: bytes) -> tuple[PointColumns, np.ndarray, str | None, str | None] | None:
