@@ -360,3 +360,26 @@ def test_check_zip_reads_through_limits_not_whole() -> None:
         while reader.read(1 << 20):
             pass
     assert reader.total <= (101 << 20)
+
+
+#: The real ``run_task``, for :func:`_dying_task` (set by the test, inherited by forked workers).
+REAL_RUN_TASK = None
+
+
+def _dying_task(task):  # type: ignore[no-untyped-def]
+    """A worker's job that kills the worker for one file (as the out-of-memory killer would)."""
+    if task.name.endswith("die.gpx"):
+        os._exit(1)
+    return REAL_RUN_TASK(task)  # type: ignore[misc]
+
+
+def test_a_dead_worker_does_not_stop_the_load(good, monkeypatch) -> None:
+    from runwell.activities import parallel
+
+    (good / "die.gpx").write_bytes(gpx(5).replace(b"05-01", b"07-01"))
+    monkeypatch.setitem(globals(), "REAL_RUN_TASK", parallel.run_task)
+    monkeypatch.setattr(parallel, "run_task", _dying_task)
+    load = runwell.load_activities(good, workers=2)
+    assert load.reconciles
+    assert "worker process reading it died" in " ".join(load.report["reason"])
+    assert _status(load, "die.gpx") == "error"
