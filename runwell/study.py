@@ -209,7 +209,8 @@ def load_study(
     Returns
     -------
     Inputs
-        Everyone's tables, one report (with a row for each unusable sub-folder or participant).
+        Everyone's tables, one report (with a row for each unusable sub-folder or
+        participant; a participant whose files cannot be read is one ``error`` row).
 
     Raises
     ------
@@ -239,22 +240,31 @@ def load_study(
             "progress": progress,
             "cache": cache,
         }
-        if own_mood is not None:
-            parts.append(
-                load_person(
-                    acts,
-                    own_mood,
-                    sleep,
-                    participant_id=pid,
-                    tz=zone,
-                    mood_format="generic",
-                    sleep_format="generic",
-                    mood_options=columns,
-                    **shared_options,
+        try:
+            if own_mood is not None:
+                parts.append(
+                    load_person(
+                        acts,
+                        own_mood,
+                        sleep,
+                        participant_id=pid,
+                        tz=zone,
+                        mood_format="generic",
+                        sleep_format="generic",
+                        mood_options=columns,
+                        **shared_options,
+                    )
                 )
+            else:
+                parts.append(_with_shared_mood(pid, acts, sleep, ratings, zone=zone, **shared_options))
+        except InputError as err:  # one participant's unreadable log never stops the study
+            if err.field == "tz" or err.option:
+                raise
+            problems.append(
+                report_row(err.path or acts, "error", f"participant {pid} not loaded: {err.reason}", participant_id=pid)
             )
-        else:
-            parts.append(_with_shared_mood(pid, acts, sleep, ratings, zone=zone, **shared_options))
+    if not parts:
+        raise InputError(study, f"no participant could be loaded; {len(problems)} problem(s) in the report")
     return _joined(parts, problems, study, mood, shared)
 
 
