@@ -179,6 +179,8 @@ class BoundedReader(io.RawIOBase):
         Returns how many compressed bytes have been read so far (the ratio is then that
         of the output to them, which stops a bomb at ``ratio_floor_mb``, not at
         ``max_ratio`` times its whole size).
+    owned
+        A file object closed with this one (the compressed file under ``raw``).
     """
 
     def __init__(
@@ -191,9 +193,11 @@ class BoundedReader(io.RawIOBase):
         max_total: int | None = None,
         step: int = CHUNK,
         consumed: Callable[[], int] | None = None,
+        owned: IO[bytes] | None = None,
     ) -> None:
         super().__init__()
         self.consumed = consumed
+        self.owned = owned
         self._raw = raw
         self.where = where
         self.compressed = compressed
@@ -249,6 +253,8 @@ class BoundedReader(io.RawIOBase):
         try:
             with translated(self.where):
                 self._raw.close()
+                if self.owned is not None:
+                    self.owned.close()
         finally:
             super().close()
 

@@ -156,7 +156,13 @@ class Member:
         if not self.gzipped:
             return handle
         inner = gzip.GzipFile(fileobj=handle, mode="rb")
-        reader = BoundedReader(inner, self.display, compressed=self.stored, consumed=position_of(handle))  # type: ignore[arg-type]
+        reader = BoundedReader(
+            inner,  # type: ignore[arg-type]
+            self.display,
+            compressed=self.stored,
+            consumed=position_of(handle),
+            owned=handle,
+        )
         return io.BufferedReader(reader)
 
 
