@@ -30,13 +30,13 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from runwell.errors import InputError, RunwellError
+from runwell.errors import InputError, LimitError, RunwellError
 from runwell.limits import MB, Limits, current, limit_error
 
 __all__ = [
@@ -54,6 +54,8 @@ __all__ = [
     "walk_folder",
     "FolderEntry",
     "damage_reason",
+    "position_of",
+    "refusal",
 ]
 
 #: Exceptions that decompressing or parsing a container raises on damaged bytes.
@@ -173,6 +175,12 @@ class BoundedReader(io.RawIOBase):
         Stop past this many bytes (reading a file whole into memory).
     step
         Most bytes asked of ``raw`` per read.
+    consumed
+        Returns how many compressed bytes have been read so far (the ratio is then that
+        of the output to them, which stops a bomb at ``ratio_floor_mb``, not at
+        ``max_ratio`` times its whole size).
+    owned
+        A file object closed with this one (the compressed file under ``raw``).
     """
 
     def __init__(
@@ -184,8 +192,12 @@ class BoundedReader(io.RawIOBase):
         budget: Budget | None = None,
         max_total: int | None = None,
         step: int = CHUNK,
+        consumed: Callable[[], int] | None = None,
+        owned: IO[bytes] | None = None,
     ) -> None:
         super().__init__()
+        self.consumed = consumed
+        self.owned = owned
         self._raw = raw
         self.where = where
         self.compressed = compressed
@@ -210,12 +222,13 @@ class BoundedReader(io.RawIOBase):
     def _account(self, n: int) -> None:
         self.total += n
         lim = self.limits
-        if self.compressed is not None and self.total > lim.ratio_floor_bytes:
-            if self.total > lim.max_ratio * max(self.compressed, 1):
+        if self.total > lim.ratio_floor_bytes and (self.compressed is not None or self.consumed is not None):
+            base = self._compressed_so_far()
+            if self.total > lim.max_ratio * max(base, 1):
                 raise limit_error(
                     self.where,
                     f"inflates more than {lim.max_ratio:g} times its compressed size "
-                    f"({self.total / MB:.0f} MB from {self.compressed / 1024:.0f} kB; a decompression bomb?); stopped",
+                    f"({self.total / MB:.0f} MB from {base / 1024:.0f} kB; a decompression bomb?); stopped",
                     "max_ratio",
                 )
         if self.max_total is not None and self.total > self.max_total:
@@ -227,10 +240,21 @@ class BoundedReader(io.RawIOBase):
         if self.budget is not None and n:
             self.budget.spend(n, self.where)
 
+    def _compressed_so_far(self) -> int:
+        """Compressed bytes behind the output so far: as consumed, else the whole size."""
+        if self.consumed is not None:
+            try:
+                return int(self.consumed())
+            except (OSError, ValueError):
+                pass
+        return self.compressed or 0
+
     def close(self) -> None:
         try:
             with translated(self.where):
                 self._raw.close()
+                if self.owned is not None:
+                    self.owned.close()
         finally:
             super().close()
 
@@ -294,11 +318,28 @@ def member_issue(info: zipfile.ZipInfo) -> str | None:
         return bad
     if info.flag_bits & 0x1:
         return "encrypted (password-protected), which runwell cannot read"
+    limits = current()
+    if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        return limit_error(
+            None,
+            f"declares {info.file_size / MB:.0f} MB from {info.compress_size / 1024:.0f} kB, more than "
+            f"{limits.max_ratio:g} times its compressed size (a decompression bomb?); not read",
+            "max_ratio",
+        ).reason
     if info.compress_type not in SUPPORTED_METHODS:
         names: dict[int, str] = getattr(zipfile, "compressor_names", {})
         method = names.get(info.compress_type, f"method {info.compress_type}")
         return f"compressed with {method!r}, which runwell cannot unpack"
     return None
+
+
+def refusal(where: str, problem: str) -> InputError:
+    """The error for a file that cannot be read because of ``problem`` (from
+    :func:`member_issue`, :func:`hostile_name` or a limit): a
+    :class:`~runwell.errors.LimitError` when a limit refused it."""
+    if problem.endswith(")") and "(limit " in problem:
+        return LimitError(where, problem)
+    return InputError(where, problem)
 
 
 def open_archive(source: str | os.PathLike[str] | IO[bytes], where: str) -> zipfile.ZipFile:
@@ -324,7 +365,7 @@ def open_member(
     """
     issue = member_issue(info)
     if issue:
-        raise InputError(where, issue)
+        raise refusal(where, issue)
     with translated(where):
         handle = archive.open(info)
     step = CHUNK
@@ -355,7 +396,17 @@ def gunzip(stream: IO[bytes], where: str, *, compressed: int | None = None) -> b
     """
     with translated(where, fix="re-download the file; its gzip data is damaged"):
         inner = gzip.GzipFile(fileobj=stream, mode="rb")
-        return read_all(BoundedReader(inner, where, compressed=compressed), where)  # type: ignore[arg-type]
+        reader = BoundedReader(inner, where, compressed=compressed, consumed=position_of(stream))  # type: ignore[arg-type]
+        return read_all(reader, where)  # type: ignore[arg-type]
+
+
+def position_of(stream: IO[bytes]) -> Callable[[], int] | None:
+    """A function giving how far ``stream`` has been read, or None when it cannot tell."""
+    try:
+        stream.tell()
+    except (OSError, ValueError, AttributeError):
+        return None
+    return stream.tell
 
 
 def read_file(path: Path, where: str | None = None) -> bytes:

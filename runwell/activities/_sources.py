@@ -39,8 +39,10 @@ from runwell.safeio import (
     member_issue,
     open_archive,
     open_member,
+    position_of,
     read_all,
     read_file,
+    refusal,
     translated,
     walk_folder,
 )
@@ -123,7 +125,7 @@ class Member:
             When the file cannot be read (:attr:`problem`) or opened.
         """
         if self.problem:
-            raise InputError(self.display, self.problem)
+            raise refusal(self.display, self.problem)
         with translated(self.display, fix="check the file can be read"):
             return self.opener()
 
@@ -154,7 +156,14 @@ class Member:
         if not self.gzipped:
             return handle
         inner = gzip.GzipFile(fileobj=handle, mode="rb")
-        return io.BufferedReader(BoundedReader(inner, self.display, compressed=self.stored))  # type: ignore[arg-type]
+        reader = BoundedReader(
+            inner,  # type: ignore[arg-type]
+            self.display,
+            compressed=self.stored,
+            consumed=position_of(handle),
+            owned=handle,
+        )
+        return io.BufferedReader(reader)
 
 
 def _file_opener(path: Path) -> Callable[[], IO[bytes]]:

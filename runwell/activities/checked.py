@@ -16,8 +16,8 @@ from runwell.activities._sources import Member
 from runwell.activities.formats import parse_activity
 from runwell.activities.gpxstream import STREAM_BYTES, STREAM_GZ_BYTES, parse_gpx_stream
 from runwell.activities.plausible import vet
-from runwell.errors import InputError
 from runwell.guard import reading
+from runwell.safeio import refusal
 
 __all__ = ["parse_checked", "raise_problems"]
 
@@ -30,7 +30,7 @@ def raise_problems(members: Iterable[Member]) -> None:
     """
     for member in members:
         if member.problem:
-            raise InputError(member.display, member.problem)
+            raise refusal(member.display, member.problem)
 
 
 def parse_checked(member: Member, fmt: str, *, streams: bool = False) -> Parsed:

@@ -49,8 +49,8 @@ __all__ = [
     "MIN_TIMED_SHARE",
     "gpxpy_distance",
     "POINT_COLUMNS",
-    "POINT_TIMES",
-    "scan_column",
+    "TIME_COLUMNS",
+    "point_rule",
     "track_meta",
 ]
 
@@ -61,7 +61,7 @@ EARTH_RADIUS = 6378.137 * 1000
 ONE_DEGREE = (2 * math.pi * EARTH_RADIUS) / 360
 STOPPED_KMH = 1.0
 
-POINT_COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "heart_rate", "cadence", "speed_mps", "segment"]
+_COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "heart_rate", "cadence", "speed_mps", "segment"]
 
 
 def _number(text: str | float | None) -> float:
@@ -77,7 +77,7 @@ def _number(text: str | float | None) -> float:
 _EXTENSION_FIELDS = {"hr": 4, "heartrate": 4, "cad": 5, "cadence": 5, "runcadence": 5, "speed": 6}
 
 
-def track_meta(root: ET.Element, ns: str) -> tuple[str | None, str | None]:
+def _track_meta(root: ET.Element, ns: str) -> tuple[str | None, str | None]:
     """The first non-empty track ``<type>`` and the creator."""
     sport = None
     for trk in root.iter(f"{ns}trk"):
@@ -118,15 +118,15 @@ def _points_fast(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
                     if column is not None:
                         row[column] = _number(child.text)
             rows.append(row)
-    return _frame(rows), *track_meta(root, ns)
+    return _frame(rows), *_track_meta(root, ns)
 
 
-POINT_TIMES = frozenset({"time_utc"})
+_TIMES = frozenset({"time_utc"})
 _CORE_COLUMNS = {"@lat": "lat", "@lon": "lon", "ele": "altitude_m", "time": "time_utc"}
-_EXTENSION_COLUMNS = {name: POINT_COLUMNS[index] for name, index in _EXTENSION_FIELDS.items()}
+_EXTENSION_COLUMNS = {name: _COLUMNS[index] for name, index in _EXTENSION_FIELDS.items()}
 
 
-def scan_column(path: tuple[str, ...]) -> str | None:
+def _scan_column(path: tuple[str, ...]) -> str | None:
     """Column rule for :func:`scan_points`: the same elements :func:`_points_fast` reads."""
     head = path[0]
     if ":" in head:
@@ -138,6 +138,14 @@ def scan_column(path: tuple[str, ...]) -> str | None:
     return _EXTENSION_COLUMNS.get(path[-1].rsplit(":", 1)[-1].lower())
 
 
+#: What :mod:`.gpxstream` reads a GPX file's points with: their columns (segment number
+#: aside), the time columns, the column rule of the point scanner and the track metadata.
+POINT_COLUMNS: tuple[str, ...] = tuple(_COLUMNS[:-1])
+TIME_COLUMNS = _TIMES
+point_rule = _scan_column
+track_meta = _track_meta
+
+
 def _points_scan(data: bytes) -> tuple[PointColumns, np.ndarray, str | None, str | None] | None:
     """The same as :func:`_points_fast` (as :func:`_arrays` of its frame: the points and
     their segment numbers), with the points read by :mod:`._pointscan`; ``None`` when
@@ -146,11 +154,11 @@ def _points_scan(data: bytes) -> tuple[PointColumns, np.ndarray, str | None, str
     if parsed is None:
         return None
     root, segments = parsed
-    scanned = scan_points([body for _segment, body in segments], b"trkpt", scan_column, times=POINT_TIMES)
+    scanned = scan_points([body for _segment, body in segments], b"trkpt", _scan_column, times=_TIMES)
     if scanned is None or not sum(scanned[1]):
         return None
     points, counts = scanned
-    return points, np.repeat(np.arange(len(counts)), counts), *track_meta(root, namespace(root.tag))
+    return points, np.repeat(np.arange(len(counts)), counts), *_track_meta(root, namespace(root.tag))
 
 
 def _points_gpxpy(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
@@ -195,7 +203,7 @@ def _points_gpxpy(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
 
 
 def _frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=POINT_COLUMNS)
+    frame = pd.DataFrame(rows, columns=_COLUMNS)
     times = frame.pop("time_utc")
     frame.insert(
         0,
@@ -234,7 +242,7 @@ def gpxpy_distance(
 def _arrays(frame: pd.DataFrame) -> tuple[PointColumns, np.ndarray]:
     """Points read by ElementTree or gpxpy, as the scanner hands them over, and their
     segment numbers."""
-    return PointColumns.from_frame(frame, POINT_COLUMNS[:-1], POINT_TIMES), frame["segment"].to_numpy()
+    return PointColumns.from_frame(frame, _COLUMNS[:-1], _TIMES), frame["segment"].to_numpy()
 
 
 def _previous(values: np.ndarray) -> np.ndarray:
@@ -410,5 +418,5 @@ def gpx_from_points(
         has_gps=fix is not None,
         first_fix=fix,
     )
-    stream = points.frame(POINT_COLUMNS[:-1]).assign(distance_m=distance) if streams else None
+    stream = points.frame(_COLUMNS[:-1]).assign(distance_m=distance) if streams else None
     return Parsed(source="gpx", sessions=[session], streams=stream)

@@ -26,7 +26,7 @@ import numpy as np
 from runwell._xml import namespace
 from runwell.activities._pointscan import PointColumns, scan_points
 from runwell.activities._session import Parsed
-from runwell.activities.gpx import POINT_COLUMNS, POINT_TIMES, gpx_from_points, scan_column, track_meta
+from runwell.activities.gpx import POINT_COLUMNS, TIME_COLUMNS, gpx_from_points, point_rule, track_meta
 from runwell.limits import check_points
 
 __all__ = ["parse_gpx_stream", "STREAM_BYTES", "STREAM_GZ_BYTES", "BLOCK"]
@@ -71,7 +71,7 @@ class _State:
         """Scan whole points of the current segment and keep their columns."""
         if not body.strip():
             return
-        scanned = scan_points([body], b"trkpt", scan_column, times=POINT_TIMES)
+        scanned = scan_points([body], b"trkpt", point_rule, times=TIME_COLUMNS)
         if scanned is None:
             raise _GiveUp
         found, (n,) = scanned
@@ -166,7 +166,7 @@ def _finish(state: _State) -> tuple[PointColumns, np.ndarray, str | None, str | 
         parts = state.columns.pop(name)
         values[name] = np.concatenate(parts)
         parts.clear()
-    points = PointColumns(state.total, values=values, times=POINT_TIMES)
+    points = PointColumns(state.total, values=values, times=TIME_COLUMNS)
     segment = np.repeat(np.arange(len(state.counts)), state.counts)
     return points, segment, *track_meta(root, ns)
 
@@ -195,7 +195,7 @@ def parse_gpx_stream(handle: IO[bytes], *, path: str, streams: bool = False) -> 
         As :func:`runwell.activities.gpx.parse_gpx`; :class:`~runwell.errors.LimitError`
         past ``max_points``.
     """
-    names = tuple(POINT_COLUMNS[:-1]) if streams else SUMMARY_COLUMNS
+    names = POINT_COLUMNS if streams else SUMMARY_COLUMNS
     state = _State(names=names, path=path)
     try:
         _walk(handle, state)

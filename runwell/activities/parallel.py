@@ -18,6 +18,7 @@ import os
 import warnings
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -196,9 +197,14 @@ def _run_tasks(
     n_workers = worker_count(workers, len(todo))
     bar = tqdm(total=len(todo), disable=not progress or not todo, desc="activity files", unit="file")
     if n_workers > 1:
+        outcomes: list[tuple[str | None, Outcome | None]] = []
         with _pool(n_workers, cached) as pool:
             chunks = max(1, min(16, len(todo) // (4 * n_workers)))
-            outcomes = list(_with_progress(pool.map(run_task, todo, chunksize=chunks), bar))
+            try:
+                outcomes.extend(_with_progress(pool.map(run_task, todo, chunksize=chunks), bar))
+            except BrokenProcessPool:  # a worker was killed (out of memory?): the batch still finishes
+                lost = Failure("error", "the worker process reading it died (out of memory?); not loaded")
+                outcomes += [(None, lost)] * (len(todo) - len(outcomes))
     else:
         previous = _CACHED_KEYS
         _set_cached_keys(cached)

@@ -6,6 +6,7 @@ streamed in tiny blocks, so that every block boundary case occurs.
 
 from __future__ import annotations
 
+import gzip
 import io
 from pathlib import Path
 
@@ -91,6 +92,11 @@ def test_large_files_take_the_stream(monkeypatch, tmp_path) -> None:
     assert calls and whole.equals(streamed)
     load = runwell.load_activities([path], workers=1)
     assert len(calls) == 2 and load.activities.drop(columns="source_file").equals(whole.drop(columns="source_file"))
+    packed = tmp_path / "long.gpx.gz"
+    packed.write_bytes(gzip.compress(path.read_bytes()))
+    monkeypatch.setattr("runwell.activities.checked.STREAM_GZ_BYTES", 100)
+    assert runwell.read_activity(packed).drop(columns="source_file").equals(whole.drop(columns="source_file"))
+    assert len(calls) == 3
 
 
 def test_stream_declines_what_it_cannot_vouch_for() -> None:

@@ -147,7 +147,7 @@ def test_bad_zip_among_good_files_does_not_stop_the_load(good) -> None:
 def test_zip_bomb_stops_at_the_ratio_limit(good) -> None:
     (good / "bomb.zip").write_bytes(bomb_zip("run.gpx", 1 << 30))
     start = time.monotonic()
-    with pytest.raises(LimitError, match=r"bomb\.zip!run\.gpx.*inflates more than 100 times"):
+    with pytest.raises(LimitError, match=r"bomb\.zip!run\.gpx.*more than 100 times its compressed size"):
         runwell.read_activity(good / "bomb.zip")
     load = runwell.load_activities(good, workers=1)
     assert time.monotonic() - start < 20
@@ -360,3 +360,26 @@ def test_check_zip_reads_through_limits_not_whole() -> None:
         while reader.read(1 << 20):
             pass
     assert reader.total <= (101 << 20)
+
+
+#: The real ``run_task``, for :func:`_dying_task` (set by the test, inherited by forked workers).
+REAL_RUN_TASK = None
+
+
+def _dying_task(task):  # type: ignore[no-untyped-def]
+    """A worker's job that kills the worker for one file (as the out-of-memory killer would)."""
+    if task.name.endswith("die.gpx"):
+        os._exit(1)
+    return REAL_RUN_TASK(task)  # type: ignore[misc]
+
+
+def test_a_dead_worker_does_not_stop_the_load(good, monkeypatch) -> None:
+    from runwell.activities import parallel
+
+    (good / "die.gpx").write_bytes(gpx(5).replace(b"05-01", b"07-01"))
+    monkeypatch.setitem(globals(), "REAL_RUN_TASK", parallel.run_task)
+    monkeypatch.setattr(parallel, "run_task", _dying_task)
+    load = runwell.load_activities(good, workers=2)
+    assert load.reconciles
+    assert "worker process reading it died" in " ".join(load.report["reason"])
+    assert _status(load, "die.gpx") == "error"

@@ -196,3 +196,27 @@ def test_bad_limit_in_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("RUNWELL_MAX_RATIO", "lots")
     with pytest.raises(UsageError, match="RUNWELL_MAX_RATIO"):
         limits.current()
+
+
+def test_entity_expansion_and_external_entities_stay_refused(data, tmp_path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET")
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "lol"}">' for i in range(10))
+    xml = (data / "apple_sleep.xml").read_text()
+    for name, doctype, ref in [
+        ("laughs.xml", laughs, "&l9;"),
+        ("xxe.xml", f'<!ENTITY x SYSTEM "file://{secret}">', "&x;"),
+        ("remote.xml", '<!ENTITY % r SYSTEM "http://127.0.0.1:9/x.dtd"> %r;', ""),
+    ]:
+        body = xml.replace("<HealthData", f"<!DOCTYPE HealthData [{doctype}]>\n<HealthData", 1)
+        body = body.replace('<ExportDate value="', f'<ExportDate note="{ref}" value="', 1)
+        path = tmp_path / name
+        path.write_text(body)
+        start = time.monotonic()
+        try:
+            res = read_sleep(path, tz="UTC")
+        except RunwellError as err:
+            assert name in str(err)
+        else:
+            assert "TOPSECRET" not in res.report.to_string()
+        assert time.monotonic() - start < 5
