@@ -33,7 +33,7 @@ from typing import Any, overload
 import numpy as np
 
 from runwell.activities.fit.profile import TIMESTAMP_FIELD, TIMESTAMP_NUM, BaseType, message_fields
-from runwell.activities.fit.scan import Definition, Layout, NeedsReference
+from runwell.activities.fit.scan import Definition, DevFieldLayout, FieldLayout, Layout, NeedsReference
 from runwell.activities.fit.values import FieldValues, Rule
 
 __all__ = ["MessageTable", "decode"]
@@ -369,7 +369,8 @@ def compressed_timestamps(layout: Layout) -> np.ndarray | None:
     n = len(headers)
     has_set, set_to = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64)
     for def_id, definition in enumerate(layout.definitions):
-        stamps = [f for f in (*definition.fields, *definition.dev_fields) if f.num == TIMESTAMP_NUM]
+        every: tuple[FieldLayout | DevFieldLayout, ...] = (*definition.fields, *definition.dev_fields)
+        stamps = [f for f in every if f.num == TIMESTAMP_NUM]
         if not stamps:
             continue
         messages = np.flatnonzero(layout.def_ids == def_id)
@@ -425,7 +426,8 @@ def decode(
     """
     ids = [i for i, d in enumerate(layout.definitions) if d.global_num == global_num]
     mine = np.flatnonzero(np.isin(layout.def_ids, ids)) if ids else np.zeros(0, dtype=np.int64)
-    table = MessageTable(len(mine), filled=np.zeros(len(mine), dtype=bool))
+    filled = np.zeros(len(mine), dtype=bool)
+    table = MessageTable(len(mine), filled=filled)
     acc = _Accumulation()
     row_of = np.full(len(layout.def_ids), -1)
     row_of[mine] = np.arange(len(mine))
@@ -435,9 +437,9 @@ def decode(
             continue
         writers = _group(layout, def_id, messages, names, acc)
         definition = layout.definitions[def_id]
-        table.filled[row_of[messages]] = bool(definition.fields or definition.dev_fields)
+        filled[row_of[messages]] = bool(definition.fields or definition.dev_fields)
         if times is not None:
-            table.filled[row_of[messages]] |= times[messages] >= 0
+            filled[row_of[messages]] |= times[messages] >= 0
         if times is not None and (times[messages] >= 0).any() and (names is None or "timestamp" in names):
             stamped = times[messages] >= 0
             rule = Rule(TIMESTAMP_FIELD.name, TIMESTAMP_FIELD.type.name)

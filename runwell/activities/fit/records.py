@@ -27,7 +27,15 @@ from runwell.activities.fit.protocol import DEGREES_PER_SEMICIRCLE
 from runwell.activities.fit.scan import Layout, scan
 from runwell.activities.fit.session import Decoded, assemble, needs_records
 
-__all__ = ["read_fit_bulk", "streams_frame", "STREAM_NAMES", "FILE_ID_NAMES", "SESSION_NAMES", "ACTIVITY_NAMES", "SPORT_NAMES"]
+__all__ = [
+    "read_fit_bulk",
+    "streams_frame",
+    "STREAM_NAMES",
+    "FILE_ID_NAMES",
+    "SESSION_NAMES",
+    "ACTIVITY_NAMES",
+    "SPORT_NAMES",
+]
 
 _FILE_ID, _SPORT, _SESSION, _RECORD, _ACTIVITY = 0, 12, 18, 20, 34
 
@@ -168,9 +176,7 @@ def read_fit_bulk(data: bytes, *, path: str, streams: bool = False) -> Parsed:
     decoded.activity = activities[-1] if activities else {}
     decoded.sport = decode(layout, _SPORT, SPORT_NAMES, times=times).first_filled()
     if layout.truncated:
-        decoded.truncated = (
-            f"file ends early ({layout.truncated}); read {layout.count(_RECORD)} records before the end"
-        )
+        decoded.truncated = f"file ends early ({layout.truncated}); read {layout.count(_RECORD)} records before the end"
     frame = _no_records()
     if streams or not decoded.sessions or any(needs_records(s) for s in decoded.sessions):
         frame = streams_frame(decode(layout, _RECORD, STREAM_NAMES, times=times))

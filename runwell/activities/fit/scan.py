@@ -236,7 +236,9 @@ class _Walker:
             raise _EndOfFile("Tried to read 1 bytes from .FIT file but got 0") from None
         return pos
 
-    def local_definition(self, pos: int, steps: list[int], entries: dict[int, tuple[int, int, bool, str | None]]) -> int:
+    def local_definition(
+        self, pos: int, steps: list[int], entries: dict[int, tuple[int, int, bool, str | None]]
+    ) -> int:
         """Read a definition message and point its local number's header bytes at it."""
         local = self.data[pos] & 0x0F
         entry, pos = self.definition(pos)
@@ -268,9 +270,10 @@ class _Walker:
         """Raise fitparse's message for a data message cut by the end of the file."""
         offset = pos + 1
         definition = self.definitions[def_id]
-        for f in (*definition.fields, *definition.dev_fields):
-            self.need(offset, f.size)
-            offset += f.size
+        sizes = [f.size for f in definition.fields] + [f.size for f in definition.dev_fields]
+        for size in sizes:
+            self.need(offset, size)
+            offset += size
         raise AssertionError("unreachable: the message fits")  # pragma: no cover
 
     def definition(self, pos: int) -> tuple[tuple[int, int, bool, str | None], int]:
@@ -384,7 +387,9 @@ class _Walker:
             if f.base.code == "S":
                 values[f.num] = parse_string(raw)
             elif f.size == f.base.size and f.base.code[0] in "ui":
-                value = int.from_bytes(raw, "big" if definition.endian == ">" else "little", signed=f.base.code[0] == "i")
+                value = int.from_bytes(
+                    raw, "big" if definition.endian == ">" else "little", signed=f.base.code[0] == "i"
+                )
                 values[f.num] = None if value == f.base.invalid else value
             else:
                 values[f.num] = raw

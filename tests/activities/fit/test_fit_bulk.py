@@ -28,7 +28,7 @@ from runwell.activities.write import Track
 from runwell.activities.write import fit_bytes as write_fit
 from runwell.errors import InputError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _fit_data(path):
@@ -121,7 +121,9 @@ def test_generated_files(offset, gps):
 
 def test_fit_tool_files_multisport_chained_and_monitoring(fit_bytes):
     start = dt.datetime(2024, 6, 1, 7, tzinfo=UTC)
-    tri = fit_bytes(start=start, sessions=[("CYCLING", "ROAD", 1200), ("TRANSITION", "GENERIC", 60), ("RUNNING", "GENERIC", 900)])
+    tri = fit_bytes(
+        start=start, sessions=[("CYCLING", "ROAD", 1200), ("TRANSITION", "GENERIC", 60), ("RUNNING", "GENERIC", 900)]
+    )
     assert_same(tri, "tri.fit")
     assert_same(fit_bytes(start=start, seconds=300) + fit_bytes(start=start, seconds=300), "chain.fit")
     assert_same(fit_bytes(start=start, position=None, utc_offset_s=None, sub_sport="TREADMILL"), "tm.fit")
