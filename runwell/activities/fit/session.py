@@ -72,7 +72,7 @@ def is_time(value: object) -> TypeGuard[dt.datetime]:
 def as_utc(value: object) -> pd.Timestamp | None:
     """A decoded (naive UTC) instant as an aware UTC timestamp; None for anything else."""
     if is_time(value):
-        return pd.Timestamp(value).tz_localize("UTC")
+        return pd.Timestamp(value, tz="UTC")
     return None
 
 
