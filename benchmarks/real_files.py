@@ -161,7 +161,13 @@ def run_real(root: Path) -> int:
     payloads = [raw for p in fit_paths for raw in fit_payloads(p)]
     t_fit_ref, _ = timed(lambda: [fitparse_everything(raw) for raw in payloads])
     t_fit, fit_load = timed(runwell.load_activities, fit_paths, tz="UTC", cache=Path(tempfile.mkdtemp()))
-    t_xml_ref, _ = timed(lambda: [xml_reference(p) for p in xml_paths])
+    gpx_paths = [p for p in xml_paths if ".gpx" in p.name.lower()]
+    tcx_paths = [p for p in xml_paths if p not in gpx_paths]
+    t_gpx_ref, _ = timed(lambda: [xml_reference(p) for p in gpx_paths])
+    t_tcx_ref, _ = timed(lambda: [xml_reference(p) for p in tcx_paths])
+    t_xml_ref = t_gpx_ref + t_tcx_ref
+    t_gpx = timed(runwell.load_activities, gpx_paths, tz="UTC", cache=Path(tempfile.mkdtemp()))[0]
+    t_tcx = timed(runwell.load_activities, tcx_paths, tz="UTC", cache=Path(tempfile.mkdtemp()))[0]
     t_xml, xml_load = timed(runwell.load_activities, xml_paths, tz="UTC", cache=Path(tempfile.mkdtemp()))
     t_str, t_str_ref, agree = 0.0, 0.0, True
     for path in fit_paths:
@@ -175,6 +181,8 @@ def run_real(root: Path) -> int:
     peak, table = streams_memory(largest)
     print(f"FIT:     fitparse, every message   {t_fit_ref:7.2f} s")
     print(f"FIT:     load_activities, cold     {t_fit:7.3f} s   ratio {t_fit_ref / t_fit:6.1f}x   (target >= 40x)")
+    print(f"GPX:     gpxpy {t_gpx_ref:7.3f} s   load_activities {t_gpx:7.3f} s   ratio {t_gpx_ref / t_gpx:6.1f}x")
+    print(f"TCX:     ElementTree {t_tcx_ref:7.3f} s   load_activities {t_tcx:7.3f} s   ratio {t_tcx_ref / t_tcx:6.1f}x")
     print(f"GPX/TCX: gpxpy / ElementTree       {t_xml_ref:7.3f} s")
     print(f"GPX/TCX: load_activities, cold     {t_xml:7.3f} s   ratio {t_xml_ref / t_xml:6.1f}x   (target >= 20x)")
     print(

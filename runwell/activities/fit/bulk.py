@@ -32,8 +32,8 @@ from typing import Any, overload
 
 import numpy as np
 
-from runwell.activities.fit.profile import TIMESTAMP_FIELD, TIMESTAMP_NUM, BaseType, message_fields
-from runwell.activities.fit.scan import Definition, Layout, NeedsReference
+from runwell.activities.fit.profile import BASE_TYPES, TIMESTAMP_FIELD, TIMESTAMP_NUM, BaseType, message_fields
+from runwell.activities.fit.scan import Definition, DevFieldLayout, FieldLayout, Layout, NeedsReference
 from runwell.activities.fit.values import FieldValues, Rule
 
 __all__ = ["MessageTable", "decode"]
@@ -94,11 +94,13 @@ class MessageTable:
         """Each message as fitparse's ``DataMessage.get_values()`` gives it."""
         out: list[dict[str, Any]] = [{} for _ in range(self.n)]
         for rows, writers in self.groups:
+            targets = rows.tolist()
             for w in writers:
                 objects = w.objects()
-                here = np.ones(len(rows), dtype=bool) if w.present is None else w.present
-                for i in np.flatnonzero(here).tolist():
-                    out[rows[i]][w.rule.name] = objects[i]
+                name = w.rule.name
+                which = range(len(targets)) if w.present is None else np.flatnonzero(w.present).tolist()
+                for i in which:
+                    out[targets[i]][name] = objects[i]
         return out
 
 
@@ -118,7 +120,23 @@ def _gather(arr: np.ndarray, positions: np.ndarray, size: int) -> np.ndarray:
     gathering every byte by its index)."""
     if not size or len(arr) < size:
         return np.zeros((len(positions), size), dtype=np.uint8)
+    if len(positions) < 32:  # a few messages: the view costs more than it saves
+        return arr[positions[:, None] + np.arange(size)]
     return np.lib.stride_tricks.sliding_window_view(arr, size)[positions]
+
+
+@functools.cache
+def _field_dtype(number: int, endian: str, count: int, offset: int, itemsize: int) -> np.dtype[Any]:
+    """A structured dtype with one field ``v``: ``count`` values of a base type at ``offset``."""
+    base = BASE_TYPES[number].dtype(endian)
+    return np.dtype(
+        {
+            "names": ["v"],
+            "formats": [base if count == 1 else (base, (count,))],
+            "offsets": [offset],
+            "itemsize": itemsize,
+        }
+    )
 
 
 def _read_field(block: np.ndarray, offset: int, size: int, base: BaseType, endian: str) -> _Raw:
@@ -130,15 +148,7 @@ def _read_field(block: np.ndarray, offset: int, size: int, base: BaseType, endia
             return _Raw(chunk, "bytes", ~(chunk == 0xFF).all(axis=1))
         return _Raw(chunk, "str", chunk[:, 0] != 0 if size else np.zeros(len(chunk), dtype=bool))
     count = size // base.size
-    layout = np.dtype(
-        {
-            "names": ["v"],
-            "formats": [base.dtype(endian) if count == 1 else (base.dtype(endian), (count,))],
-            "offsets": [offset],
-            "itemsize": block.shape[1],
-        }
-    )
-    values = block.view(layout).reshape(-1)["v"]
+    values = block.view(_field_dtype(base.number, endian, count, offset, block.shape[1])).reshape(-1)["v"]
     ok = ~np.isnan(values) if base.is_float else values != base.invalid
     if count == 1:
         return _Raw(values, "num", ok)
@@ -174,8 +184,10 @@ def _resolutions(
     return out
 
 
+@functools.cache
 def _rule(spec: Any, *, scale_from: Any = None) -> Rule:
-    """The rule of a profile field (a component's scale and offset when given)."""
+    """The rule of a profile field (a component's scale and offset when given); profile
+    objects live as long as the process, so the rules are kept."""
     source = scale_from if scale_from is not None else spec
     return Rule(
         name=spec.name,
@@ -369,8 +381,8 @@ def compressed_timestamps(layout: Layout) -> np.ndarray | None:
     n = len(headers)
     has_set, set_to = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64)
     for def_id, definition in enumerate(layout.definitions):
-        everything: list[Any] = [*definition.fields, *definition.dev_fields]
-        stamps = [f for f in everything if f.num == TIMESTAMP_NUM]
+        every: tuple[FieldLayout | DevFieldLayout, ...] = (*definition.fields, *definition.dev_fields)
+        stamps = [f for f in every if f.num == TIMESTAMP_NUM]
         if not stamps:
             continue
         messages = np.flatnonzero(layout.def_ids == def_id)
@@ -425,8 +437,9 @@ def decode(
         A field fitparse would read in a way this decoder does not copy.
     """
     ids = [i for i, d in enumerate(layout.definitions) if d.global_num == global_num]
-    mine = np.flatnonzero(np.isin(layout.def_ids, ids)) if ids else np.zeros(0, dtype=np.int64)
-    table = MessageTable(len(mine), filled=np.zeros(len(mine), dtype=bool))
+    mine = layout.messages_of(global_num)
+    filled = np.zeros(len(mine), dtype=bool)
+    table = MessageTable(len(mine), filled=filled)
     acc = _Accumulation()
     row_of = np.full(len(layout.def_ids), -1)
     row_of[mine] = np.arange(len(mine))
@@ -436,10 +449,9 @@ def decode(
             continue
         writers = _group(layout, def_id, messages, names, acc)
         definition = layout.definitions[def_id]
-        assert table.filled is not None
-        table.filled[row_of[messages]] = bool(definition.fields or definition.dev_fields)
+        filled[row_of[messages]] = bool(definition.fields or definition.dev_fields)
         if times is not None:
-            table.filled[row_of[messages]] |= times[messages] >= 0
+            filled[row_of[messages]] |= times[messages] >= 0
         if times is not None and (times[messages] >= 0).any() and (names is None or "timestamp" in names):
             stamped = times[messages] >= 0
             rule = Rule(TIMESTAMP_FIELD.name, TIMESTAMP_FIELD.type.name)

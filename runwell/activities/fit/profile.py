@@ -175,6 +175,8 @@ def enum_names(raw: np.ndarray, values: dict[int, str]) -> np.ndarray:
     >>> enum_names(np.array([1, 99]), {1: "running"}).tolist()
     ['running', 99]
     """
+    if raw.size < 64:  # a few values: the dict itself, as fitparse looks them up
+        return np.array([values.get(v, v) for v in raw.tolist()] or [], dtype=object).reshape(raw.shape)
     keys, names = _enum_table(values)
     out = raw.astype(object)
     if not len(keys) or not raw.size:

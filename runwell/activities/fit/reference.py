@@ -1,7 +1,7 @@
 """The reference FIT decoder: every message of a file, decoded with fitparse.
 
-Reads what the fast path (:mod:`.fast`) hands back and every file whose samples are asked
-for. Handles what real devices write: chained FIT files, developer fields, multisport
+Reads what the bulk decoder (:mod:`.records`) hands back, and is the reference the
+differential tests compare the bulk decoder with. Handles what real devices write: chained FIT files, developer fields, multisport
 files (one session per sport), device-relative timestamps (old ANT-FS devices), files
 that are not activities (monitoring, settings: skipped), truncated or unterminated files
 (what was readable, marked partial), COROS field-size quirks (repaired, see

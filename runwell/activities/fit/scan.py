@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -123,11 +122,18 @@ class Layout:
     truncated: str | None = None
     crc_mismatch: bool = False
     misaligned: int = 0
+    message_globals: np.ndarray | None = None  # each message's global number, when first asked
+
+    def messages_of(self, global_num: int) -> np.ndarray:
+        """The indices of the data messages with this global message number, in order."""
+        if self.message_globals is None:
+            numbers = np.array([d.global_num for d in self.definitions] + [-1], dtype=np.int64)
+            self.message_globals = numbers[self.def_ids]
+        return np.flatnonzero(self.message_globals == global_num)
 
     def count(self, global_num: int) -> int:
         """How many data messages have this global message number."""
-        ids = [i for i, d in enumerate(self.definitions) if d.global_num == global_num]
-        return int(np.isin(self.def_ids, ids).sum()) if ids else 0
+        return len(self.messages_of(global_num))
 
 
 @dataclass
@@ -271,10 +277,10 @@ class _Walker:
         """Raise fitparse's message for a data message cut by the end of the file."""
         offset = pos + 1
         definition = self.definitions[def_id]
-        fields: list[Any] = [*definition.fields, *definition.dev_fields]
-        for f in fields:
-            self.need(offset, f.size)
-            offset += f.size
+        sizes = [f.size for f in definition.fields] + [f.size for f in definition.dev_fields]
+        for size in sizes:
+            self.need(offset, size)
+            offset += size
         raise AssertionError("unreachable: the message fits")  # pragma: no cover
 
     def definition(self, pos: int) -> tuple[tuple[int, int, bool, str | None], int]:
@@ -452,7 +458,7 @@ def _message_table(walker: _Walker) -> tuple[np.ndarray, np.ndarray]:
     local = np.where(headers & 0x80, (headers >> 5) & 0x03, headers & 0x0F)
     events = np.array(walker.def_events, dtype=np.int64).reshape(-1, 3)
     index = np.arange(len(positions))
-    for number in np.unique(local).tolist():
+    for number in {local for _, local, _ in walker.def_events}:
         mine = events[events[:, 1] == number]
         here = local == number
         def_ids[here] = mine[np.searchsorted(mine[:, 0], index[here], side="right") - 1, 2]

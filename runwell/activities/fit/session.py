@@ -1,8 +1,9 @@
 """The rules that turn decoded FIT messages into a :class:`~runwell.activities._session.Session`.
 
-Both decoders, the reference one (:mod:`.reference`, fitparse) and the fast path
-(:mod:`.fast`), hand their messages over as a :class:`Decoded` and build sessions with
-:func:`build_session`, so a FIT session means the same whichever decoder read it:
+Both decoders, the reference one (:mod:`.reference`, fitparse) and the bulk decoder
+(:mod:`.records`), hand their messages over as a :class:`Decoded` and build sessions with
+:func:`build_session` (:func:`assemble` for the whole file), so a FIT session means the
+same whichever decoder read it:
 
 * the sport is the session's ``sport``/``sub_sport``, normalised (the original kept as
   ``"sport:sub_sport"``);
@@ -49,7 +50,8 @@ class Decoded:
     sport
         The first ``sport`` message (stands in for a missing session's sport).
     records
-        The ``record`` messages (the samples); the fast path leaves this empty.
+        The ``record`` messages (the samples) as dicts; the bulk decoder leaves this
+        empty and hands over a streams frame instead.
     truncated
         Why the file ended early, or None when it was read to its end.
     """
@@ -70,7 +72,7 @@ def is_time(value: object) -> TypeGuard[dt.datetime]:
 def as_utc(value: object) -> pd.Timestamp | None:
     """A decoded (naive UTC) instant as an aware UTC timestamp; None for anything else."""
     if is_time(value):
-        return pd.Timestamp(value).tz_localize("UTC")
+        return pd.Timestamp(value, tz="UTC")
     return None
 
 
