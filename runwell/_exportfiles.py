@@ -11,6 +11,10 @@ Samsung Health (FORMATS.md section 3)
 Polar (FORMATS.md section 2)
     Polar writes sensor drop-outs as the bare token ``NaN`` inside JSON arrays, which is
     not JSON **[seen]**; :func:`polar_json` reads such text with ``NaN`` as ``null``.
+Times
+    :func:`parse_stamp` reads one written time for all these readers and refuses what the
+    tables cannot hold (before 1677 or after 2262), so a damaged cell is a reported row,
+    never a crash.
 """
 
 from __future__ import annotations
@@ -25,13 +29,41 @@ import pandas as pd
 
 from runwell.timezones import offset_name, zone_label
 
-__all__ = ["SAMSUNG_PREFIX", "samsung_table", "samsung_instant", "polar_json"]
+__all__ = ["SAMSUNG_PREFIX", "samsung_table", "samsung_instant", "polar_json", "parse_stamp"]
 
 #: Prefix of Samsung Health's table and column names.
 SAMSUNG_PREFIX = "com.samsung."
 
 _NAN = re.compile(r"\bNaN\b")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def parse_stamp(text: object, *, unit: str | None = None) -> pd.Timestamp:
+    """One written time (ISO text, or a number in ``unit``) as a Timestamp the tables can hold.
+
+    Raises
+    ------
+    ValueError
+        When it is blank, unreadable, or outside pandas' nanosecond range (1677..2262).
+
+    Examples
+    --------
+    >>> parse_stamp("2026-01-02 23:00:00"), parse_stamp(1711944000000.0, unit="ms")
+    (Timestamp('2026-01-02 23:00:00'), Timestamp('2024-04-01 04:00:00'))
+    >>> parse_stamp("0001-02-04")
+    Traceback (most recent call last):
+    ...
+    ValueError: time outside 1677..2262: '0001-02-04'
+    """
+    try:
+        stamp = pd.Timestamp(float(text), unit=unit) if unit is not None else pd.Timestamp(str(text).strip())  # type: ignore[arg-type]
+        if pd.isna(stamp):
+            raise ValueError(f"no time in {text!r}")
+        return stamp.as_unit("ns")
+    except (OverflowError, pd.errors.OutOfBoundsDatetime) as err:
+        raise ValueError(f"time outside 1677..2262: {text!r}") from err
+    except TypeError as err:
+        raise ValueError(f"not a time: {text!r}") from err
 
 
 def samsung_table(text: str) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
@@ -41,6 +73,11 @@ def samsung_table(text: str) -> tuple[str, list[str], list[tuple[int, list[str]]
     ----------
     text
         The whole file (byte-order mark already dropped).
+
+    Raises
+    ------
+    ValueError
+        When the CSV cannot be split (a damaged file).
 
     Returns
     -------
@@ -63,15 +100,18 @@ def samsung_table(text: str) -> tuple[str, list[str], list[tuple[int, list[str]]
     header: list[str] | None = None
     records: list[tuple[int, list[str]]] = []
     line = 2
-    for fields in reader:
-        start = line
-        line = reader.line_num + 2
-        if not fields or all(not f.strip() for f in fields):
-            continue
-        if header is None:
-            header = [_bare(f) for f in fields]
-            continue
-        records.append((start, fields))
+    try:
+        for fields in reader:
+            start = line
+            line = reader.line_num + 2
+            if not fields or all(not f.strip() for f in fields):
+                continue
+            if header is None:
+                header = [_bare(f) for f in fields]
+                continue
+            records.append((start, fields))
+    except csv.Error as err:
+        raise ValueError(f"not a readable CSV ({err})") from err
     return table, header or [], records
 
 
@@ -121,10 +161,8 @@ def samsung_instant(stamp: str, offset: str) -> tuple[pd.Timestamp, str | None]:
         if offset and zone is None:
             raise ValueError(f"unreadable time_offset {offset!r}")
     if _NUMBER.fullmatch(stamp):
-        return pd.Timestamp(float(stamp), unit="ms", tz="UTC"), zone
-    moment = pd.Timestamp(stamp)
-    if pd.isna(moment):
-        raise ValueError(f"unreadable time {stamp!r}")
+        return parse_stamp(stamp, unit="ms").tz_localize("UTC"), zone
+    moment = parse_stamp(stamp)
     if moment.tzinfo is not None:
         return moment.tz_convert("UTC"), zone
     if local_times:

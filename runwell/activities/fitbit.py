@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pandas as pd
 
+from runwell._exportfiles import parse_stamp
 from runwell.activities._session import Session, positive_or_nan
 from runwell.activities.sports import normalise_sport
 from runwell.activities.summary import ExportPeek, SummaryRead, SummaryRow, number
@@ -50,17 +52,14 @@ def sniff_fitbit_exercises(peek: ExportPeek) -> bool:
     """True for Fitbit's ``UserExercises_*.csv`` (by its first columns)."""
     if not peek.filename.endswith(".csv"):
         return False
-    header = [h.strip().lower() for h in next(csv.reader([peek.first_line]), [])]
-    return tuple(header[:4]) == FIRST_COLUMNS
+    return tuple(h.lower() for h in peek.header[:4]) == FIRST_COLUMNS
 
 
 def _session(rec: dict[str, str]) -> Session:
     """One exercise's session; ``ValueError`` for unreadable times."""
-    start = pd.Timestamp(rec.get("exercise_start", "").strip())
+    start = parse_stamp(rec.get("exercise_start", ""))
     end_text = rec.get("exercise_end", "").strip()
-    end = pd.Timestamp(end_text) if end_text else pd.NaT
-    if pd.isna(start):
-        raise ValueError("no exercise_start")
+    end = parse_stamp(end_text) if end_text else pd.NaT
     start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
     if not pd.isna(end):
         end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
@@ -111,7 +110,14 @@ def read_fitbit_exercises(data: bytes, *, path: str) -> SummaryRead:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise InputError(path, "not UTF-8 text", fix="download the Takeout archive again") from err
-    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _read(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as err:
+        raise InputError(path, f"not a readable CSV ({err})", fix="download the Takeout archive again") from err
+
+
+def _read(reader: Any) -> SummaryRead:
+    """The exercises of a CSV reader positioned at the header."""
     header = [h.strip().lower() for h in next(reader, [])]
     out = SummaryRead()
     line = 2

@@ -37,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from runwell._exportfiles import parse_stamp
 from runwell.activities._session import Session, positive_or_nan
 from runwell.activities.sports import normalise_sport
 from runwell.activities.summary import ExportPeek, SummaryRead, SummaryRow, number, zone_hint
@@ -117,7 +118,7 @@ def _start(rec: dict[str, Any]) -> tuple[pd.Timestamp, float | None]:
     offset = None if math.isnan(local) else (local - gmt) / 1000
     if offset is not None and abs(offset) > MAX_OFFSET_S:
         offset = None
-    return pd.Timestamp(gmt, unit="ms", tz="UTC"), offset
+    return parse_stamp(gmt, unit="ms").tz_localize("UTC"), offset
 
 
 def _session(rec: dict[str, Any], ident: str) -> Session:

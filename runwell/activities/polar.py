@@ -30,11 +30,12 @@ from typing import Any
 
 import pandas as pd
 
-from runwell._exportfiles import polar_json
+from runwell._exportfiles import parse_stamp, polar_json
 from runwell.activities._session import Session, positive_or_nan
 from runwell.activities.sports import normalise_sport
 from runwell.activities.summary import ExportPeek, SummaryRead, SummaryRow, number, zone_hint
 from runwell.errors import InputError
+from runwell.timezones import MAX_OFFSET_S
 
 __all__ = ["read_polar_session", "sniff_polar_session"]
 
@@ -78,13 +79,13 @@ def _part(part: dict[str, Any], session: dict[str, Any], ident: str, hr: tuple[f
     start_text = part.get("startTime") or session.get("startTime")
     if not start_text:
         raise ValueError("no startTime")
-    local = _wall(pd.Timestamp(str(start_text)))
+    local = _wall(parse_stamp(start_text))
     offset_min = number(part.get("timezoneOffsetMinutes", session.get("timezoneOffsetMinutes")))
-    offset_s = None if math.isnan(offset_min) else offset_min * 60
+    offset_s = None if math.isnan(offset_min) or abs(offset_min) > MAX_OFFSET_S / 60 else offset_min * 60
     start = (local - pd.Timedelta(seconds=offset_s or 0)).tz_localize("UTC")
     stop_text = part.get("stopTime")
     duration = number(part.get("durationMillis"), 0.001)
-    elapsed = (_wall(pd.Timestamp(str(stop_text))) - local).total_seconds() if stop_text else math.nan
+    elapsed = (_wall(parse_stamp(stop_text)) - local).total_seconds() if stop_text else math.nan
     lat, lon = number(part.get("latitude")), number(part.get("longitude"))
     fix = None if math.isnan(lat) or math.isnan(lon) else (lat, lon)
     sport, sub, indoor_sport = normalise_sport(label)

@@ -79,7 +79,10 @@ def read_samsung_exercise(data: bytes, *, path: str) -> SummaryRead:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise InputError(path, "not UTF-8 text", fix="export the data from Samsung Health again") from err
-    _, header, records = samsung_table(text)
+    try:
+        _, header, records = samsung_table(text)
+    except ValueError as err:
+        raise InputError(path, str(err), fix="export the data from Samsung Health again") from err
     out = SummaryRead()
     for line, fields in records:
         rec = dict(zip(header, fields, strict=False))

@@ -19,6 +19,7 @@ Rules shared by these readers
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -112,6 +113,14 @@ class ExportPeek:
     def first_line(self) -> str:
         """The first line of :attr:`head`."""
         return self.head.split("\n", 1)[0].rstrip("\r")
+
+    @property
+    def header(self) -> list[str]:
+        """The first line split as a CSV header (stripped); empty when it cannot be split."""
+        try:
+            return [h.strip() for h in next(csv.reader([self.first_line]), [])]
+        except csv.Error:
+            return []
 
 
 def zone_hint(start_utc: pd.Timestamp, offset_s: float | None, fix: tuple[float, float] | None) -> str | None:

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
-import pandas as pd
-
+from runwell._exportfiles import parse_stamp
 from runwell.activities._session import Session, positive_or_nan
 from runwell.activities.sports import normalise_sport
 from runwell.activities.summary import ExportPeek, SummaryRead, SummaryRow, number
@@ -61,15 +61,12 @@ def sniff_whoop_workouts(peek: ExportPeek) -> bool:
     """True for a Whoop ``workouts.csv`` header (English or Spanish)."""
     if not peek.filename.endswith(".csv"):
         return False
-    header = next(csv.reader([peek.first_line]), [])
-    return {"start", "end", "name"} <= set(_keys(header))
+    return {"start", "end", "name"} <= set(_keys(peek.header))
 
 
 def _session(cells: dict[str, str]) -> Session:
     """One workout's session; ``ValueError`` for unreadable times."""
-    local_start, local_end = pd.Timestamp(cells["start"]), pd.Timestamp(cells["end"])
-    if pd.isna(local_start) or pd.isna(local_end):
-        raise ValueError("no workout start or end time")
+    local_start, local_end = (parse_stamp(cells[k]).tz_localize(None) for k in ("start", "end"))
     zone = zone_label(cells.get("zone"))
     start = localize(local_start, zone) if zone else None
     sport, sub, indoor_sport = normalise_sport(cells.get("name", ""))
@@ -117,8 +114,15 @@ def read_whoop_workouts(data: bytes, *, path: str) -> SummaryRead:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise InputError(path, "not UTF-8 text", fix="export the data from the Whoop app again") from err
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
+    try:
+        return _read(csv.reader(io.StringIO(text, newline="")), path)
+    except csv.Error as err:
+        raise InputError(path, f"not a readable CSV ({err})", fix="export the data from the Whoop app again") from err
+
+
+def _read(reader: Any, path: str) -> SummaryRead:
+    """The workouts of a CSV reader positioned at the header."""
+    header: list[str] = next(reader, [])
     keys = _keys(header)
     if not {"start", "end"} <= set(keys):
         raise InputError(path, "no Workout start/end time columns", fix="pass Whoop's workouts.csv")

@@ -286,6 +286,7 @@ def _parse_one(text: str, dayfirst: bool) -> pd.Timestamp | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             stamp = pd.Timestamp(pd.to_datetime(text, dayfirst=dayfirst))
+        stamp = stamp if pd.isna(stamp) else stamp.as_unit("ns")  # the tables hold 1677..2262 only
     except (ValueError, OverflowError, TypeError):
         return None
     return None if pd.isna(stamp) else stamp

@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from runwell._exportfiles import parse_stamp
 from runwell.errors import InputError
 from runwell.logs.files import read_csv_log
 from runwell.logs.frames import mood_frame
@@ -61,11 +62,10 @@ def _instant(text: str) -> pd.Timestamp | None:
     number = optional_float(text)
     try:
         if number is not None:
-            return pd.Timestamp(number, unit="ms" if abs(number) > 1e11 else "s")
-        stamp = pd.Timestamp(text)
-    except (ValueError, OverflowError):
+            return parse_stamp(number, unit="ms" if abs(number) > 1e11 else "s")
+        return parse_stamp(text)
+    except ValueError:
         return None
-    return None if pd.isna(stamp) else stamp
 
 
 def _is_time_column(col: str, records: list[tuple[int, dict[str, str]]]) -> bool:

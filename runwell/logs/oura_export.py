@@ -31,11 +31,12 @@ from typing import Any
 
 import pandas as pd
 
+from runwell._exportfiles import parse_stamp
 from runwell.logs.files import csv_records, dict_records, read_csv_log, read_text
 from runwell.logs.instants import given_tz, parse_instants
 from runwell.logs.results import SleepResult, finish_sleep
 from runwell.logs.rows import RowLog
-from runwell.logs.values import optional_float, to_hours
+from runwell.logs.values import MAX_PERIOD_H, optional_float, period_hours, to_hours
 
 __all__ = ["read_oura_export", "sniff_oura_export", "daily_scores", "delimiter_of"]
 
@@ -71,11 +72,11 @@ def daily_scores(folder: Path) -> dict[pd.Timestamp, float]:
         for _, rec in dict_records([h.lower() for h in header], raw):
             score = optional_float(rec.get("score"))
             try:
-                day = pd.Timestamp(rec.get("day", "").strip())
+                day = parse_stamp(rec.get("day", ""))
             except ValueError:
                 continue
-            if score is not None and 0 <= score <= 100 and not pd.isna(day):
-                scores[day.normalize()] = score
+            if score is not None and 0 <= score <= 100:
+                scores[day.tz_localize(None).normalize()] = score
     return scores
 
 
@@ -121,6 +122,8 @@ def read_oura_export(
             )
         elif not rec.get("bedtime_start", "").strip() or not rec.get("bedtime_end", "").strip():
             log.reject(line, "no bedtime recorded", kind="skipped")
+        elif not _readable(line, rec, log):
+            continue
         else:
             seen[ident] = line
             kept.append((line, rec))
@@ -143,6 +146,17 @@ def read_oura_export(
     return finish_sleep(log, rows, NAME)
 
 
+def _readable(line: int, rec: dict[str, str], log: RowLog) -> bool:
+    """Whether both bedtimes are times the tables can hold (else the row is reported)."""
+    for field in ("bedtime_start", "bedtime_end"):
+        try:
+            parse_stamp(rec[field])
+        except ValueError as err:
+            log.reject(line, f"not a readable date/time ({err})", field=field, value=rec[field])
+            return False
+    return True
+
+
 def _period(
     line: int,
     rec: dict[str, str],
@@ -152,25 +166,27 @@ def _period(
     log: RowLog,
 ) -> dict[str, Any] | None:
     """One period row, or ``None`` when reported."""
-    if end <= start:
-        log.reject(line, "bedtime ends before it starts", field="bedtime_end", value=rec.get("bedtime_end"))
+    if end <= start or period_hours(start, end) > MAX_PERIOD_H:
+        why = "bedtime ends before it starts" if end <= start else f"bedtime longer than {MAX_PERIOD_H:g} hours"
+        log.reject(line, why, field="bedtime_end", value=rec.get("bedtime_end"))
         return None
     try:
-        day = pd.Timestamp(rec.get("day", "").strip()).normalize()
-    except ValueError:
+        day = parse_stamp(rec.get("day", "")).tz_localize(None).normalize()
+    except (ValueError, TypeError):
         day = pd.NaT
     kind = rec.get("type", "").strip().lower()
     main = kind == "long_sleep"
     secs = {k: optional_float(rec.get(k)) for k in ("total_sleep_duration", "time_in_bed", "awake_time", "latency")}
     stages = {k: optional_float(rec.get(f"{k}_sleep_duration")) for k in ("deep", "light", "rem")}
     efficiency = optional_float(rec.get("efficiency"))
-    latency = secs["latency"] if secs["latency"] is not None and secs["latency"] >= 0 else 0.0
+    span = period_hours(start, end) * 3600
+    latency = secs["latency"] if secs["latency"] is not None and 0 <= secs["latency"] <= span else 0.0
     score = scores.get(day) if main and not pd.isna(day) else None
     return {
         "wake_date": day,
         "in_bed_start": start,
         "in_bed_end": end,
-        "sleep_start": min(start + pd.Timedelta(seconds=latency), end),
+        "sleep_start": start + pd.Timedelta(seconds=latency),
         "sleep_end": end,
         "asleep_h": to_hours(secs["total_sleep_duration"], "s"),
         "in_bed_h": to_hours(secs["time_in_bed"], "s"),

@@ -27,13 +27,13 @@ from typing import Any
 
 import pandas as pd
 
-from runwell._exportfiles import polar_json
+from runwell._exportfiles import parse_stamp, polar_json
 from runwell.errors import InputError
 from runwell.logs.files import read_text
 from runwell.logs.instants import given_tz, localize_zoned, require_tz, stamp_zone
 from runwell.logs.results import SleepResult, finish_sleep
 from runwell.logs.rows import RowLog
-from runwell.logs.values import optional_float
+from runwell.logs.values import MAX_PERIOD_H, optional_float, period_hours
 
 __all__ = ["read_polar_sleep", "sniff_polar_sleep", "iso_duration_s"]
 
@@ -131,7 +131,7 @@ def read_polar_sleep(
             continue
         seen[start_text, end_text] = pos
         try:
-            windows.append((pos, night, pd.Timestamp(start_text), pd.Timestamp(end_text)))
+            windows.append((pos, night, parse_stamp(start_text), parse_stamp(end_text)))
         except ValueError:
             log.reject(pos, "not a date/time", field="sleepStart", value=f"{start_text}..{end_text}")
     rows = [row for row in _rows(windows, tz, log, path) if row is not None]
@@ -174,8 +174,9 @@ def _night(
     pos: int, night: Any, start: pd.Timestamp, end: pd.Timestamp, wake: pd.Timestamp, zone: str, log: RowLog
 ) -> dict[str, Any] | None:
     """One night's period row, or ``None`` when reported."""
-    if end <= start:
-        log.reject(pos, "sleep ends before it starts", field="sleepEnd", value=str(end))
+    if pd.isna(start) or pd.isna(end) or end <= start or period_hours(start, end) > MAX_PERIOD_H:
+        why = "sleep ends before it starts" if end <= start else f"sleep longer than {MAX_PERIOD_H:g} hours"
+        log.reject(pos, why, field="sleepEnd", value=str(end), fix="correct or delete the night")
         return None
     asleep = iso_duration_s(_path(night, "evaluation", "asleepDuration"))
     awake = iso_duration_s(_path(night, "evaluation", "interruptions", "totalDuration"))

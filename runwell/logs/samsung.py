@@ -33,11 +33,12 @@ from typing import Any
 import pandas as pd
 
 from runwell._exportfiles import samsung_instant, samsung_table
+from runwell.errors import InputError
 from runwell.logs.files import dict_records, read_text
 from runwell.logs.instants import given_tz
 from runwell.logs.results import SleepResult, finish_sleep
 from runwell.logs.rows import RowLog
-from runwell.logs.values import optional_float
+from runwell.logs.values import MAX_PERIOD_H, optional_float, period_hours
 from runwell.timezones import to_local
 
 __all__ = ["read_samsung_sleep", "sniff_samsung_sleep", "SLEEP_TABLES"]
@@ -85,7 +86,10 @@ def read_samsung_sleep(
     path = Path(path)
     tz = given_tz(tz)
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    _, header, raw = samsung_table(read_text(path))
+    try:
+        _, header, raw = samsung_table(read_text(path))
+    except ValueError as err:
+        raise InputError(path, str(err), fix="export the data from Samsung Health again") from err
     records = dict_records(header, raw)
     log.read(len(records), empty="empty Samsung sleep table: no rows")
     fragments = _fragments(records, tz, log)
@@ -112,8 +116,9 @@ def _fragments(records: list[tuple[int, dict[str, str]]], tz: str | None, log: R
         except ValueError as err:
             log.reject(line, str(err), field="start_time", fix="re-export from Samsung Health")
             continue
-        if end <= start:
-            log.reject(line, "sleep ends before it starts", field="end_time", value=rec.get("end_time"))
+        if end <= start or period_hours(start, end) > MAX_PERIOD_H:
+            why = "sleep ends before it starts" if end <= start else f"sleep longer than {MAX_PERIOD_H:g} hours"
+            log.reject(line, why, field="end_time", value=rec.get("end_time"), fix="correct or delete the row")
             continue
         zone = tz or zone
         if zone is None:

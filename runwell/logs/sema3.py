@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from runwell._exportfiles import parse_stamp
 from runwell.errors import InputError
 from runwell.logs.files import read_csv_log
 from runwell.logs.frames import mood_frame
@@ -174,8 +175,8 @@ def _ratings(
     for line, rec, pid in answered:
         utc_text, local_text, field = _times(rec)
         try:
-            utc = pd.Timestamp(utc_text) if utc_text else None
-            local = pd.Timestamp(local_text) if local_text else None
+            utc = parse_stamp(utc_text) if utc_text else None
+            local = parse_stamp(local_text) if local_text else None
         except ValueError:
             log.reject(line, "not a date/time", field=field, value=utc_text or local_text, fix="re-export from SEMA3")
             continue

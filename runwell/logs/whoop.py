@@ -41,12 +41,13 @@ from typing import Any
 
 import pandas as pd
 
+from runwell._exportfiles import parse_stamp
 from runwell.logs.files import read_csv_log
 from runwell.logs.frames import mood_frame
 from runwell.logs.instants import given_tz, localize_zoned
 from runwell.logs.results import MoodResult, SleepResult, finish_mood, finish_sleep
 from runwell.logs.rows import RowLog
-from runwell.logs.values import normalise_item, optional_float, to_hours
+from runwell.logs.values import MAX_PERIOD_H, normalise_item, optional_float, period_hours, to_hours
 from runwell.timezones import zone_label
 
 __all__ = [
@@ -123,10 +124,10 @@ def parse_yes_no(text: object) -> bool | None:
 def _local(text: str) -> pd.Timestamp | None:
     """A Whoop local wall time (``2026-01-02 23:00:00``), or ``None`` when unreadable."""
     try:
-        stamp = pd.Timestamp(text.strip())
-    except (ValueError, TypeError):
+        stamp = parse_stamp(text)
+    except ValueError:
         return None
-    return None if pd.isna(stamp) or stamp.tzinfo is not None else stamp
+    return None if stamp.tzinfo is not None or stamp.year > 2200 else stamp
 
 
 def _zone(rec: dict[str, str], tz: str | None, line: int, log: RowLog) -> str | None:
@@ -218,8 +219,9 @@ def _sleep_rows(
     rows = []
     for pos, (line, rec, zone, _, local_end) in enumerate(timed):
         start, end = starts.iloc[pos], ends.iloc[pos]
-        if end <= start:
-            log.reject(line, "sleep ends before it starts", field="Wake onset", value=rec.get("wake"))
+        if pd.isna(start) or pd.isna(end) or end <= start or period_hours(start, end) > MAX_PERIOD_H:
+            why = "sleep ends before it starts" if end <= start else f"sleep longer than {MAX_PERIOD_H:g} hours"
+            log.reject(line, why, field="Wake onset", value=rec.get("wake"), fix="correct or delete the row")
             continue
         minutes = {k: optional_float(rec.get(k)) for k in ("asleep", "in_bed", "light", "deep", "rem", "awake")}
         efficiency = optional_float(rec.get("efficiency"))

@@ -48,9 +48,9 @@ NEW_READERS = [
 
 def test_new_readers_are_public_and_state_their_certainty() -> None:
     for name in NEW_READERS:
-        assert name in runwell.logs.__all__ and f":func:`{name}`" in runwell.logs.__doc__
+        assert name in runwell.logs.__all__ and f":func:`{name}`" in (runwell.logs.__doc__ or "")
         module = getattr(runwell.logs, name).__module__
-        doc = __import__(module, fromlist=["_"]).__doc__
+        doc = __import__(module, fromlist=["_"]).__doc__ or ""
         assert "Certainty" in doc and ("[seen]" in doc or "[doc]" in doc), module
         assert "Where the" in doc, module  # where the user finds the export
 
@@ -247,6 +247,7 @@ def test_sema3_many_participants_utc_columns(data, check) -> None:
     assert first["time_local"] == pd.Timestamp("2019-06-24 09:08") and first["date"] == pd.Timestamp("2019-06-24")
     assert first["tz"] == "UTC+10:00" and first["context"] == "ema"
     assert set(res.mood["item"]) == {"happy", "sadness"}  # reaction times and the text item are not ratings
+    assert res.compliance is not None
     assert res.compliance.set_index("participant_id")["compliance"].to_dict() == {"p01": 0.5, "p02": 1.0}
     kinds = res.report.set_index("row")["kind"]
     assert kinds.loc[3] == "skipped" and kinds.loc[4] == "partial"  # expired survey; Sad 130 off the slider
@@ -281,7 +282,7 @@ def test_mema_documented_positions(data, check) -> None:
     check(res, "mood")
     late = res.mood[res.mood["participant_id"] == "M002"].iloc[0]
     assert late["time_utc"] == _utc("2026-02-10 23:30") and late["date"] == pd.Timestamp("2026-02-11")
-    assert res.compliance["answered"].tolist() == [1, 1]
+    assert res.compliance is not None and res.compliance["answered"].tolist() == [1, 1]
 
 
 def test_mema_without_local_ts_needs_tz(tmp_path) -> None:
@@ -358,3 +359,27 @@ def test_load_person_from_whole_exports(data, tmp_path) -> None:
     person = runwell.load_person(whoop, whoop, whoop, mood_item="have_any_alcoholic_drinks")
     assert len(person.activities) == 2 and len(person.sleep) == 3 and len(person.mood) == 3
     assert person.formats == {"mood": "whoop_journal", "sleep": "whoop"}
+
+
+# ------------------------------------------------------------------------------ archives
+
+
+def test_zip_member_names_never_leave_the_folder(data, tmp_path) -> None:
+    archive = tmp_path / "export.zip"
+    sleeps = (data / "whoop_export" / "sleeps.csv").read_bytes()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("../escaped.csv", sleeps)
+        zf.writestr("ok/sleeps.csv", sleeps)
+        zf.writestr("ok/photo.jpg", b"\xff\xd8")
+    res = read_sleep(archive)
+    assert len(res.sleep) == 3 and not (tmp_path / "escaped.csv").exists()
+    assert res.report["path"].str.endswith("ok/photo.jpg").any()  # not a log: listed, not unpacked
+
+
+def test_zip_inside_a_folder_is_read(data, tmp_path) -> None:
+    person = tmp_path / "person"
+    person.mkdir()
+    _zip(data / "whoop_export", person / "whoop.zip")
+    shutil.copy(data / "oura_export_comma" / "sleepmodel.csv", person / "sleepmodel.csv")
+    res = read_sleep(person)
+    assert res.format == "oura_export+whoop" and len(res.sleep) == 4 and res.reconciles
