@@ -176,8 +176,14 @@ if fitted.ok:
             f"Estimates are in {scale}. *Method:* {model.method.rstrip('.')}. *Sample:* {model.n_participants} "
             f"participants, {model.n_days} days.\n\n"
             + (
-                f"*Own duration slopes:* {model.share_positive_slope:.0%} of participants have a positive own effect "
-                f"(the fitted distribution implies {model.share_positive_slope_model:.0%}).\n\n"
+                f"*Own duration slopes:* the fitted spread implies that {model.share_positive_slope:.0%} of people "
+                "have a positive own effect"
+                + (
+                    f" (95% interval {model.share_positive_slope_ci[0]:.0%} to {model.share_positive_slope_ci[1]:.0%})"
+                    if model.share_positive_slope_ci is not None
+                    else ""
+                )
+                + ".\n\n"
                 if model.share_positive_slope is not None
                 else ""
             )
