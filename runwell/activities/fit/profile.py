@@ -193,7 +193,7 @@ def fit_times(seconds: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> str(fit_times(np.array([1_000_000_000]))[0])
-    '2021-09-09T01:46:40.000000'
+    '2021-09-08T01:46:40.000000'
     """
     whole = (np.asarray(seconds, dtype=np.int64) + FIT_EPOCH_UNIX_S).astype("datetime64[s]")
     return whole.astype("datetime64[us]")
@@ -205,7 +205,7 @@ def fit_datetime(value: int | float, *, local: bool = False) -> Any:
     Examples
     --------
     >>> fit_datetime(1_000_000_000)
-    datetime.datetime(2021, 9, 9, 1, 46, 40)
+    datetime.datetime(2021, 9, 8, 1, 46, 40)
     >>> fit_datetime(500)
     500
     """
