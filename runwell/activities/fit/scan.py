@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from runwell.activities.fit.profile import BASE_TYPES, BaseType, base_type, message_fields, parse_string
-from runwell.activities.fit.protocol import HEADER_MAGIC, crc16
+from runwell.activities.fit.protocol import HEADER_MAGIC, crc16, definition_length, header_run
 
 __all__ = ["NeedsReference", "FieldLayout", "DevFieldLayout", "Definition", "Layout", "scan"]
 
@@ -226,7 +226,7 @@ class _Walker:
                     if nxt > n:
                         self.data_end_of_file(pos, entries[(h >> 5) & 3 if h & 0x80 else h & 0x0F][0])
                     if nxt + s < end and nxt + s < n and data[nxt] == h and data[nxt + s] == h:
-                        k = _run_length(self.arr, pos, s, min(end, n - s + 1), h)
+                        k = header_run(self.arr, pos, s, min(end, n - s + 1), h)
                         self.runs.append(np.arange(pos + 1, pos + 1 + k * s, s, dtype=np.int64))
                         self.run_total += k
                         pos += k * s
@@ -291,7 +291,7 @@ class _Walker:
         and one without developer fields is shared by all files read in this process.
         """
         data = self.data
-        length = _definition_length(data, pos)
+        length = definition_length(data, pos)
         if not length:
             self.read_definition(pos)  # it ends early: this raises as fitparse does
             raise AssertionError("unreachable")  # pragma: no cover
@@ -415,36 +415,6 @@ class _Walker:
         name = values.get(3) or f"unnamed_dev_field_{num}"
         self.dev_types[index][num] = (str(name), BASE_TYPES[type_id])
         self.dev_version += 1
-
-
-def _definition_length(data: bytes, pos: int) -> int:
-    """The length of the definition message at ``pos``, or 0 when it runs past the end."""
-    n = len(data)
-    if pos + 6 > n:
-        return 0
-    length = 6 + 3 * data[pos + 5]
-    if data[pos] & 0x20:
-        if pos + length >= n:
-            return 0
-        length += 1 + 3 * data[pos + length]
-    return length if pos + length <= n else 0
-
-
-def _run_length(arr: np.ndarray, pos: int, step: int, limit: int, want: int) -> int:
-    """How many messages from ``pos`` on, ``step`` bytes apart and starting before
-    ``limit``, have the header byte ``want``: one numpy step per window, the window
-    growing so that a long run costs a few steps and a short one little."""
-    total, window = 0, 64
-    while pos < limit:
-        stop = min(limit, pos + window * step)
-        cand = arr[pos:stop:step]
-        miss = np.flatnonzero(cand != want)
-        if miss.size:
-            return total + int(miss[0])
-        total += len(cand)
-        pos += len(cand) * step
-        window *= 8
-    return total
 
 
 def _message_table(walker: _Walker) -> tuple[np.ndarray, np.ndarray]:
