@@ -130,7 +130,9 @@ def _read(
         raise MissingInputError(path, "no such file or folder", fix="check the path")
     if path.is_dir():
         return _read_folder(kind, path, fmt_name, participant_id, tz, options)
-    if path.is_file() and path.stat().st_size == 0:
+    if not path.is_file():
+        raise InputError(path, "not a regular file (a device, pipe or socket); not read", fix="give a log file")
+    if path.stat().st_size == 0:
         return _empty_file(path, kind, bool(options.get("strict")), participant_id)
     if fmt_name == "auto":
         with reading(str(path), f"{kind} log"):

@@ -383,3 +383,14 @@ def test_a_dead_worker_does_not_stop_the_load(good, monkeypatch) -> None:
     assert load.reconciles
     assert "worker process reading it died" in " ".join(load.report["reason"])
     assert _status(load, "die.gpx") == "error"
+
+
+def test_a_pipe_given_as_the_input_is_not_opened(tmp_path) -> None:
+    pipe = tmp_path / "pipe.fit"
+    os.mkfifo(pipe)
+    load = runwell.load_activities(pipe, workers=1)
+    assert _status(load, "pipe.fit") == "error" and load.reconciles
+    with pytest.raises(InputError, match="pipe.fit"):
+        runwell.read_activity(pipe)
+    with pytest.raises(InputError, match="not a regular file"):
+        runwell.read_sleep(pipe, tz="UTC")
