@@ -394,3 +394,13 @@ def test_a_pipe_given_as_the_input_is_not_opened(tmp_path) -> None:
         runwell.read_activity(pipe)
     with pytest.raises(InputError, match="not a regular file"):
         runwell.read_sleep(pipe, tz="UTC")
+
+
+def test_strava_csv_with_a_cut_header_is_reported(tmp_path) -> None:
+    folder = tmp_path / "export"
+    (folder / "activities").mkdir(parents=True)
+    (folder / "activities.csv").write_text('Activity ID,Activity Date\n1,"May 29, 2022, 3:53:35 PM",Run,,x\n')
+    (folder / "activities" / "1.gpx").write_bytes(gpx(5))
+    load = runwell.load_activities(folder, workers=1)
+    assert _status(load, "activities.csv") == "error" and _status(load, "1.gpx") == "loaded"
+    assert "lacks the Activity ID or Filename column" in " ".join(load.report["reason"])
