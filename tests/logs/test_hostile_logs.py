@@ -220,3 +220,14 @@ def test_entity_expansion_and_external_entities_stay_refused(data, tmp_path) -> 
         else:
             assert "TOPSECRET" not in res.report.to_string()
         assert time.monotonic() - start < 5
+
+
+def test_many_rows_with_mixed_offsets_parse_quickly(tmp_path, check) -> None:
+    """Times with different offsets are parsed value by value: 20,000 of them in seconds, not minutes."""
+    rows = [f"p1,2024-10-{1 + i % 28:02d}T09:{i % 60:02d}:00+0{i % 3}:00,{1 + i % 7}" for i in range(20_000)]
+    path = tmp_path / "mixed.csv"
+    path.write_text("pid,timestamp,mood\n" + "\n".join(rows) + "\n")
+    start = time.monotonic()
+    res = read_mood(path, format="generic", tz="UTC", items={"mood": (1, 7)})
+    check(res, "mood")
+    assert len(res.mood) == 20_000 and time.monotonic() - start < 30
