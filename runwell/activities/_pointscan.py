@@ -51,7 +51,9 @@ ColumnRule = Callable[[tuple[str, ...]], "str | None"]
 
 _WS = b" \t\r\n"
 _TOKEN = re.compile(rb"<(/?)([^\s/>!?]+)((?:\s[^>]*?)?)(/?)>([^<]*)")
-_ATTR = re.compile(rb"""([^\s=]+)\s*=\s*(["'])(.*?)\2""", re.S)
+#: An attribute; its name must follow whitespace (as XML requires), so that a long run of
+#: junk is not tried from every position inside it (quadratic time on damaged files).
+_ATTR = re.compile(rb"""(?<=\s)([^\s=]+)\s*=\s*(["'])(.*?)\2""", re.S)
 _UTC_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z")
 
 

@@ -275,6 +275,9 @@ def iter_members(path: Path, stack: ExitStack) -> Iterator[Member]:
                     str(entry.path), entry.rel, _file_opener(entry.path), path=entry.path, stored=_size(entry.path)
                 )
         return
+    if not path.is_file():
+        yield refused_member(str(path), path.name, "not a regular file (a device, pipe or socket); not read", path=path)
+        return
     if path.suffix.lower() == ".zip":
         yield from _archive(path, stack)
         return

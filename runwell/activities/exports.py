@@ -116,11 +116,20 @@ def report_unreadable(batch: Batch, exports: Exports) -> set[str]:
         Their names (they are not loaded as anything else).
     """
     for csv_member in exports.unreadable:
+        error: InputError | None
         try:
             read_strava_csv(csv_member.read(), csv_member.display)
         except InputError as err:
-            batch.status(csv_member.display, "error")
-            batch.note(csv_member.display, "error", err.reason, error=err)
+            reason, error = err.reason, err
+        else:  # a language runwell reads, but no Filename column (a damaged or edited header)
+            header = _header_of(csv_member) or []
+            reason = (
+                "activities.csv lacks the Activity ID or Filename column, so its rows cannot be linked "
+                f"to the files of activities/; headers found: {', '.join(header[:12])}"
+            )
+            error = None
+        batch.status(csv_member.display, "error")
+        batch.note(csv_member.display, "error", reason, error=error)
     return {m.name for m in exports.unreadable}
 
 

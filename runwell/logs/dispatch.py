@@ -133,7 +133,9 @@ def _read(
         raise MissingInputError(path, "no such file or folder", fix="check the path")
     if path.is_dir():
         return _read_folder(kind, path, fmt_name, participant_id, tz, options)
-    if path.is_file() and path.stat().st_size == 0:
+    if not path.is_file():
+        raise InputError(path, "not a regular file (a device, pipe or socket); not read", fix="give a log file")
+    if path.stat().st_size == 0:
         return _empty_file(path, kind, bool(options.get("strict")), participant_id)
     if is_archive(path) and not _reads_archive(path, kind, fmt_name):
         with unpacked(path) as (folder, left_out):

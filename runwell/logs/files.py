@@ -189,15 +189,16 @@ def load_json_list(path: PathLike) -> list[Any]:
     Raises
     ------
     InputError
-        For invalid JSON (with the byte offset), JSON nested too deeply, or JSON that is
-        not a list of records.
+        For invalid JSON (with line, column and character offset), JSON nested too
+        deeply, or JSON that is not a list of records.
     """
+    text = read_text(path)
     try:
-        data = json.loads(read_text(path))
+        data = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(
             path,
-            f"not valid JSON ({err.msg} at line {err.lineno}, byte offset {err.pos})",
+            f"not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}, character {err.pos})",
             fix="re-export the file; it may be truncated",
         ) from err
     except RecursionError as err:

@@ -48,6 +48,8 @@ __all__ = [
 ]
 
 _EPOCH = r"-?\d{9,13}(\.\d+)?"
+#: ISO 8601 date-times that ``pd.Timestamp`` reads exactly as ``pd.to_datetime`` does.
+_ISO = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:?\d\d)?")
 
 
 def given_tz(tz: str | None) -> str | None:
@@ -249,10 +251,14 @@ def parse_instants(
     utc = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
     zone = pd.Series([tz] * len(values), index=values.index, dtype="object")
     naive = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    seen: dict[str, pd.Timestamp | None] = {}
     for i, (idx, raw) in enumerate(values.items()):
         if raw is None or (not isinstance(raw, str) and pd.isna(raw)) or str(raw).strip() == "":
             continue
-        stamp = _parse_one(str(raw).strip(), dayfirst)
+        text = str(raw).strip()
+        if text not in seen:  # logs repeat their times (a rating per item): parse each text once
+            seen[text] = _parse_one(text, dayfirst)
+        stamp = seen[text]
         problem = time_problem(field, stamp) if stamp is not None else None
         if problem:
             log.reject(rows[i], problem, field=field, value=raw, fix="correct the date in the file")
@@ -283,6 +289,8 @@ def _parse_one(text: str, dayfirst: bool) -> pd.Timestamp | None:
         if re.fullmatch(_EPOCH, text):
             number = float(text)
             return pd.Timestamp(number, unit="ms" if abs(number) > 1e11 else "s", tz="UTC")
+        if _ISO.fullmatch(text):  # unambiguous, and pandas' C parser reads it 100 times faster
+            return pd.Timestamp(text)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             stamp = pd.Timestamp(pd.to_datetime(text, dayfirst=dayfirst))

@@ -383,3 +383,24 @@ def test_a_dead_worker_does_not_stop_the_load(good, monkeypatch) -> None:
     assert load.reconciles
     assert "worker process reading it died" in " ".join(load.report["reason"])
     assert _status(load, "die.gpx") == "error"
+
+
+def test_a_pipe_given_as_the_input_is_not_opened(tmp_path) -> None:
+    pipe = tmp_path / "pipe.fit"
+    os.mkfifo(pipe)
+    load = runwell.load_activities(pipe, workers=1)
+    assert _status(load, "pipe.fit") == "error" and load.reconciles
+    with pytest.raises(InputError, match="pipe.fit"):
+        runwell.read_activity(pipe)
+    with pytest.raises(InputError, match="not a regular file"):
+        runwell.read_sleep(pipe, tz="UTC")
+
+
+def test_strava_csv_with_a_cut_header_is_reported(tmp_path) -> None:
+    folder = tmp_path / "export"
+    (folder / "activities").mkdir(parents=True)
+    (folder / "activities.csv").write_text('Activity ID,Activity Date\n1,"May 29, 2022, 3:53:35 PM",Run,,x\n')
+    (folder / "activities" / "1.gpx").write_bytes(gpx(5))
+    load = runwell.load_activities(folder, workers=1)
+    assert _status(load, "activities.csv") == "error" and _status(load, "1.gpx") == "loaded"
+    assert "lacks the Activity ID or Filename column" in " ".join(load.report["reason"])

@@ -20,7 +20,7 @@ import pandas as pd
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
 
 from runwell.activities._session import Parsed
-from runwell.activities.fit.protocol import DEGREES_PER_SEMICIRCLE
+from runwell.activities.fit.protocol import DEGREES_PER_SEMICIRCLE, HEADER_MAGIC, crc16
 from runwell.activities.fit.repair import repair_field_sizes
 from runwell.activities.fit.session import Decoded, assemble, is_time
 from runwell.errors import InputError, RunwellError
@@ -86,15 +86,43 @@ def _position(fit: fitparse.FitFile) -> str:
         return "?"
 
 
+def crc_mismatch(data: bytes) -> bool:
+    """Whether fitparse's CRC check would fail: a header or file CRC of a complete
+    (chained) file in ``data`` that does not check.
+
+    Checked here, with the C CRC of :mod:`.protocol`, so that a file with a bad CRC is
+    decoded once without the check instead of twice (fitparse finds a bad file CRC only
+    after decoding the whole file).
+    """
+    start = 0
+    while start + 12 <= len(data) and data[start + 8 : start + 12] == HEADER_MAGIC:
+        header_size = data[start]
+        if header_size >= 14:
+            (stored,) = struct.unpack_from("<H", data, start + 12)
+            if stored and crc16(data[start : start + 12]) != stored:
+                return True
+        end = start + header_size + struct.unpack_from("<I", data, start + 4)[0]
+        if end + 2 > len(data):
+            return False
+        if crc16(data[start : end + 2]) != 0:
+            return True
+        start = end + 2
+    return False
+
+
 def _decode_robustly(data: bytes, path: str) -> tuple[Decoded, list[str]]:
     """Decode, recovering from CRC mismatches and misaligned field sizes."""
     warnings: list[str] = []
+    check = not crc_mismatch(data)
     try:
-        return _decode(data, check_crc=True, path=path), warnings
+        decoded = _decode(data, check_crc=check, path=path)
+        if not check and not decoded.truncated:  # a cut file never reaches its CRC: it is partial instead
+            warnings.append("CRC mismatch: the file was read without the CRC check")
+        return decoded, warnings
     except FitHeaderError as err:
         raise InputError(path, f"not a FIT file ({err})", fix="check the file is a .fit activity file") from err
     except FitCRCError:
-        warnings.append("CRC mismatch: the file was read without the CRC check")
+        warnings = ["CRC mismatch: the file was read without the CRC check"]
         return _decode(data, check_crc=False, path=path), warnings
     except FitParseError as err:
         if "Invalid field size" not in str(err):
