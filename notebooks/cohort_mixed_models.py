@@ -69,9 +69,11 @@ first_day, last_day = inputs.window_bounds()
 panel = runwell.build_daily_panel(acts, mood_table, sleep_table, value="value", start=first_day, end=last_day)
 run_panel = runwell.build_run_panel(acts, mood_table, value="value")
 scale = scale_text(mood_table, None)
-fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", what="the mixed model")
+fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", scale=scale, what="the mixed model")
 model = fitted.value
-claims = attempt(runwell.check_claims, panel, run_panel, what="checking the claims")
+claims = attempt(runwell.check_claims, panel, run_panel, scale=scale, what="checking the claims")
+paired = run_panel.dropna(subset=["mood_change"])
+acute = attempt(runwell.fit_acute_model, run_panel, panel=panel, scale=scale, what="the model of mood around runs")
 if tables_dir is not None:
     Path(tables_dir).mkdir(parents=True, exist_ok=True)
     panel.to_csv(Path(tables_dir) / "runwell-daily.csv", index=False)
@@ -154,7 +156,8 @@ display(
 # Mood on each day against that day's run minutes and the runs of the previous 7 days,
 # each split into the person's own mean (between) and the day's deviation from it
 # (within); random intercept and random within-person duration slope per participant;
-# weekday and study-day trend as covariates.
+# weekday and study-day trend as covariates. The intervals are cluster-robust by
+# participant, so they allow for one day's mood resembling the next.
 
 # %% tags=["remove-input"]
 if fitted.ok:
@@ -170,27 +173,32 @@ if fitted.ok:
             )
         )
     )
-    display(HTML(table_html(model.effects, ["term", "part", "estimate", "ci_low", "ci_high", "p_value", "unit"])))
+    display(
+        HTML(
+            table_html(
+                model.effects, ["term", "part", "estimate", "ci_low", "ci_high", "p_value", "unit", "outcome_unit"]
+            )
+        )
+    )
     display(
         Markdown(
             f"Estimates are in {scale}. *Method:* {model.method.rstrip('.')}. *Sample:* {model.n_participants} "
             f"participants, {model.n_days} days.\n\n"
-            + (
-                f"*Own duration slopes:* the fitted spread implies that {model.share_positive_slope:.0%} of people "
-                "have a positive own effect"
-                + (
-                    f" (95% interval {model.share_positive_slope_ci[0]:.0%} to {model.share_positive_slope_ci[1]:.0%})"
-                    if model.share_positive_slope_ci is not None
-                    else ""
-                )
-                + ".\n\n"
-                if model.share_positive_slope is not None
-                else ""
-            )
+            + "".join(f"*Random effects:* {line}\n\n" for line in model.random_effects_lines())
             + "*Diagnostics:* "
             + " ".join(model.diagnostics)
         )
     )
+    if model.missingness is not None and model.missingness.sensitivity is not None:
+        display(
+            HTML(
+                table_html(
+                    model.missingness.sensitivity,
+                    ["term", "part", "estimate", "bound"],
+                    labels={"bound": "if unrated days were lower"},
+                )
+            )
+        )
 else:
     display(Markdown(fitted.note))
 
@@ -203,7 +211,8 @@ if fitted.ok and model.person_slopes is not None:
                 plots.participant_slopes(slopes, label=f"own effect of 30 more minutes ({scale})"),
                 alt=(
                     f"Caterpillar plot of {len(slopes)} participants' own effects of 30 more minutes of running on mood, "
-                    f"sorted, {int((slopes['slope'] > 0).sum())} above zero."
+                    f"sorted, each with its 95% interval; {int((slopes['lower'] > 0).sum())} intervals lie above zero and "
+                    f"{int((slopes['upper'] < 0).sum())} below."
                 ),
             )
         )
@@ -212,9 +221,8 @@ if fitted.ok and model.person_slopes is not None:
 # %% [markdown]
 # ### Robustness check
 #
-# Daily moods are autocorrelated, which the mixed model's independent residuals do not
-# allow for. The same within-person effects from a model with a fixed effect per person
-# and standard errors clustered by participant:
+# The same within-person effects from a different model: a fixed effect per person
+# instead of random effects, with standard errors clustered by participant.
 
 # %% tags=["remove-input"]
 if fitted.ok and model.robust is not None:
@@ -223,13 +231,42 @@ else:
     display(Markdown("No robust check was possible for this model."))
 
 # %% [markdown]
+# ### Mood around runs
+#
+# Where participants rated their mood shortly before and after a run: the change, for a
+# 30-minute run, by extra run length and by the week's running frequency.
+
+# %% tags=["remove-input"]
+if len(paired) and acute.ok:
+    display(
+        Markdown(
+            "\n".join(f"- {line}" for line in acute.value.readings)
+            + f"\n\n*Method:* {acute.value.method.rstrip('.')}. *Runs used:* {acute.value.n_days} "
+            f"of {acute.value.n_participants} participants."
+        )
+    )
+elif len(paired):
+    display(Markdown(acute.note))
+else:
+    display(Markdown("No run has a mood rating both before and after it."))
+
+# %% [markdown]
 # ### Next-day mood
 #
 # Does today's running go with tomorrow's mood, allowing for today's mood? (Lags only
 # across consecutive days.)
 
 # %% tags=["remove-input"]
-lagged = attempt(runwell.fit_mood_model, panel, outcome="mood", lagged=True, what="the next-day model")
+lagged = attempt(
+    runwell.fit_mood_model,
+    panel,
+    outcome="mood",
+    lagged=True,
+    scale=scale,
+    slope_interval=False,
+    check_missing=False,
+    what="the next-day model",
+)
 display(Markdown("\n".join(f"- {line}" for line in lagged.value.readings) if lagged.ok else lagged.note))
 
 # %% [markdown]
@@ -239,10 +276,11 @@ display(Markdown("\n".join(f"- {line}" for line in lagged.value.readings) if lag
 if claims.ok:
     table = claims.value.assign(verdict=claims.value["verdict"].map(verdict_word))
     tested = table[table["claim"] != 10]
+    tested = tested.assign(label=tested["claim_text"], unit=tested["outcome_unit"] + ", " + tested["unit"])
     display(
         HTML(
             figure_html(
-                plots.forest(tested.assign(label=tested["claim_text"]), title="Claims: estimate and 95% interval"),
+                plots.forest(tested, title="Claims: estimate and 95% interval"),
                 alt=f"Forest plot of {len(tested)} claims, each estimate with its 95% interval on its "
                 "own scale and a zero line; colour shows the verdict.",
             )

@@ -76,9 +76,13 @@ in_window = run_panel["start_local"].dt.normalize().between(min(first_day.values
 run_panel = run_panel[in_window.fillna(False)].reset_index(drop=True)
 sleep_nights = int(panel["sleep_next_h"].notna().sum())
 scale = scale_text(inputs.mood, inputs.formats.get("mood"))
-fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", what="a model of your mood")
+fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", scale=scale, subject="you", what="a model of your mood")
 model = fitted.value
-claims = attempt(runwell.check_claims, panel, run_panel, what="checking the claims")
+claims = attempt(runwell.check_claims, panel, run_panel, scale=scale, what="checking the claims")
+paired = run_panel.dropna(subset=["mood_change"])
+acute = attempt(
+    runwell.fit_acute_model, run_panel, panel=panel, scale=scale, subject="you", what="a model of your mood around runs"
+)
 if tables_dir is not None:
     Path(tables_dir).mkdir(parents=True, exist_ok=True)
     panel.to_csv(Path(tables_dir) / "runwell-daily.csv", index=False)
@@ -202,7 +206,6 @@ else:
 # Where you rated your mood shortly before and after a run, this compares the two.
 
 # %% tags=["remove-input"]
-paired = run_panel.dropna(subset=["mood_change"])
 if len(paired) >= 3:
     display(
         HTML(
@@ -217,6 +220,15 @@ if len(paired) >= 3:
     )
 else:
     display(Markdown("Fewer than three runs have a rating before and after them."))
+if len(paired) and acute.ok:
+    display(
+        Markdown(
+            "\n".join(f"- {line}" for line in acute.value.readings)
+            + f"\n\n*Method:* {acute.value.method.rstrip('.')}. *Runs used:* {acute.value.n_days}."
+        )
+    )
+elif len(paired):
+    display(Markdown(acute.note))
 
 # %% [markdown]
 # ## Popular claims, checked against your data
@@ -229,7 +241,8 @@ else:
 if claims.ok:
     table = claims.value.assign(verdict=claims.value["verdict"].map(verdict_word))
     tested = table[table["claim"] != 10]
-    figure = plots.forest(tested.assign(label=tested["claim_text"]), title="Claims: estimate and 95% interval")
+    tested = tested.assign(label=tested["claim_text"], unit=tested["outcome_unit"] + ", " + tested["unit"])
+    figure = plots.forest(tested, title="Claims: estimate and 95% interval")
     supported = ", ".join(str(c) for c in tested.loc[tested["verdict"] == "supported", "claim"]) or "none"
     display(
         HTML(
@@ -258,6 +271,16 @@ if fitted.ok:
     display(Markdown(f"Estimates are in {scale}. *Method:* {model.method.rstrip('.')}. *Days used:* {model.n_days}."))
     if model.diagnostics:
         display(Markdown("*Notes:* " + " ".join(model.diagnostics)))
+    if model.missingness is not None and model.missingness.sensitivity is not None:
+        display(
+            HTML(
+                table_html(
+                    model.missingness.sensitivity,
+                    ["term", "part", "estimate", "bound"],
+                    labels={"bound": "if unrated days were lower"},
+                )
+            )
+        )
 else:
     display(Markdown(fitted.note))
 
@@ -281,7 +304,8 @@ display(
         f"- You have {days_rated} days with a mood rating in the analysis window. {precision}\n"
         "- These are associations. A busy, stressful week can mean both fewer runs and lower mood; "
         "the model compares you with yourself, which removes stable differences but not everything.\n"
-        "- Days without a rating are left out, never filled in."
+        "- Days without a rating are left out, never filled in; the notes above say whether rating went with "
+        "running or with your mood the day before."
     )
 )
 if truth_json:

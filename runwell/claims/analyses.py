@@ -61,10 +61,10 @@ def _lift_clause(model_effects: pd.DataFrame) -> str:
     if rows.empty:
         return ""
     row = rows.iloc[0]
-    amount, where = split_unit(str(row["outcome_unit"]))
+    amount = split_unit(str(row["outcome_unit"]))[0]  # the scale is named just before
     return (
         f" Run days as such, apart from the dose, went with mood {size_text(row)} {amount} "
-        f"{direction(row['estimate'])}{where} than rest days ({interval_text(row, amount)})."
+        f"{direction(row['estimate'])} than rest days ({interval_text(row, amount)})."
     )
 
 

@@ -25,8 +25,11 @@ __all__ = [
     "need",
 ]
 
-#: Fewest days (or runs, or person-weeks) in each condition compared by a claim.
-MIN_DAYS_PER_CONDITION = 5
+#: Fewest days (or runs, or person-weeks) in each condition compared by a claim. Set from
+#: measured calibration: in 800 simulated single-person records of 365 days with no
+#: effect (AR(1) 0.3), contrasts with 2-9 days in the smaller condition rejected at p <
+#: 0.05 in 6.3% of 880 tests (8% at 5-6 days), with 10 or more in 5.1% of 2,732.
+MIN_DAYS_PER_CONDITION = 10
 #: The smallest effect of interest, fixed in advance: this many within-person SDs of the
 #: claim's outcome (per unit of its comparison). Data notes say whether the data could
 #: detect it, instead of computing power from the observed estimate.
