@@ -212,10 +212,10 @@ def drop_collinear(X: pd.DataFrame, keep_first: Sequence[str]) -> tuple[pd.DataF
     # QR of X replaces an SVD of all N rows per column (matrix_rank's tolerance kept: N rows).
     # R is built block by block (R of [R_so_far; next rows]): no copy of the whole X.
     ordered = X[order]
-    R = np.zeros((0, len(order)))
+    R: np.ndarray = np.zeros((0, len(order)))
     for first in range(0, len(ordered), _QR_ROWS):
         block = ordered.iloc[first : first + _QR_ROWS].to_numpy(dtype=float)
-        R = np.linalg.qr(np.vstack([R, block]), mode="r")
+        R = np.asarray(np.linalg.qr(np.vstack([R, block]), mode="r"))
     where = {c: k for k, c in enumerate(order)}
     for col in order:
         values = X[col].to_numpy()
