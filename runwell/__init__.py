@@ -45,6 +45,9 @@ _LAZY: dict[str, str] = {
     "build_daily_panel": "runwell.panel",
     "build_run_panel": "runwell.panel",
     "compliance": "runwell.panel",
+    # a person's or a study's inputs
+    "load_person": "runwell.study",
+    "load_study": "runwell.study",
     # models, claims, simulation
     "fit_mood_model": "runwell.models",
     "fit_acute_model": "runwell.models",
@@ -78,6 +81,8 @@ __all__ = [
     "build_daily_panel",
     "build_run_panel",
     "compliance",
+    "load_person",
+    "load_study",
     "fit_mood_model",
     "fit_acute_model",
     "MoodModelResult",
@@ -110,4 +115,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from runwell.models import MoodModelResult, fit_acute_model, fit_mood_model
     from runwell.panel import build_daily_panel, build_run_panel, compliance
     from runwell.simulate import SimulatedPanel, SimulationTruth, simulate_panel
+    from runwell.study import load_person, load_study
     from runwell.tables import RUNNING_SPORTS, SCHEMAS, conform, empty_table
