@@ -22,8 +22,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-import dask.dataframe as dd
 import pandas as pd
 from distributed import Client, Future, wait
 
@@ -31,6 +31,9 @@ from runwell.inputs import Inputs
 from runwell.studyrun import Outcome, ParticipantJob, run_job
 from runwell.studystore import STORE_TABLES, StudyStore
 from runwell.tables import empty_table
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
 
 __all__ = ["participant_task", "read_partition", "study_frames", "run_on_cluster", "submit_jobs"]
 
@@ -61,6 +64,8 @@ def study_frames(store: StudyStore, done: Sequence[tuple[str, str]]) -> dict[str
     dict
         Table name -> Dask DataFrame with one partition per participant.
     """
+    import dask.dataframe as dd  # here, not at the top: the workers' tasks need not import it
+
     return {
         name: dd.from_map(
             read_partition,

@@ -222,8 +222,9 @@ def load_study(
     mood_item, default_sport, progress
         As in :func:`load_person`.
     cache
-        The parsed-file cache of :func:`runwell.load_activities` (not used on a cluster,
-        where ``store`` does its job).
+        The parsed-file cache of :func:`runwell.load_activities`; with it participants
+        load in turn (the cache is one file) and each export's files in the loader's own
+        worker processes. Not used on a cluster, where ``store`` does its job.
     client
         A ``dask.distributed.Client``: load on its cluster, one task per participant
         (needs the ``dask`` extra; see :mod:`runwell.distributed`). The study folder and

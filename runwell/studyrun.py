@@ -237,12 +237,7 @@ def participant_workers(workers: int | None, n_participants: int) -> int:
 def _pool(n_workers: int) -> ProcessPoolExecutor:
     """Worker processes, forked where the platform can (no re-import of the caller's script)."""
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with warnings.catch_warnings():
-        # Python 3.12+ warns that forking a multi-threaded process may deadlock; the
-        # workers only read and parse files.
-        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        return ProcessPoolExecutor(n_workers, mp_context=context)
+    return ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("fork" if "fork" in methods else None))
 
 
 def run_local(
@@ -257,14 +252,19 @@ def run_local(
 
     With more than one worker (see :func:`participant_workers`) each participant is one
     task of a process pool and parses its files in that process; with one, they load in
-    turn here and each export's files are parsed by the activity loader's own pool.
+    turn here and each export's files are parsed by the activity loader's own pool. So
+    they do with the parse ``cache``, one file that one process at a time may write (the
+    ``store`` is the study's equivalent, safe for many).
     """
-    n_workers = participant_workers(workers, len(jobs))
+    n_workers = 1 if cache else participant_workers(workers, len(jobs))
     if n_workers <= 1:
         return [run_job(job, store=store, progress=progress, cache=cache) for job in jobs]
     bar = tqdm(total=len(jobs), disable=not progress, desc="participants", unit="participant")
     outcomes: list[Outcome] = []
-    with _pool(n_workers) as pool:
+    with warnings.catch_warnings(), _pool(n_workers) as pool:
+        # Python 3.12+ warns that forking a multi-threaded process may deadlock; the
+        # workers only read and parse files.
+        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
         futures = [pool.submit(run_job, job, store=store, workers=1, cache=cache) for job in jobs]
         for job, future in zip(jobs, futures, strict=True):
             try:
