@@ -286,7 +286,16 @@ if claims.ok:
             )
         )
     )
-    display(HTML(table_html(table, ["claim_text", "verdict", "estimate", "ci_low", "ci_high", "q_value", "reading"])))
+    # the care flag (claim 10) counts people, it is no effect size: its row says it in words
+    table = table.assign(
+        estimate=table["estimate"].where(table["claim"] != 10),
+        scale=(table["outcome_unit"] + ", " + table["unit"]).where(table["claim"] != 10, ""),
+    )
+    display(
+        HTML(
+            table_html(table, ["claim_text", "verdict", "estimate", "ci_low", "ci_high", "q_value", "scale", "reading"])
+        )
+    )
 else:
     display(Markdown(claims.note))
 

@@ -36,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises usage errors instead of exiting, so one handler words them."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see runwell {self.prog.split()[-1]} --help)")
+        raise UsageError(f"{message} (see {self.prog} --help)")
 
 
 def _report_options(rep: argparse.ArgumentParser) -> None:
@@ -113,6 +113,19 @@ def _report_options(rep: argparse.ArgumentParser) -> None:
     out.add_argument("--open", action="store_true", help="open the report in the browser when done")
 
 
+def _talk_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    """``-q`` and ``-v``; a command's own copy uses ``SUPPRESS`` so it never resets the global one."""
+    talk = parser.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", default=default, help="print only errors")
+    talk.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="print more detail (and tracebacks of internal errors)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="runwell",
@@ -120,14 +133,13 @@ def _parser() -> argparse.ArgumentParser:
         "Everything stays on this machine.",
     )
     parser.add_argument("--version", action="version", version=f"runwell {__version__}")
-    talk = parser.add_mutually_exclusive_group()
-    talk.add_argument("-q", "--quiet", action="store_true", help="print only errors")
-    talk.add_argument(
-        "-v", "--verbose", action="store_true", help="print more detail (and tracebacks of internal errors)"
-    )
+    _talk_options(parser, default=False)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    _report_options(sub.add_parser("report", help="write an HTML report"))
+    report = sub.add_parser("report", help="write an HTML report")
+    _report_options(report)
     load = sub.add_parser("load", help="load activity files and print the load report")
+    for command in (report, load):  # -q/-v before or after the command, as users type them
+        _talk_options(command, default=argparse.SUPPRESS)
     load.add_argument("path", type=Path, nargs="+")
     load.add_argument("--tz", metavar="ZONE")
     return parser

@@ -110,6 +110,19 @@ def test_window_without_runs_is_an_input_error(capsys):
     assert code == EXIT_INPUT and "2030-01-01" in one_error_line(out)
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_before_or_after_the_command(capsys, where):
+    window = ["--sample", "--start", "2030-01-01", "--end", "2030-02-01"]
+    args = ["-q", "report", *window] if where == "before" else ["report", *window, "-q"]
+    code, out = run(capsys, *args)
+    assert code == EXIT_INPUT and out.err.strip() == one_error_line(out)  # nothing but the error
+
+
+def test_usage_errors_point_to_the_right_help(capsys):
+    code, out = run(capsys, "--bogus")
+    assert code == EXIT_USAGE and "(see runwell --help)" in one_error_line(out)
+
+
 def test_config_file_next_to_the_data_and_flags_win(tmp_path):
     from runwell.cli import _parser
     from runwell.reporting import settings_from_args
