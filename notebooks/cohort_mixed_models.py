@@ -28,8 +28,13 @@
 # %% tags=["parameters"]
 cohort_dir = None  # one sub-folder per participant: activities (folder or .zip), mood.csv, sleep.csv
 truth_json = None  # sample data only: the simulation's true effects
-mood_columns = {"item": "item", "value": "value", "scale_min": "scale_min", "scale_max": "scale_max",
-                "context": "context"}  # columns of the long-format mood.csv
+mood_columns = {
+    "item": "item",
+    "value": "value",
+    "scale_min": "scale_min",
+    "scale_max": "scale_max",
+    "context": "context",
+}  # columns of the long-format mood.csv
 inputs_dir = None  # inputs already loaded and saved by `runwell report` (then cohort_dir is not read)
 settings = None  # the settings used, for the footer (a dict; `runwell report` passes them)
 tables_dir = None  # a folder to write the daily and per-run tables to as CSV (`--tables`)
@@ -87,17 +92,26 @@ display(HTML(headline(duration, sleep_row, scale=scale, person=False)))
 
 # %% tags=["remove-input"]
 runs = inputs.runs
-display(Markdown(
-    f"**{inputs.window_text()}**\n\n"
-    f"- **Participants:** {panel['participant_id'].nunique()}, {len(panel)} participant-days.\n"
-    f"- **Runs:** {len(runs)} ({runs['elapsed_s'].sum() / 3600:.0f} hours; "
-    f"{int(runs['indoor'].fillna(False).sum())} indoors).\n"
-    f"- **Mood ratings:** {len(mood_table)}, in {scale}; days with a rating: {int(panel['mood'].notna().sum())}.\n"
-    f"- **Not loaded whole:** {len(problems)} file(s) or row(s)"
-    + (" (listed at the end)." if len(problems) else ".")
-))
-display(HTML("<p>Take the data away: " + csv_link(panel, "runwell-daily.csv", "one row per participant-day (CSV)")
-             + " &middot; " + csv_link(run_panel, "runwell-runs.csv", "one row per run (CSV)") + "</p>"))
+display(
+    Markdown(
+        f"**{inputs.window_text()}**\n\n"
+        f"- **Participants:** {panel['participant_id'].nunique()}, {len(panel)} participant-days.\n"
+        f"- **Runs:** {len(runs)} ({runs['elapsed_s'].sum() / 3600:.0f} hours; "
+        f"{int(runs['indoor'].fillna(False).sum())} indoors).\n"
+        f"- **Mood ratings:** {len(mood_table)}, in {scale}; days with a rating: {int(panel['mood'].notna().sum())}.\n"
+        f"- **Not loaded whole:** {len(problems)} file(s) or row(s)"
+        + (" (listed at the end)." if len(problems) else ".")
+    )
+)
+display(
+    HTML(
+        "<p>Take the data away: "
+        + csv_link(panel, "runwell-daily.csv", "one row per participant-day (CSV)")
+        + " &middot; "
+        + csv_link(run_panel, "runwell-runs.csv", "one row per run (CSV)")
+        + "</p>"
+    )
+)
 
 # %% [markdown]
 # ### Compliance
@@ -107,11 +121,34 @@ display(HTML("<p>Take the data away: " + csv_link(panel, "runwell-daily.csv", "o
 
 # %% tags=["remove-input"]
 comp = runwell.compliance(panel)
-display(HTML(table_html(comp, ["participant_id", "first_date", "last_date", "n_days", "days_run", "share_mood",
-                               "share_sleep", "share_activity"])))
-display(HTML(figure_html(plots.compliance_heatmap(panel), alt=(
-    f"Heat map of the share of days with a mood rating, {comp['participant_id'].nunique()} participants by week; "
-    f"median share of days with mood {comp['share_mood'].median():.0%}."))))
+display(
+    HTML(
+        table_html(
+            comp,
+            [
+                "participant_id",
+                "first_date",
+                "last_date",
+                "n_days",
+                "days_run",
+                "share_mood",
+                "share_sleep",
+                "share_activity",
+            ],
+        )
+    )
+)
+display(
+    HTML(
+        figure_html(
+            plots.compliance_heatmap(panel),
+            alt=(
+                f"Heat map of the share of days with a mood rating, {comp['participant_id'].nunique()} participants by week; "
+                f"median share of days with mood {comp['share_mood'].median():.0%}."
+            ),
+        )
+    )
+)
 
 # %% [markdown]
 # ## The mixed model
@@ -125,31 +162,61 @@ display(HTML(figure_html(plots.compliance_heatmap(panel), alt=(
 # %% tags=["remove-input"]
 if fitted.ok:
     display(Markdown("\n".join(f"- {line}" for line in model.readings)))
-    effects = model.effects.assign(label=model.effects["term"] + " (" + model.effects["part"] + ")",
-                                   unit=scale + ", " + model.effects["unit"])
-    display(HTML(figure_html(plots.forest(effects.assign(verdict="inconclusive"), title="Main effects (95% intervals)"),
-                             alt=f"Forest plot of the model's {len(effects)} effects with 95% intervals, in {scale}.")))
-    display(HTML(table_html(model.effects, ["term", "part", "estimate", "ci_low", "ci_high", "p_value", "unit",
-                                            "outcome_unit"])))
-    display(Markdown(
-        f"Estimates are in {scale}. *Method:* {model.method.rstrip('.')}. *Sample:* {model.n_participants} "
-        f"participants, {model.n_days} days.\n\n"
-        + "".join(f"*Random effects:* {line}\n\n" for line in model.random_effects_lines())
-        + "*Diagnostics:* " + " ".join(model.diagnostics)
-    ))
+    effects = model.effects.assign(
+        label=model.effects["term"] + " (" + model.effects["part"] + ")", unit=scale + ", " + model.effects["unit"]
+    )
+    display(
+        HTML(
+            figure_html(
+                plots.forest(effects.assign(verdict="inconclusive"), title="Main effects (95% intervals)"),
+                alt=f"Forest plot of the model's {len(effects)} effects with 95% intervals, in {scale}.",
+            )
+        )
+    )
+    display(
+        HTML(
+            table_html(
+                model.effects, ["term", "part", "estimate", "ci_low", "ci_high", "p_value", "unit", "outcome_unit"]
+            )
+        )
+    )
+    display(
+        Markdown(
+            f"Estimates are in {scale}. *Method:* {model.method.rstrip('.')}. *Sample:* {model.n_participants} "
+            f"participants, {model.n_days} days.\n\n"
+            + "".join(f"*Random effects:* {line}\n\n" for line in model.random_effects_lines())
+            + "*Diagnostics:* "
+            + " ".join(model.diagnostics)
+        )
+    )
     if model.missingness is not None and model.missingness.sensitivity is not None:
-        display(HTML(table_html(model.missingness.sensitivity, ["term", "part", "estimate", "bound"],
-                                labels={"bound": "if unrated days were lower"})))
+        display(
+            HTML(
+                table_html(
+                    model.missingness.sensitivity,
+                    ["term", "part", "estimate", "bound"],
+                    labels={"bound": "if unrated days were lower"},
+                )
+            )
+        )
 else:
     display(Markdown(fitted.note))
 
 # %% tags=["remove-input"]
 if fitted.ok and model.person_slopes is not None:
     slopes = model.person_slopes
-    display(HTML(figure_html(plots.participant_slopes(slopes, label=f"own effect of 30 more minutes ({scale})"), alt=(
-        f"Caterpillar plot of {len(slopes)} participants' own effects of 30 more minutes of running on mood, "
-        f"sorted, each with its 95% interval; {int((slopes['lower'] > 0).sum())} intervals lie above zero and "
-        f"{int((slopes['upper'] < 0).sum())} below."))))
+    display(
+        HTML(
+            figure_html(
+                plots.participant_slopes(slopes, label=f"own effect of 30 more minutes ({scale})"),
+                alt=(
+                    f"Caterpillar plot of {len(slopes)} participants' own effects of 30 more minutes of running on mood, "
+                    f"sorted, each with its 95% interval; {int((slopes['lower'] > 0).sum())} intervals lie above zero and "
+                    f"{int((slopes['upper'] < 0).sum())} below."
+                ),
+            )
+        )
+    )
 
 # %% [markdown]
 # ### Robustness check
@@ -171,9 +238,13 @@ else:
 
 # %% tags=["remove-input"]
 if len(paired) and acute.ok:
-    display(Markdown("\n".join(f"- {line}" for line in acute.value.readings)
-                     + f"\n\n*Method:* {acute.value.method.rstrip('.')}. *Runs used:* {acute.value.n_days} "
-                     f"of {acute.value.n_participants} participants."))
+    display(
+        Markdown(
+            "\n".join(f"- {line}" for line in acute.value.readings)
+            + f"\n\n*Method:* {acute.value.method.rstrip('.')}. *Runs used:* {acute.value.n_days} "
+            f"of {acute.value.n_participants} participants."
+        )
+    )
 elif len(paired):
     display(Markdown(acute.note))
 else:
@@ -186,8 +257,16 @@ else:
 # across consecutive days.)
 
 # %% tags=["remove-input"]
-lagged = attempt(runwell.fit_mood_model, panel, outcome="mood", lagged=True, scale=scale, slope_interval=False,
-                 check_missing=False, what="the next-day model")
+lagged = attempt(
+    runwell.fit_mood_model,
+    panel,
+    outcome="mood",
+    lagged=True,
+    scale=scale,
+    slope_interval=False,
+    check_missing=False,
+    what="the next-day model",
+)
 display(Markdown("\n".join(f"- {line}" for line in lagged.value.readings) if lagged.ok else lagged.note))
 
 # %% [markdown]
@@ -198,9 +277,15 @@ if claims.ok:
     table = claims.value.assign(verdict=claims.value["verdict"].map(verdict_word))
     tested = table[table["claim"] != 10]
     tested = tested.assign(label=tested["claim_text"], unit=tested["outcome_unit"] + ", " + tested["unit"])
-    display(HTML(figure_html(plots.forest(tested, title="Claims: estimate and 95% interval"),
-                             alt=f"Forest plot of {len(tested)} claims, each estimate with its 95% interval on its "
-                                 "own scale and a zero line; colour shows the verdict.")))
+    display(
+        HTML(
+            figure_html(
+                plots.forest(tested, title="Claims: estimate and 95% interval"),
+                alt=f"Forest plot of {len(tested)} claims, each estimate with its 95% interval on its "
+                "own scale and a zero line; colour shows the verdict.",
+            )
+        )
+    )
     display(HTML(table_html(table, ["claim_text", "verdict", "estimate", "ci_low", "ci_high", "q_value", "reading"])))
 else:
     display(Markdown(claims.note))
@@ -208,15 +293,29 @@ else:
 # %% tags=["remove-input"]
 if truth_json and fitted.ok:
     truth = json.loads(Path(truth_json).read_text())["cohort"]["truth"]
-    known = {"run_min (within)": truth["beta_duration_within_per_30min"],
-             "run_min (between)": truth["beta_duration_between_per_30min"],
-             "runs_7d (within)": truth["beta_frequency_within_per_run_a_week"]}
+    known = {
+        "run_min (within)": truth["beta_duration_within_per_30min"],
+        "run_min (between)": truth["beta_duration_between_per_30min"],
+        "runs_7d (within)": truth["beta_frequency_within_per_run_a_week"],
+    }
     effects = model.effects.assign(term=lambda d: d["term"] + " (" + d["part"] + ")")
-    display(Markdown("## Sample data: estimates beside the truth\n\nThe sample cohort is simulated; "
-                     "crosses mark the effects it was drawn from (mood points on the 0-10 scale)."))
-    display(HTML(figure_html(plots.estimate_vs_truth(effects, known), alt=(
-        "Estimates with 95% intervals beside the simulation's true effects (crosses), mood points on the "
-        "0-10 scale."))))
+    display(
+        Markdown(
+            "## Sample data: estimates beside the truth\n\nThe sample cohort is simulated; "
+            "crosses mark the effects it was drawn from (mood points on the 0-10 scale)."
+        )
+    )
+    display(
+        HTML(
+            figure_html(
+                plots.estimate_vs_truth(effects, known),
+                alt=(
+                    "Estimates with 95% intervals beside the simulation's true effects (crosses), mood points on the "
+                    "0-10 scale."
+                ),
+            )
+        )
+    )
 
 # %% [markdown]
 # ## Files and rows not loaded whole

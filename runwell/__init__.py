@@ -41,6 +41,10 @@ _LAZY: dict[str, str] = {
     "conform": "runwell.tables",
     "empty_table": "runwell.tables",
     "LoadResult": "runwell.loadreport",
+    # a person's or a study's inputs
+    "load_person": "runwell.study",
+    "load_study": "runwell.study",
+    "Inputs": "runwell.inputs",
     # panel
     "build_daily_panel": "runwell.panel",
     "build_run_panel": "runwell.panel",
@@ -75,6 +79,9 @@ __all__ = [
     "conform",
     "empty_table",
     "LoadResult",
+    "load_person",
+    "load_study",
+    "Inputs",
     "build_daily_panel",
     "build_run_panel",
     "compliance",
@@ -105,9 +112,11 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from runwell.activities import ActivityLoad, load_activities, read_activity, read_streams
     from runwell.claims import check_claims
+    from runwell.inputs import Inputs
     from runwell.loadreport import LoadResult
     from runwell.logs import MoodResult, SleepResult, read_mood, read_sleep
     from runwell.models import MoodModelResult, fit_acute_model, fit_mood_model
     from runwell.panel import build_daily_panel, build_run_panel, compliance
     from runwell.simulate import SimulatedPanel, SimulationTruth, simulate_panel
+    from runwell.study import load_person, load_study
     from runwell.tables import RUNNING_SPORTS, SCHEMAS, conform, empty_table

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import IO
 
-from runwell.errors import InputError
+from runwell.errors import InputError, RunwellError
 
 __all__ = ["local_name", "namespace", "decode_xml_text", "iter_health_elements"]
 
@@ -45,7 +45,8 @@ def iter_health_elements(handle: IO[bytes], path: str, tags: set[str]) -> Iterat
     Raises
     ------
     InputError
-        When the XML is broken (the elements before the break have been yielded).
+        When the XML is broken or names an encoding Python does not know (the elements
+        before the break have been yielded).
     """
     depth = 0
     root = None
@@ -62,6 +63,15 @@ def iter_health_elements(handle: IO[bytes], path: str, tags: set[str]) -> Iterat
             if element.tag in tags:
                 yield element
             root.clear()  # type: ignore[union-attr]
+    except RunwellError:
+        raise
     except ET.ParseError as err:
-        raise InputError(path, f"export.xml is not well-formed XML ({err})",
-                         fix="export the Health data again; the file may be truncated") from err
+        raise InputError(
+            path,
+            f"export.xml is not well-formed XML ({err})",
+            fix="export the Health data again; the file may be truncated",
+        ) from err
+    except (LookupError, ValueError) as err:  # an unknown or unsupported encoding= name
+        raise InputError(
+            path, f"export.xml cannot be decoded ({err})", fix="export the Health data again; the file may be damaged"
+        ) from err

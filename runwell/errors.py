@@ -13,8 +13,11 @@ __all__ = [
     "UnsupportedFormatError",
     "InputError",
     "NotAnActivityError",
+    "LimitError",
+    "MissingInputError",
     "InsufficientDataError",
     "UsageError",
+    "OptionError",
 ]
 
 
@@ -95,9 +98,28 @@ class NotAnActivityError(InputError):
     GPX with no timed track). Batch loads record it as *skipped*."""
 
 
+class LimitError(InputError):
+    """An input that breaks one of the limits of :mod:`runwell.limits` (a decompression
+    bomb, zips nested too deep, a file too large to read whole). The message names the
+    limit and how to raise it; batch loads report the file as an ``error`` and go on."""
+
+
+class MissingInputError(InputError, FileNotFoundError):
+    """A path that does not exist (also a :class:`FileNotFoundError`, as before)."""
+
+
 class InsufficientDataError(RunwellError, ValueError):
     """Too little data for the requested analysis (says how much more is needed)."""
 
 
 class UsageError(RunwellError, ValueError):
     """Options that are malformed or contradict each other (the command line exits 2)."""
+
+
+class OptionError(UsageError, TypeError):
+    """A keyword option a reader does not take, naming it and the options it does take
+    (also a :class:`TypeError`, what Python raises for an unknown keyword argument)."""
+
+    def __init__(self, message: str, *, option: str | None = None) -> None:
+        self.option = option
+        super().__init__(message)

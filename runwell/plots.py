@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 __all__ = [
     "set_theme",
@@ -63,6 +64,14 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
         return ax
     _fig, new = plt.subplots(figsize=size)
     return new
+
+
+def _tight(ax: Axes) -> Axes:
+    """Lay out the figure ``ax`` is on, and return ``ax``."""
+    figure = ax.figure
+    if isinstance(figure, Figure):
+        figure.tight_layout()
+    return ax
 
 
 def _person(panel: pd.DataFrame, participant: str | None) -> pd.DataFrame:
@@ -119,8 +128,7 @@ def calendar(
     ax.set_yticks(np.arange(0, len(grid), step) + 0.5, grid.index[::step], rotation=0)
     ax.legend(loc="upper right", bbox_to_anchor=(1.0, 1.08), frameon=False, fontsize=8)
     ax.set_title("Runs and mood, day by day", loc="left")
-    ax.figure.tight_layout()
-    return ax
+    return _tight(ax)
 
 
 def _centre(grid: pd.DataFrame) -> float | None:
@@ -142,8 +150,7 @@ def _weekly_line(days: pd.DataFrame, value: str, ax: Axes | None) -> Axes:
     ax.set_ylabel(f"{value} (day mean)")
     ax.legend(frameon=False, fontsize=8, loc="upper left", ncols=3)
     ax.set_title("Mood week by week, with each run day", loc="left")
-    ax.figure.tight_layout()
-    return ax
+    return _tight(ax)
 
 
 def mood_vs_duration(panel: pd.DataFrame, *, outcome: str = "mood", ax: Axes | None = None) -> Axes:
@@ -169,8 +176,7 @@ def mood_vs_duration(panel: pd.DataFrame, *, outcome: str = "mood", ax: Axes | N
     ax.set_ylabel(f"{outcome} (day mean)")
     ax.legend(frameon=False, fontsize=8)
     ax.set_title("Mood against run duration (association, not cause)", loc="left")
-    ax.figure.tight_layout()
-    return ax
+    return _tight(ax)
 
 
 def _mean_with_interval(ax: Axes, x: float, values: pd.Series, *, horizontal: bool = False) -> None:
@@ -209,8 +215,7 @@ def sleep_after_runs(panel: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("")
     ax.set_ylabel("hours asleep the following night")
     ax.set_title("Sleep after run days and rest days (mean, 95% CI)", loc="left")
-    ax.figure.tight_layout()
-    return ax
+    return _tight(ax)
 
 
 def mood_around_runs(run_panel: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -235,8 +240,7 @@ def mood_around_runs(run_panel: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     ax.set_xlabel("hours from the end of the run to the rating after it")
     ax.set_ylabel("mood after minus before")
     ax.set_title("Mood before and after runs", loc="left")
-    ax.figure.tight_layout()
-    return ax
+    return _tight(ax)
 
 
 def forest(
@@ -331,8 +335,7 @@ def participant_slopes(
     ax.set_yticks(data.index, data["participant_id"])
     ax.set_xlabel(label)
     ax.set_title("Participants' own duration effects", loc="left")
-    ax.figure.tight_layout()
-    return ax
+    return _tight(ax)
 
 
 def compliance_bars(compliance: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -349,8 +352,7 @@ def compliance_bars(compliance: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     ax.set_ylabel("")
     ax.legend(title="days with", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, frameon=False)
     ax.set_title("Tracking coverage", loc="left")
-    ax.figure.tight_layout()
-    return ax
+    return _tight(ax)
 
 
 def compliance_heatmap(panel: pd.DataFrame, *, value: str = "mood", ax: Axes | None = None) -> Axes:
@@ -370,8 +372,7 @@ def compliance_heatmap(panel: pd.DataFrame, *, value: str = "mood", ax: Axes | N
     ax.set_xlabel("week starting")
     ax.set_ylabel("")
     ax.set_title("Rating compliance, participant by week", loc="left")
-    ax.figure.tight_layout()
-    return ax
+    return _tight(ax)
 
 
 def estimate_vs_truth(effects: pd.DataFrame, truth: Mapping[str, float], *, ax: Axes | None = None) -> Axes:
@@ -385,5 +386,4 @@ def estimate_vs_truth(effects: pd.DataFrame, truth: Mapping[str, float], *, ax: 
     ax.axvline(0, color="grey", lw=1, ls="--")
     ax.legend(frameon=False, loc="lower right")
     ax.set_title("Estimates against the simulation's truth", loc="left")
-    ax.figure.tight_layout()
-    return ax
+    return _tight(ax)

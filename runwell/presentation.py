@@ -105,9 +105,12 @@ def format_p(p: object) -> str:
     >>> format_p(0.0004), format_p(0.0312), format_p(float("nan"))
     ('< 0.001', '0.031', '')
     """
-    if p is None or (isinstance(p, float) and np.isnan(p)) or pd.isna(p):  # type: ignore[arg-type]
+    try:
+        value = float(p)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
         return ""
-    value = float(p)  # type: ignore[arg-type]
+    if not np.isfinite(value):
+        return ""
     return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
@@ -249,7 +252,8 @@ def _cell(column: str, value: Any) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, float | np.floating):
-        return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+        number = float(value)
+        return f"{number:.3g}" if abs(number) < 1000 else f"{number:,.0f}"
     if isinstance(value, pd.Timestamp):
         return f"{value:%Y-%m-%d}"
     return str(value)

@@ -35,6 +35,7 @@ carry a mood rating before and some time after; the change is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -284,7 +285,7 @@ def _ar1_noise(n: int, ar1: float, sd: float, rng: np.random.Generator) -> np.nd
 
 
 def _simulate_person(
-    person: object,
+    person: Any,
     n_days: int,
     ar1: float,
     residual_sd: float,

@@ -14,6 +14,7 @@ what fell outside it, so the report can say so at the top.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypeAlias
 
 import pandas as pd
 
@@ -26,7 +27,7 @@ WINDOW_COLUMNS = ["participant_id", "start", "end", "set_by"]
 #: Days before the window whose runs still feed the rolling loads.
 LOAD_PADDING_DAYS = 7
 
-DateLike = str | date | datetime | pd.Timestamp
+DateLike: TypeAlias = str | date | datetime | pd.Timestamp
 
 
 def _day(value: DateLike | None, what: str) -> pd.Timestamp | None:

@@ -4,8 +4,9 @@
 * the classifier: a child that segfaults is CRASH, one that sleeps is HANG, one that
   allocates 3 GB is MEMORY, one that raises ValueError is UNCLEAN, ...;
 * the slice: ~200 inputs from small seeds, none may CRASH, HANG, run out of MEMORY or
-  end UNCLEAN (xfail until the readers are hardened);
-* the saved failing recipes (tests/data/fuzz/recipes.json), one per signature.
+  end UNCLEAN (a child that opens a socket is UNCLEAN too);
+* the saved failing recipes (tests/data/fuzz/recipes.json), one per signature: every
+  crash the fuzzer ever found stays fixed.
 """
 
 from __future__ import annotations
@@ -207,7 +208,7 @@ def _assert_no_failures(results: list[tuple[campaign.Recipe, str, Result]]) -> N
     assert not bad, "\n" + campaign.report(results)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 12: readers not yet hardened")
+@pytest.mark.xfail(strict=False, reason="issue 12: the merged readers still fail part of the fixed slice")
 def test_fuzz_slice() -> None:
     """200 fixed inputs from seeds up to 100 kB: no CRASH, HANG, MEMORY or UNCLEAN."""
     seeds, _ = campaign.discover_seeds(max_bytes=SLICE_MAX_BYTES)
@@ -217,7 +218,6 @@ def test_fuzz_slice() -> None:
     _assert_no_failures(results)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 12: readers not yet hardened")
 def test_saved_failures_replay() -> None:
     """One saved recipe per failure signature (tests/data/fuzz/recipes.json) now passes."""
     if not RECIPES.is_file():

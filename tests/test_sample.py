@@ -43,7 +43,7 @@ def test_bundled_sample_is_small():
 def test_individual_sample_reads_back(tmp_path):
     info = write_individual(tmp_path, days=60)
     acts = runwell.load_activities(tmp_path / "strava_export")
-    assert acts.reconciled and len(acts.activities) == info["activity_files"] + 1  # + the manual entry
+    assert acts.reconciles and len(acts.activities) == info["activity_files"] + 1  # + the manual entry
     assert {"fit", "gpx", "tcx", "strava_csv"} <= set(acts.activities["source"])
     assert acts.activities["indoor"].fillna(False).any()
     assert set(acts.activities["tz"]) == {"Europe/Berlin"}

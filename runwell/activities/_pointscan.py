@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,7 +51,9 @@ ColumnRule = Callable[[tuple[str, ...]], "str | None"]
 
 _WS = b" \t\r\n"
 _TOKEN = re.compile(rb"<(/?)([^\s/>!?]+)((?:\s[^>]*?)?)(/?)>([^<]*)")
-_ATTR = re.compile(rb"""([^\s=]+)\s*=\s*(["'])(.*?)\2""", re.S)
+#: An attribute; its name must follow whitespace (as XML requires), so that a long run of
+#: junk is not tried from every position inside it (quadratic time on damaged files).
+_ATTR = re.compile(rb"""(?<=\s)([^\s=]+)\s*=\s*(["'])(.*?)\2""", re.S)
 _UTC_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z")
 
 
@@ -83,33 +85,35 @@ def cut_containers(data: bytes, container: bytes) -> tuple[bytes, list[bytes]] |
     pieces: list[bytes] = []
     bodies: list[bytes] = []
     pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # a byte-order mark and
-    while data[pos:pos + 1] in (b" ", b"\t", b"\r", b"\n"):  # whitespace before <?xml are left out
+    while data[pos : pos + 1] in (b" ", b"\t", b"\r", b"\n"):  # whitespace before <?xml are left out
         pos += 1
     while (start := data.find(opening, pos)) >= 0:
         after = start + len(opening)
-        if data[after:after + 1] not in (b" ", b"\t", b"\r", b"\n", b">", b"/"):
+        if data[after : after + 1] not in (b" ", b"\t", b"\r", b"\n", b">", b"/"):
             pieces.append(data[pos:after])  # a longer tag name, e.g. <Trackpoint for <Track
             pos = after
             continue
         gt = data.find(b">", after)
         if gt < 0:
             return None
-        if data[gt - 1:gt] == b"/":
-            pieces.append(data[pos:gt + 1])
+        if data[gt - 1 : gt] == b"/":
+            pieces.append(data[pos : gt + 1])
             bodies.append(b"")
             pos = gt + 1
             continue
         end = data.find(closing, gt)
         if end < 0:
             return None
-        pieces.append(data[pos:gt + 1])
-        bodies.append(data[gt + 1:end])
+        pieces.append(data[pos : gt + 1])
+        bodies.append(data[gt + 1 : end])
         pos = end
     pieces.append(data[pos:])
     return b"".join(pieces), bodies
 
 
-def parse_skeleton(data: bytes, container: bytes, point: bytes) -> tuple[ET.Element, list[tuple[ET.Element, bytes]]] | None:
+def parse_skeleton(
+    data: bytes, container: bytes, point: bytes
+) -> tuple[ET.Element, list[tuple[ET.Element, bytes]]] | None:
     """Parse a document with its point containers emptied (:func:`cut_containers`).
 
     Returns
@@ -132,7 +136,7 @@ def parse_skeleton(data: bytes, container: bytes, point: bytes) -> tuple[ET.Elem
     elements = list(root.iter(ns + container.decode()))
     if len(elements) != len(bodies) or next(root.iter(ns + point.decode()), None) is not None:
         return None
-    return root, list(zip(elements, bodies))
+    return root, list(zip(elements, bodies, strict=True))
 
 
 @dataclass
@@ -270,7 +274,7 @@ def _point_pattern(point: _Shape, rule: ColumnRule) -> tuple[bytes, list[str]] |
 def _point_texts(region: bytes, opening: bytes, closing: bytes, first: int) -> list[bytes]:
     """The texts of the first few point elements of a region, and of its last one."""
     texts: list[bytes] = []
-    starts = []
+    starts: list[int] = []
     pos = 0
     while len(starts) < first and (start := region.find(opening, pos)) >= 0:
         starts.append(start)
@@ -282,12 +286,12 @@ def _point_texts(region: bytes, opening: bytes, closing: bytes, first: int) -> l
         gt = region.find(b">", start)
         if gt < 0:
             continue
-        if region[gt - 1:gt] == b"/":
-            texts.append(region[start:gt + 1])
+        if region[gt - 1 : gt] == b"/":
+            texts.append(region[start : gt + 1])
             continue
         end = region.find(closing, gt)
         if end >= 0:
-            texts.append(region[start:end + len(closing)])
+            texts.append(region[start : end + len(closing)])
     return texts
 
 
@@ -427,8 +431,14 @@ def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarra
     n_digits = _ones_per_row(digit_words)
     n_dots = _ones_per_row(dot_words)
     negative = arr[start] == 45
-    simple = ((width > 0) & (width <= cols) & (n_digits >= 1) & (n_digits <= _MAX_DIGITS) & (n_dots <= 1)
-              & (n_digits + n_dots + negative == width))
+    simple = (
+        (width > 0)
+        & (width <= cols)
+        & (n_digits >= 1)
+        & (n_digits <= _MAX_DIGITS)
+        & (n_dots <= 1)
+        & (n_digits + n_dots + negative == width)
+    )
     dot_at = np.full(len(start), cols, dtype=np.int64)
     with np.errstate(divide="ignore"):
         for word in range(cols // 8):  # a lone 0x01 byte at byte b of a word is 2**(8*b)
@@ -446,24 +456,76 @@ def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarra
     parsed = mantissa / _POW10[decimals]
     out[simple] = np.where(negative, -parsed, parsed)[simple]
     for row in np.flatnonzero(~simple & (width > 0)).tolist():
-        out[row] = float(body[start[row]:end[row]])
+        out[row] = float(body[start[row] : end[row]])
     return out
+
+
+#: Character positions of the digits of ``YYYY-MM-DDTHH:MM:SS`` and the separators between them.
+_DATE_DIGITS = ((0, 1, 2, 3), (5, 6), (8, 9), (11, 12), (14, 15), (17, 18))
+_DATE_SEPARATORS = ((4, ord("-")), (7, ord("-")), (10, ord("T")), (13, ord(":")), (16, ord(":")))
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _civil_times(char: Callable[[int], np.ndarray], width: int) -> np.ndarray | None:
+    """UTC times written ``YYYY-MM-DDTHH:MM:SS[.f]Z`` (``width`` characters each), or None
+    unless every one of them is a valid date and time.
+
+    ``char(k)`` gives the ``k``-th character of every value as a ``uint8`` array. The
+    fields are checked (digits, separators, month 1..12, the month's days, hour 0..23,
+    minute and second 0..59) and the instants computed with integer arithmetic (days
+    from the civil date, Hinnant's algorithm), never by numpy's string-to-datetime cast,
+    which crashes the interpreter on an invalid value among a few hundred (numpy 2.4).
+    """
+    ok = char(width - 1) == ord("Z")
+    for pos, sep in _DATE_SEPARATORS:
+        ok &= char(pos) == sep
+    fields = []
+    for positions in _DATE_DIGITS:
+        value = np.zeros(len(ok), dtype=np.int64)
+        for pos in positions:
+            digit = char(pos).astype(np.int64) - 48
+            ok &= (digit >= 0) & (digit <= 9)
+            value = value * 10 + digit
+        fields.append(value)
+    year, month, day, hour, minute, second = fields
+    micro = np.zeros(len(ok), dtype=np.int64)
+    if width > 20:  # a fraction: '.' then 1..6 digits before the Z
+        ok &= char(19) == ord(".")
+        for pos in range(20, width - 1):
+            digit = char(pos).astype(np.int64) - 48
+            ok &= (digit >= 0) & (digit <= 9)
+            micro = micro * 10 + digit
+        micro *= 10 ** (6 - (width - 21))
+    ok &= (month >= 1) & (month <= 12) & (hour <= 23) & (minute <= 59) & (second <= 59) & (day >= 1)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    ok &= day <= _MONTH_DAYS[np.clip(month, 1, 12) - 1] + (leap & (month == 2))
+    if not ok.all():
+        return None
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+    return (seconds * 1_000_000 + micro).view("datetime64[us]")
 
 
 def _span_times(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Times written in ``body[start:end]``, as :func:`to_times` reads them."""
     width = end - start
-    if len(start) and (width == width[0]).all() and width[0] > 1:
+    if len(start) and (width == width[0]).all() and width[0] > 19:
         w = int(width[0])
-        first = body[int(start[0]):int(end[0])].decode("ascii", "replace")
-        if _UTC_ISO.fullmatch(first) and (arr[end - 1] == ord("Z")).all():
-            chars = arr[start[:, None] + np.arange(w - 1)]
-            return np.ascontiguousarray(chars).view(f"S{w - 1}").ravel().astype("datetime64[us]")
-    return to_times([body[a:b] for a, b in zip(start.tolist(), end.tolist())])
+        first = body[int(start[0]) : int(end[0])].decode("ascii", "replace")
+        if _UTC_ISO.fullmatch(first):
+            parsed = _civil_times(lambda k: arr[start + k], w)
+            if parsed is not None:
+                return parsed
+    return to_times([body[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)])
 
 
-def _scan_uniform(bodies: Sequence[bytes], point: bytes, rule: ColumnRule,
-                  times: frozenset[str]) -> tuple[PointColumns, list[int]] | None:
+def _scan_uniform(
+    bodies: Sequence[bytes], point: bytes, rule: ColumnRule, times: frozenset[str]
+) -> tuple[PointColumns, list[int]] | None:
     """Tier one of :func:`scan_points`: files whose points are all written alike.
 
     Taken only when, in every body, the points follow one another separated by the same
@@ -497,7 +559,7 @@ def _scan_uniform(bodies: Sequence[bytes], point: bytes, rule: ColumnRule,
     counts: list[int] = []
     spans: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {}
     for number, body in enumerate(bodies):
-        tags = all_tags[bounds[number]:bounds[number + 1]]
+        tags = all_tags[bounds[number] : bounds[number + 1]]
         n, rest = divmod(len(tags), layout.tags)
         counts.append(n)
         if rest:
@@ -512,7 +574,10 @@ def _scan_uniform(bodies: Sequence[bytes], point: bytes, rule: ColumnRule,
         markup = body.translate(None, _VALUE_CHARS)
         repeated = len(layout.unit) * (n - 1)
         # n - 1 copies of the first point's unit, tiling [head, head + repeated) exactly
-        if markup.count(layout.unit, head, head + repeated) != n - 1 or markup[head + repeated:].rstrip(_WS) != layout.point:
+        if (
+            markup.count(layout.unit, head, head + repeated) != n - 1
+            or markup[head + repeated :].rstrip(_WS) != layout.point
+        ):
             return None
         if not _gathered_equal(arr, tags[:, 0] + 1, point):
             return None
@@ -521,14 +586,14 @@ def _scan_uniform(bodies: Sequence[bytes], point: bytes, rule: ColumnRule,
             starts.append(tags[:, index] + len(name) + 2)
             ends.append(tags[:, index + 1])
         if layout.attrs:
-            quotes = np.flatnonzero(arr[offset:offset + len(body)] == layout.quote) + offset
+            quotes = np.flatnonzero(arr[offset : offset + len(body)] == layout.quote) + offset
             if len(quotes) != n * layout.quotes:
                 return None
-            quotes = quotes.reshape(n, layout.quotes)
+            by_point = quotes.reshape(n, layout.quotes)
             for column, index in layout.attrs:
                 starts, ends = spans.setdefault(column, ([], []))
-                starts.append(quotes[:, index] + 1)
-                ends.append(quotes[:, index + 1])
+                starts.append(by_point[:, index] + 1)
+                ends.append(by_point[:, index + 1])
     joined = {column: (np.concatenate(starts), np.concatenate(ends)) for column, (starts, ends) in spans.items()}
     return PointColumns(sum(counts), spans=joined, region=region, arr=arr, times=times), counts
 
@@ -541,15 +606,28 @@ class PointColumns(Mapping[str, np.ndarray]):
     numeric columns in one vectorised pass; :meth:`head` converts the first values only.
     """
 
-    def __init__(self, n: int, *, spans: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
-                 region: bytes = b"", arr: np.ndarray | None = None, times: frozenset[str] = frozenset(),
-                 values: dict[str, np.ndarray] | None = None) -> None:
+    def __init__(
+        self,
+        n: int,
+        *,
+        spans: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+        region: bytes = b"",
+        arr: np.ndarray | None = None,
+        times: frozenset[str] = frozenset(),
+        values: dict[str, np.ndarray] | None = None,
+    ) -> None:
         self.n = n
         self._spans = spans or {}
         self._region = region
         self._arr = arr
         self._times = times
         self._values = dict(values or {})
+
+    def _bytes(self) -> np.ndarray:
+        """The region as a byte array (given whenever there are spans to convert)."""
+        if self._arr is None:
+            raise ValueError("PointColumns with spans needs the region's byte array")
+        return self._arr
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self._values:
@@ -558,7 +636,7 @@ class PointColumns(Mapping[str, np.ndarray]):
             self.load([name])
         return self._values[name]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(dict.fromkeys([*self._values, *self._spans]))
 
     def __len__(self) -> int:
@@ -569,19 +647,27 @@ class PointColumns(Mapping[str, np.ndarray]):
         todo = [name for name in names if name in self._spans and name not in self._values]
         for name in todo:
             if name in self._times:
-                self._values[name] = _span_times(self._region, self._arr, *self._spans[name])
+                self._values[name] = _span_times(self._region, self._bytes(), *self._spans[name])
         numbers = [name for name in todo if name not in self._times]
         if numbers:
-            values = _span_floats(self._region, self._arr, np.concatenate([self._spans[c][0] for c in numbers]),
-                                  np.concatenate([self._spans[c][1] for c in numbers]))
-            self._values.update(zip(numbers, np.split(values, len(numbers))))
+            values = _span_floats(
+                self._region,
+                self._bytes(),
+                np.concatenate([self._spans[c][0] for c in numbers]),
+                np.concatenate([self._spans[c][1] for c in numbers]),
+            )
+            self._values.update(zip(numbers, np.split(values, len(numbers)), strict=True))
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, names: Sequence[str], times: frozenset[str]) -> PointColumns:
         """Columns of points read another way (ElementTree, gpxpy): numbers as floats,
         times as UTC ``datetime64[us]``."""
-        values = {name: frame[name].dt.tz_convert(None).to_numpy().astype("datetime64[us]") if name in times
-                  else np.array(frame[name], dtype=float) for name in names}
+        values = {
+            name: frame[name].dt.tz_convert(None).to_numpy().astype("datetime64[us]")
+            if name in times
+            else np.array(frame[name], dtype=float)
+            for name in names
+        }
         return cls(len(frame), values=values, times=times)
 
     def frame(self, names: Sequence[str]) -> pd.DataFrame:
@@ -603,11 +689,12 @@ class PointColumns(Mapping[str, np.ndarray]):
             return self.column(name)[:count]
         starts, ends = self._spans[name]
         convert = _span_times if name in self._times else _span_floats
-        return convert(self._region, self._arr, starts[:count], ends[:count])
+        return convert(self._region, self._bytes(), starts[:count], ends[:count])
 
 
-def scan_points(bodies: Sequence[bytes], point: bytes, rule: ColumnRule,
-                times: frozenset[str] = frozenset()) -> tuple[PointColumns, list[int]] | None:
+def scan_points(
+    bodies: Sequence[bytes], point: bytes, rule: ColumnRule, times: frozenset[str] = frozenset()
+) -> tuple[PointColumns, list[int]] | None:
     """Read every ``<point>`` element of some container bodies.
 
     Two tiers, both exact: files whose points are all written alike are cut up with
@@ -644,6 +731,7 @@ def scan_points(bodies: Sequence[bytes], point: bytes, rule: ColumnRule,
     try:
         uniform = _scan_uniform(bodies, point, rule, times)
         if uniform is not None:
+            uniform[0].load(sorted(times))  # a time that does not convert hands the file to the XML parser
             return uniform
         opening, closing = b"<" + point, b"</" + point + b">"
         counts = [body.count(opening) for body in bodies]
@@ -662,8 +750,9 @@ def scan_points(bodies: Sequence[bytes], point: bytes, rule: ColumnRule,
         return None
 
 
-def _scan_expression(region: bytes, n: int, opening: bytes, closing: bytes, bodies: Sequence[bytes],
-                     rule: ColumnRule) -> dict[str, tuple[bytes, ...]] | None:
+def _scan_expression(
+    region: bytes, n: int, opening: bytes, closing: bytes, bodies: Sequence[bytes], rule: ColumnRule
+) -> dict[str, Sequence[bytes]] | None:
     """Tier two of :func:`scan_points`: one expression, the raw text of each column."""
     texts = [text for body in bodies for text in _point_texts(body, opening, closing, SAMPLE_POINTS)]
     shape: _Shape | None = None
@@ -685,8 +774,8 @@ def _scan_expression(region: bytes, n: int, opening: bytes, closing: bytes, bodi
         if len(matches) == n:
             if not groups:
                 return {}
-            values = zip(*matches) if len(groups) > 1 else [matches]
-            return {name: column for name, column in zip(groups, values) if name != "<quote>"}
+            values = zip(*matches, strict=True) if len(groups) > 1 else [matches]
+            return {name: column for name, column in zip(groups, values, strict=True) if name != "<quote>"}
         texts = _point_texts(compiled.sub(b"", region), opening, closing, SAMPLE_POINTS)
         if not texts:
             return None
@@ -716,8 +805,9 @@ def to_times(values: Sequence[bytes]) -> np.ndarray:
     ``pandas.to_datetime(..., utc=True, format="ISO8601")`` reads them.
 
     The common case, every time written ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` with the same
-    width (as devices and Strava write them), is converted by numpy without a Python
-    loop; anything else goes through pandas.
+    width (as devices and Strava write them), is converted with integer arithmetic
+    without a Python loop (:func:`_civil_times`); anything else, an invalid date among
+    them, goes through pandas.
 
     Raises
     ------
@@ -739,9 +829,9 @@ def to_times(values: Sequence[bytes]) -> np.ndarray:
         joined = b"".join(values)
         if len(joined) == n * width:
             chars = np.frombuffer(joined, dtype=np.uint8).reshape(n, width)
-            if (chars[:, -1] == ord("Z")).all():
-                stamps = np.ascontiguousarray(chars[:, :-1]).view(f"S{width - 1}").ravel()
-                return stamps.astype("datetime64[us]")
+            parsed = _civil_times(lambda k: chars[:, k], width)
+            if parsed is not None:
+                return parsed
     texts = [value.strip(_WS).decode("ascii", "replace") or None for value in values]
     parsed = pd.DatetimeIndex(pd.to_datetime(texts, utc=True, format="ISO8601"))
     return parsed.tz_convert(None).to_numpy().astype("datetime64[us]")

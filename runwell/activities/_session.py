@@ -1,9 +1,10 @@
 """What a format reader hands back, before time zones and ids are settled.
 
 Each reader (FIT, GPX, TCX, Apple Health) turns bytes into a :class:`Parsed`: its
-sessions (one per activity row) and, when asked, its samples. The shared code in
-:mod:`runwell.activities.loader` then places sessions in local time, assigns ids and
-builds the canonical tables, so those rules live in one place.
+sessions (one per activity row) and, when asked, its samples. The shared code
+(:mod:`runwell.activities.rows`, :mod:`runwell.activities.placement`) then places
+sessions in local time, assigns ids and builds the canonical tables, so those rules live
+in one place.
 
 Documented rules shared by all readers
 --------------------------------------
@@ -35,11 +36,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Session", "Parsed", "elevation_gain", "GAIN_HYSTERESIS_M", "positive_or_nan", "gc_paused",
-           "finite_mean", "finite_max", "first_fix", "without_dropouts"]
+__all__ = [
+    "Session",
+    "Parsed",
+    "elevation_gain",
+    "GAIN_HYSTERESIS_M",
+    "positive_or_nan",
+    "gc_paused",
+    "finite_mean",
+    "finite_max",
+    "first_fix",
+    "without_dropouts",
+]
 
 #: Hysteresis for elevation gain computed from altitude samples, in metres.
 GAIN_HYSTERESIS_M = 5.0
+#: Samples converted to Python floats at a time by :func:`elevation_gain`.
+_GAIN_STEP = 1 << 16
 
 
 @contextmanager
@@ -97,6 +110,7 @@ class Session:
 
     @property
     def end_utc(self) -> pd.Timestamp | None:
+        """``start_utc + elapsed_s``, or None when either is unknown."""
         if self.start_utc is None or not math.isfinite(self.elapsed_s):
             return None
         return self.start_utc + pd.to_timedelta(self.elapsed_s, unit="s")
@@ -155,14 +169,16 @@ def elevation_gain(altitudes: Sequence[float] | np.ndarray, hysteresis: float = 
     if alt.size < 2:
         return math.nan
     gain = 0.0
-    values = alt.tolist()  # a loop over Python floats is several times faster than over numpy scalars
-    ref = values[0]
-    for value in values[1:]:
-        if value - ref >= hysteresis:
-            gain += value - ref
-            ref = value
-        elif ref - value >= hysteresis:
-            ref = value
+    ref = float(alt[0])
+    for step in range(1, alt.size, _GAIN_STEP):
+        # a loop over Python floats is several times faster than over numpy scalars;
+        # converted a step at a time so that a long track needs no list of all of them
+        for value in alt[step : step + _GAIN_STEP].tolist():
+            if value - ref >= hysteresis:
+                gain += value - ref
+                ref = value
+            elif ref - value >= hysteresis:
+                ref = value
     return float(gain)
 
 

@@ -14,9 +14,9 @@ from typing import IO
 
 import pandas as pd
 
+from runwell._xml import iter_health_elements
 from runwell.activities._session import Session, positive_or_nan
 from runwell.activities.sports import normalise_sport
-from runwell._xml import iter_health_elements
 from runwell.errors import InputError
 
 __all__ = ["AppleWorkout", "iter_workouts", "parse_apple_time"]

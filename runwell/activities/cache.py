@@ -29,8 +29,8 @@ from typing import Any
 
 import pandas as pd
 
-from runwell.activities._session import Parsed, Session
 from runwell._version import __version__
+from runwell.activities._session import Parsed, Session
 
 __all__ = ["ParseCache", "Failure", "default_cache_dir", "clear_cache", "cache_key"]
 
@@ -87,8 +87,7 @@ def clear_cache(folder: str | os.PathLike[str] | None = None) -> int:
 def _rows(key: str, result: Parsed | Failure) -> list[dict[str, Any]]:
     if isinstance(result, Failure):
         return [{"key": key, "fail_kind": result.kind, "fail_reason": result.reason}]
-    base = {"key": key, "source": result.source, "partial": result.partial,
-            "warnings": json.dumps(result.warnings)}
+    base = {"key": key, "source": result.source, "partial": result.partial, "warnings": json.dumps(result.warnings)}
     out = []
     for index, session in enumerate(result.sessions):
         values = asdict(session)
@@ -124,9 +123,12 @@ def _result(rows: list[dict[str, Any]]) -> Parsed | Failure:
         values["first_fix"] = None if lat is None else (float(lat), float(lon))
         sessions.append(Session(**values))
     partial = _nan_to_none(first.get("partial"))
-    return Parsed(source=first["source"], sessions=sessions,
-                  partial=partial if isinstance(partial, str) else None,
-                  warnings=json.loads(first["warnings"]))
+    return Parsed(
+        source=first["source"],
+        sessions=sessions,
+        partial=partial if isinstance(partial, str) else None,
+        warnings=json.loads(first["warnings"]),
+    )
 
 
 class ParseCache:
@@ -174,8 +176,19 @@ class ParseCache:
             return
         new = pd.DataFrame(self._new)
         table = new if self._table is None else pd.concat([self._table, new], ignore_index=True)
-        for col in ("device", "tz_hint", "native_id", "partial", "fail_kind", "fail_reason", "source",
-                    "sport", "sub_sport", "sport_original", "warnings"):
+        for col in (
+            "device",
+            "tz_hint",
+            "native_id",
+            "partial",
+            "fail_kind",
+            "fail_reason",
+            "source",
+            "sport",
+            "sub_sport",
+            "sport_original",
+            "warnings",
+        ):
             if col in table:
                 table[col] = table[col].astype("string")
         if "indoor" in table:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
 import gpxpy
 import gpxpy.gpx
@@ -28,12 +29,30 @@ import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name, namespace
 from runwell.activities._pointscan import ABORT, PointColumns, parse_skeleton, scan_points
-from runwell.activities._session import (Parsed, Session, elevation_gain, finite_max, finite_mean, first_fix,
-                                         gc_paused, without_dropouts)
+from runwell.activities._session import (
+    Parsed,
+    Session,
+    elevation_gain,
+    finite_max,
+    finite_mean,
+    first_fix,
+    gc_paused,
+    without_dropouts,
+)
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
+from runwell.limits import check_points
 
-__all__ = ["parse_gpx", "MIN_TIMED_SHARE", "gpxpy_distance"]
+__all__ = [
+    "parse_gpx",
+    "gpx_from_points",
+    "MIN_TIMED_SHARE",
+    "gpxpy_distance",
+    "POINT_COLUMNS",
+    "TIME_COLUMNS",
+    "point_rule",
+    "track_meta",
+]
 
 #: A track is placed in time only when at least this share of its points has a timestamp.
 MIN_TIMED_SHARE = 0.5
@@ -45,7 +64,8 @@ STOPPED_KMH = 1.0
 _COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "heart_rate", "cadence", "speed_mps", "segment"]
 
 
-def _number(text: str | None) -> float:
+def _number(text: str | float | None) -> float:
+    """A number from element text, NaN when missing or unreadable."""
     if text is None:
         return math.nan
     try:
@@ -78,8 +98,16 @@ def _points_fast(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
     for seg_no, seg in enumerate(root.iter(f"{ns}trkseg")):
         for pt in seg.iter(f"{ns}trkpt"):
             time = pt.findtext(time_tag)
-            row = [time.strip() if time else None, _number(pt.get("lat")), _number(pt.get("lon")),
-                   _number(pt.findtext(ele_tag)), math.nan, math.nan, math.nan, seg_no]
+            row = [
+                time.strip() if time else None,
+                _number(pt.get("lat")),
+                _number(pt.get("lon")),
+                _number(pt.findtext(ele_tag)),
+                math.nan,
+                math.nan,
+                math.nan,
+                seg_no,
+            ]
             ext = pt.find(ext_tag)
             if ext is not None:
                 for child in ext.iter():
@@ -110,6 +138,14 @@ def _scan_column(path: tuple[str, ...]) -> str | None:
     return _EXTENSION_COLUMNS.get(path[-1].rsplit(":", 1)[-1].lower())
 
 
+#: What :mod:`.gpxstream` reads a GPX file's points with: their columns (segment number
+#: aside), the time columns, the column rule of the point scanner and the track metadata.
+POINT_COLUMNS: tuple[str, ...] = tuple(_COLUMNS[:-1])
+TIME_COLUMNS = _TIMES
+point_rule = _scan_column
+track_meta = _track_meta
+
+
 def _points_scan(data: bytes) -> tuple[PointColumns, np.ndarray, str | None, str | None] | None:
     """The same as :func:`_points_fast` (as :func:`_arrays` of its frame: the points and
     their segment numbers), with the points read by :mod:`._pointscan`; ``None`` when
@@ -137,28 +173,54 @@ def _points_gpxpy(text: str) -> tuple[pd.DataFrame, str | None, str | None]:
                 for ext in p.extensions:
                     for element in ext.iter():
                         tag = local_name(element.tag).lower()
-                        key = {"hr": "hr", "heartrate": "hr", "cad": "cad", "cadence": "cad",
-                               "runcadence": "cad", "speed": "speed"}.get(tag)
+                        key = {
+                            "hr": "hr",
+                            "heartrate": "hr",
+                            "cad": "cad",
+                            "cadence": "cad",
+                            "runcadence": "cad",
+                            "speed": "speed",
+                        }.get(tag)
                         if key:
                             values[key] = _number(element.text)
                 time = p.time.isoformat() if p.time else None
-                rows.append((time, p.latitude, p.longitude, _number(p.elevation) if p.elevation is not None else math.nan,
-                             values["hr"], values["cad"], values["speed"], seg_no))
+                rows.append(
+                    (
+                        time,
+                        p.latitude,
+                        p.longitude,
+                        _number(p.elevation) if p.elevation is not None else math.nan,
+                        values["hr"],
+                        values["cad"],
+                        values["speed"],
+                        seg_no,
+                    )
+                )
             seg_no += 1
-    sport = next((t.type.strip() for t in gpx.tracks if t.type and t.type.strip()), None)
+    types = [str(t.type).strip() for t in gpx.tracks if t.type]
+    sport = next((kind for kind in types if kind), None)
     return _frame(rows), sport, gpx.creator
 
 
-def _frame(rows: list[tuple]) -> pd.DataFrame:
+def _frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=_COLUMNS)
     times = frame.pop("time_utc")
-    frame.insert(0, "time_utc", pd.to_datetime(times, utc=True, format="ISO8601")
-                 if len(frame) else pd.Series([], dtype="datetime64[ns, UTC]"))
+    frame.insert(
+        0,
+        "time_utc",
+        pd.to_datetime(times, utc=True, format="ISO8601") if len(frame) else pd.Series([], dtype="datetime64[ns, UTC]"),
+    )
     return frame
 
 
-def gpxpy_distance(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray,
-                   ele1: np.ndarray | None = None, ele2: np.ndarray | None = None) -> np.ndarray:
+def gpxpy_distance(
+    lat1: np.ndarray,
+    lon1: np.ndarray,
+    lat2: np.ndarray,
+    lon2: np.ndarray,
+    ele1: np.ndarray | None = None,
+    ele2: np.ndarray | None = None,
+) -> np.ndarray:
     """gpxpy's ``geo.distance`` over arrays (metres).
 
     Flat approximation for points within 0.2 degrees, haversine (2-D) beyond; with
@@ -191,14 +253,44 @@ def _previous(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _track_distances(lat: np.ndarray, lon: np.ndarray, ele: np.ndarray, times: np.ndarray,
-                     segment: np.ndarray) -> tuple[np.ndarray, float]:
+#: Points per step of :func:`_track_distances` on long tracks (bounds its temporary arrays).
+DISTANCE_CHUNK = 1 << 20
+
+
+def _track_distances(
+    lat: np.ndarray, lon: np.ndarray, ele: np.ndarray, times: np.ndarray, segment: np.ndarray
+) -> tuple[np.ndarray, float]:
     """Cumulative 2-D distance (metres) and gpxpy's moving time (seconds).
 
     Consecutive points are measured as gpxpy does (``point.distance(previous)``), only
     within a segment. Moving time counts intervals faster than 1 km/h, with the 3-D
     distance where both points have a non-zero elevation.
+
+    Long tracks go in steps of :data:`DISTANCE_CHUNK` points, so that the temporary
+    arrays stay small: each step starts one point early (its first interval belongs to
+    the previous step), the running distance is summed on from the previous step's last
+    value and the moving intervals are kept and summed once, in order, so the result is
+    the same as in one step.
     """
+    n = len(lat)
+    distance = np.empty(n)
+    moving_parts: list[np.ndarray] = []
+    total = 0.0
+    for start in range(0, n, DISTANCE_CHUNK):
+        lo, hi = max(start - 1, 0), min(start + DISTANCE_CHUNK, n)
+        part = slice(lo, hi)
+        d2, kept = _step_distances(lat[part], lon[part], ele[part], times[part], segment[part])
+        skip = start - lo
+        distance[start:hi] = np.cumsum(np.concatenate([[total], d2[skip:]]))[1:]
+        total = float(distance[hi - 1])
+        moving_parts.append(kept[kept[:, 0] >= skip, 1])
+    return distance, float(np.concatenate(moving_parts).sum()) if moving_parts else 0.0
+
+
+def _step_distances(
+    lat: np.ndarray, lon: np.ndarray, ele: np.ndarray, times: np.ndarray, segment: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-interval 2-D distances (NaN as 0) and the moving intervals as ``(index, seconds)`` rows."""
     same = np.zeros(len(lat), dtype=bool)
     same[1:] = segment[1:] == segment[:-1]
     here, there = (lat, lon), (_previous(lat), _previous(lon))
@@ -210,13 +302,14 @@ def _track_distances(lat: np.ndarray, lon: np.ndarray, ele: np.ndarray, times: n
     distance = np.where(both_ele, d3, d2)
     valid = np.isfinite(seconds) & (seconds > 0) & np.isfinite(distance) & (distance != 0)
     kmh = np.where(valid, (distance / 1000) / (np.where(valid, seconds, 1) / 3600), 0.0)
-    moving = float(seconds[valid & (kmh > STOPPED_KMH)].sum())
-    return np.nan_to_num(d2).cumsum(), moving
+    moving = np.flatnonzero(valid & (kmh > STOPPED_KMH))
+    return np.nan_to_num(d2), np.column_stack([moving.astype(float), seconds[moving]])
 
 
 def _read_points(data: bytes, path: str) -> tuple[PointColumns, np.ndarray, str | None, str | None]:
     """Points (:func:`_arrays`), track type and creator: the point scanner, else
     ElementTree, else gpxpy."""
+    check_points(data.count(b"<trkpt"), path)
     scanned = _points_scan(data)
     if scanned is not None:
         return scanned
@@ -256,6 +349,40 @@ def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
         Not valid GPX.
     """
     points, segment, type_raw, creator = _read_points(data, path)
+    return gpx_from_points(points, segment, type_raw, creator, path=path, streams=streams)
+
+
+def gpx_from_points(
+    points: PointColumns,
+    segment: np.ndarray,
+    type_raw: str | None,
+    creator: str | None,
+    *,
+    path: str,
+    streams: bool = False,
+) -> Parsed:
+    """The session (and samples) of a GPX file's points, however they were read.
+
+    Parameters
+    ----------
+    points, segment
+        The track points and each one's segment number (see :func:`_read_points`).
+    type_raw, creator
+        The first track ``<type>`` and the ``creator`` attribute.
+    path
+        Shown in messages.
+    streams
+        Also return the track points.
+
+    Returns
+    -------
+    Parsed
+
+    Raises
+    ------
+    NotAnActivityError
+        No track points, or track points without timestamps.
+    """
     n_points = points.n
     if not n_points:
         raise NotAnActivityError(path, "GPX has no track points (a route or metadata only)")

@@ -59,10 +59,31 @@ _HEADERS: dict[str, dict[str, tuple[str, int]]] = {
 }
 
 _GERMAN_MONTHS = {
-    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "märz": 3, "mär": 3, "maerz": 3,
-    "april": 4, "apr": 4, "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
-    "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10,
-    "november": 11, "nov": 11, "dezember": 12, "dez": 12,
+    "januar": 1,
+    "jan": 1,
+    "februar": 2,
+    "feb": 2,
+    "märz": 3,
+    "mär": 3,
+    "maerz": 3,
+    "april": 4,
+    "apr": 4,
+    "mai": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "dezember": 12,
+    "dez": 12,
 }
 
 
@@ -174,10 +195,21 @@ def read_strava_csv(data: bytes, path: str) -> tuple[list[StravaRow], list[tuple
     Raises
     ------
     InputError
-        Headers in an unsupported language, or no header at all.
+        Headers in an unsupported language, no header at all, or a line the csv module
+        cannot split (a field over its 131,072-character limit).
     """
     text = data.decode("utf-8-sig", errors="replace")
-    records = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    records: list[list[str]] = []
+    try:
+        records.extend(reader)
+    except csv.Error as err:
+        raise InputError(
+            path,
+            f"activities.csv cannot be read from here on ({err})",
+            row=reader.line_num,
+            fix="request the export again",
+        ) from err
     if not records:
         raise InputError(path, "activities.csv is empty", fix="request the Strava export again")
     header = [h.strip() for h in records[0]]

@@ -14,16 +14,27 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name, namespace
 from runwell.activities._pointscan import PointColumns, parse_skeleton, scan_points, to_times
-from runwell.activities._session import (Parsed, Session, elevation_gain, finite_max, finite_mean, first_fix,
-                                         gc_paused, without_dropouts, positive_or_nan)
+from runwell.activities._session import (
+    Parsed,
+    Session,
+    elevation_gain,
+    finite_max,
+    finite_mean,
+    first_fix,
+    gc_paused,
+    positive_or_nan,
+    without_dropouts,
+)
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
+from runwell.limits import check_points
 
 __all__ = ["parse_tcx"]
 
@@ -51,7 +62,7 @@ def _float(element: ET.Element, *names: str) -> float:
         return math.nan
 
 
-def _iter_local(element: ET.Element, name: str):
+def _iter_local(element: ET.Element, name: str) -> Iterator[ET.Element]:
     """Descendants named ``name`` in the element's own namespace (C-level filtering)."""
     return element.iter(namespace(element.tag) + name)
 
@@ -68,7 +79,7 @@ def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
         pass
     else:
         return list(_iter_local(root, "Activity")), None
-    parser = ET.XMLPullParser(events=("end",))
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("end",))
     done: list[ET.Element] = []
     error = None
     try:
@@ -77,8 +88,9 @@ def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
     except ET.ParseError as err:
         error = str(err)
     try:
-        for _event, element in parser.read_events():
-            if local_name(element.tag) == "Activity":
+        for event in parser.read_events():
+            element = event[-1]  # (event, element) pairs
+            if isinstance(element, ET.Element) and local_name(element.tag) == "Activity":
                 done.append(element)
     except ET.ParseError as err:  # events before the error have been kept
         error = error or str(err)
@@ -86,8 +98,15 @@ def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
 
 
 _TP_FIELDS = {
-    "Time": 0, "LatitudeDegrees": 1, "LongitudeDegrees": 2, "AltitudeMeters": 3,
-    "DistanceMeters": 4, "Speed": 5, "Value": 6, "Cadence": 7, "RunCadence": 7,
+    "Time": 0,
+    "LatitudeDegrees": 1,
+    "LongitudeDegrees": 2,
+    "AltitudeMeters": 3,
+    "DistanceMeters": 4,
+    "Speed": 5,
+    "Value": 6,
+    "Cadence": 7,
+    "RunCadence": 7,
 }
 _POINT_COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "distance_m", "speed_mps", "heart_rate", "cadence"]
 _TIMES = frozenset({"time_utc"})
@@ -142,8 +161,9 @@ def _scan_activities(data: bytes) -> list[tuple[ET.Element, PointColumns]] | Non
     body_of = {id(track): body for track, body in tracks}
     found = []
     for activity in _iter_local(root, "Activity"):
-        scanned = scan_points([body_of[id(track)] for track in _iter_local(activity, "Track")],
-                              b"Trackpoint", _scan_column, times=_TIMES)
+        scanned = scan_points(
+            [body_of[id(track)] for track in _iter_local(activity, "Track")], b"Trackpoint", _scan_column, times=_TIMES
+        )
         if scanned is None:
             return None
         found.append((activity, scanned[0]))
@@ -162,7 +182,7 @@ def _first_fix(points: PointColumns) -> tuple[float, float] | None:
 def _session(activity: ET.Element, points: PointColumns, device: str | None, path: str) -> Session:
     sport_raw = activity.get("Sport", "")
     laps = list(_iter_local(activity, "Lap"))
-    lap_starts = to_times([lap.get("StartTime").encode() for lap in laps if lap.get("StartTime")])
+    lap_starts = to_times([start.encode() for lap in laps if (start := lap.get("StartTime"))])
     times = points.column("time_utc")
     timed = times[~np.isnat(times)]
     first = pd.Timestamp(timed.min(), tz="UTC") if len(timed) else None
@@ -206,6 +226,7 @@ def _session(activity: ET.Element, points: PointColumns, device: str | None, pat
 def _read_activities(data: bytes, path: str) -> tuple[list[tuple[ET.Element, PointColumns]], str | None]:
     """Each complete activity with its trackpoints, and for a broken file the parse
     error: the point scanner, else ElementTree."""
+    check_points(data.count(b"<Trackpoint"), path)
     scanned = _scan_activities(data)
     if scanned is not None:
         return scanned, None
@@ -246,5 +267,7 @@ def parse_tcx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
         raise NotAnActivityError(path, "TCX file has no <Activity>")
     sessions = [_session(activity, points, _text(activity, "Creator", "Name"), path) for activity, points in activities]
     partial = f"XML breaks off ({error}); kept the {len(activities)} complete activity element(s)" if error else None
-    stream = pd.concat([points.frame(_POINT_COLUMNS) for _, points in activities], ignore_index=True) if streams else None
+    stream = (
+        pd.concat([points.frame(_POINT_COLUMNS) for _, points in activities], ignore_index=True) if streams else None
+    )
     return Parsed(source="tcx", sessions=sessions, streams=stream, partial=partial)

@@ -16,38 +16,26 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Track", "fit_bytes", "gpx_text", "tcx_text", "fit_crc"]
+from runwell.activities.fit.protocol import FIT_EPOCH, SEMICIRCLES_PER_DEGREE, fit_crc
 
-_FIT_EPOCH = pd.Timestamp("1989-12-31", tz="UTC")
-_SEMICIRCLES = 2**31 / 180.0
+__all__ = ["Track", "fit_bytes", "gpx_text", "tcx_text"]
+
+_FIT_EPOCH = pd.Timestamp(FIT_EPOCH, tz="UTC")
 
 #: FIT enum values for the sports the writers use.
 FIT_SPORT = {"running": 1, "cycling": 2, "swimming": 5, "training": 10, "walking": 11, "hiking": 17}
-FIT_SUB_SPORT = {"generic": 0, "treadmill": 1, "street": 2, "trail": 3, "road": 7, "indoor_cycling": 6,
-                 "virtual_activity": 58, "indoor_running": 45}
+FIT_SUB_SPORT = {
+    "generic": 0,
+    "treadmill": 1,
+    "street": 2,
+    "trail": 3,
+    "road": 7,
+    "indoor_cycling": 6,
+    "virtual_activity": 58,
+    "indoor_running": 45,
+}
 _TCX_SPORT = {"running": "Running", "cycling": "Biking"}
 _STRAVA_TYPE = {"running": "9", "cycling": "1", "walking": "10", "hiking": "4", "swimming": "16"}
-
-
-def _crc_table() -> list[int]:
-    table = []
-    for n in range(256):
-        crc = n
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-        table.append(crc)
-    return table
-
-
-_CRC_TABLE = _crc_table()
-
-
-def fit_crc(data: bytes, crc: int = 0) -> int:
-    """The FIT CRC-16 of ``data`` (the SDK's algorithm, byte-table form)."""
-    table = _CRC_TABLE
-    for byte in data:
-        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
-    return crc
 
 
 @dataclass
@@ -87,9 +75,11 @@ class Track:
 
     @property
     def duration_s(self) -> float:
+        """Seconds from the first sample to the last."""
         return float(self.seconds[-1]) if len(self.seconds) else 0.0
 
     def times(self) -> pd.DatetimeIndex:
+        """The instant of each sample."""
         return self.start_utc + pd.to_timedelta(self.seconds, unit="s")
 
 
@@ -108,14 +98,24 @@ def _definition(local: int, global_num: int, fields: list[tuple[int, int, int]])
 def _records(track: Track) -> bytes:
     """All record messages (local type 1) as one numpy block."""
     n = len(track.seconds)
-    dtype = np.dtype([("h", "u1"), ("ts", "<u4"), ("lat", "<i4"), ("lon", "<i4"), ("alt", "<u2"),
-                      ("hr", "u1"), ("cad", "u1"), ("dist", "<u4")])
+    dtype = np.dtype(
+        [
+            ("h", "u1"),
+            ("ts", "<u4"),
+            ("lat", "<i4"),
+            ("lon", "<i4"),
+            ("alt", "<u2"),
+            ("hr", "u1"),
+            ("cad", "u1"),
+            ("dist", "<u4"),
+        ]
+    )
     block = np.zeros(n, dtype=dtype)
     block["h"] = 1
     block["ts"] = _fit_time(track.start_utc) + np.asarray(track.seconds, dtype=np.int64)
     if track.lat is not None and track.lon is not None:
-        block["lat"] = np.round(np.asarray(track.lat) * _SEMICIRCLES).astype(np.int32)
-        block["lon"] = np.round(np.asarray(track.lon) * _SEMICIRCLES).astype(np.int32)
+        block["lat"] = np.round(np.asarray(track.lat) * SEMICIRCLES_PER_DEGREE).astype(np.int32)
+        block["lon"] = np.round(np.asarray(track.lon) * SEMICIRCLES_PER_DEGREE).astype(np.int32)
     else:
         block["lat"] = block["lon"] = 0x7FFFFFFF  # invalid: no GPS
     block["alt"] = np.clip(np.round((np.asarray(track.altitude_m) + 500) * 5), 0, 0xFFFE).astype(np.uint16)
@@ -149,25 +149,55 @@ def fit_bytes(track: Track) -> bytes:
     body = bytearray()
     body += _definition(0, 0, [(0, 1, 0x00), (1, 2, 0x84), (2, 2, 0x84), (3, 4, 0x8C), (4, 4, 0x86)])
     body += struct.pack("<BBHHII", 0, 4, 255, 1, 12345, start)
-    body += _definition(1, 20, [(253, 4, 0x86), (0, 4, 0x85), (1, 4, 0x85), (2, 2, 0x84), (3, 1, 0x02),
-                                (4, 1, 0x02), (5, 4, 0x86)])
+    body += _definition(
+        1, 20, [(253, 4, 0x86), (0, 4, 0x85), (1, 4, 0x85), (2, 2, 0x84), (3, 1, 0x02), (4, 1, 0x02), (5, 4, 0x86)]
+    )
     body += _records(track)
-    has_gps = track.lat is not None
-    lat0 = int(round(track.lat[0] * _SEMICIRCLES)) if has_gps else 0x7FFFFFFF
-    lon0 = int(round(track.lon[0] * _SEMICIRCLES)) if has_gps else 0x7FFFFFFF
+    lat0 = lon0 = 0x7FFFFFFF  # invalid: no GPS
+    if track.lat is not None and track.lon is not None:
+        lat0 = int(round(track.lat[0] * SEMICIRCLES_PER_DEGREE))
+        lon0 = int(round(track.lon[0] * SEMICIRCLES_PER_DEGREE))
     hr = np.asarray(track.heart_rate, dtype=float)
-    body += _definition(2, 18, [(253, 4, 0x86), (2, 4, 0x86), (3, 4, 0x85), (4, 4, 0x85), (7, 4, 0x86),
-                                (8, 4, 0x86), (9, 4, 0x86), (5, 1, 0x00), (6, 1, 0x00), (16, 1, 0x02),
-                                (17, 1, 0x02), (22, 2, 0x84), (254, 2, 0x84)])
+    body += _definition(
+        2,
+        18,
+        [
+            (253, 4, 0x86),
+            (2, 4, 0x86),
+            (3, 4, 0x85),
+            (4, 4, 0x85),
+            (7, 4, 0x86),
+            (8, 4, 0x86),
+            (9, 4, 0x86),
+            (5, 1, 0x00),
+            (6, 1, 0x00),
+            (16, 1, 0x02),
+            (17, 1, 0x02),
+            (22, 2, 0x84),
+            (254, 2, 0x84),
+        ],
+    )
     body += struct.pack(
-        "<BIIiiIIIBBBBHH", 2, end, start, lat0, lon0, int(track.duration_s * 1000), int(timer * 1000),
-        int(round(float(track.distance_m[-1]) * 100)), FIT_SPORT.get(track.sport, 0),
-        FIT_SUB_SPORT.get(track.sub_sport, 0), int(round(hr.mean())), int(round(hr.max())),
-        _ascent(track.altitude_m), 0,
+        "<BIIiiIIIBBBBHH",
+        2,
+        end,
+        start,
+        lat0,
+        lon0,
+        int(track.duration_s * 1000),
+        int(timer * 1000),
+        int(round(float(track.distance_m[-1]) * 100)),
+        FIT_SPORT.get(track.sport, 0),
+        FIT_SUB_SPORT.get(track.sub_sport, 0),
+        int(round(hr.mean())),
+        int(round(hr.max())),
+        _ascent(track.altitude_m),
+        0,
     )
     local = 0xFFFFFFFF if track.utc_offset_s is None else end + int(track.utc_offset_s)
-    body += _definition(3, 34, [(253, 4, 0x86), (0, 4, 0x86), (1, 2, 0x84), (2, 1, 0x00), (3, 1, 0x00),
-                                (4, 1, 0x00), (5, 4, 0x86)])
+    body += _definition(
+        3, 34, [(253, 4, 0x86), (0, 4, 0x86), (1, 2, 0x84), (2, 1, 0x00), (3, 1, 0x00), (4, 1, 0x00), (5, 4, 0x86)]
+    )
     body += struct.pack("<BIIHBBBI", 3, end, int(timer * 1000), 1, 0, 26, 1, local)
     header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
     header += struct.pack("<H", fit_crc(header))
@@ -196,7 +226,9 @@ def gpx_text(track: Track, *, name: str = "Run", creator: str = "StravaGPX") -> 
         f"<gpxtpx:TrackPointExtension><gpxtpx:hr>{int(h)}</gpxtpx:hr>"
         + (f"<gpxtpx:cad>{int(c)}</gpxtpx:cad>" if np.isfinite(c) else "")
         + "</gpxtpx:TrackPointExtension></extensions></trkpt>\n"
-        for la, lo, el, t, h, c in zip(track.lat, track.lon, track.altitude_m, times, track.heart_rate, cad)
+        for la, lo, el, t, h, c in zip(
+            track.lat, track.lon, track.altitude_m, times, track.heart_rate, cad, strict=True
+        )
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -211,13 +243,13 @@ def gpx_text(track: Track, *, name: str = "Run", creator: str = "StravaGPX") -> 
 def tcx_text(track: Track) -> str:
     """A TCX activity with one lap, written as Strava exports it (spaces before ``<?xml``)."""
     times = _iso(track.times())
-    has_gps = track.lat is not None and track.lon is not None
+    lat, lon = track.lat, track.lon
     rows = []
     for i, t in enumerate(times):
         pos = (
-            f"<Position><LatitudeDegrees>{track.lat[i]:.6f}</LatitudeDegrees>"
-            f"<LongitudeDegrees>{track.lon[i]:.6f}</LongitudeDegrees></Position>"
-            if has_gps
+            f"<Position><LatitudeDegrees>{lat[i]:.6f}</LatitudeDegrees>"
+            f"<LongitudeDegrees>{lon[i]:.6f}</LongitudeDegrees></Position>"
+            if lat is not None and lon is not None
             else ""
         )
         rows.append(

@@ -85,6 +85,11 @@ class Claim:
         object.__setattr__(self, "thresholds", frozen)
         object.__setattr__(self, "tested", self.tested.format(**frozen))
 
+    def __reduce__(self) -> tuple[type[Claim], tuple[Any, ...]]:
+        # the read-only thresholds cannot be pickled or deep-copied as they are
+        fields = (self.number, self.name, self.text, self.tested, self.direction, self.analysis)
+        return Claim, (*fields, self.observation, dict(self.thresholds), self.outcome, self.sesoi)
+
     @property
     def is_test(self) -> bool:
         """True for claims tested for significance, False for the flag (claim 10)."""

@@ -41,11 +41,14 @@ import pandas as pd
 
 from runwell._xml import iter_health_elements
 from runwell.errors import InputError
+from runwell.guard import guarded
 from runwell.logs.files import member_named
 from runwell.logs.frames import mood_frame
 from runwell.logs.instants import given_tz, stamp_zone
 from runwell.logs.results import MoodResult, SleepResult, finish_mood, finish_sleep
 from runwell.logs.rows import RowLog
+from runwell.plausible import time_problem
+from runwell.safeio import Budget, open_archive, open_member, translated
 
 __all__ = ["read_apple_health_sleep", "read_apple_health_mood", "sniff_apple_health", "iter_records", "SLEEP_VALUES"]
 
@@ -76,13 +79,14 @@ def sniff_apple_health(head: str, names: list[str] | None = None) -> bool:
 def _open(path: Path) -> Iterator[IO[bytes]]:
     """Open ``export.xml``, or the ``export.xml`` inside an ``export.zip``, for streaming."""
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
+        with open_archive(path, str(path)) as zf:
             member = member_named(zf.namelist(), "export.xml")
             if member is None:
                 raise InputError(
                     path, "zip holds no export.xml", fix="pass the export.zip from the Health app or its export.xml"
                 )
-            with zf.open(member) as fh:
+            where = f"{path}!{member}"
+            with translated(where), open_member(zf, zf.getinfo(member), where, Budget(str(path))) as fh:
                 yield fh
     else:
         with open(path, "rb") as fh:
@@ -152,6 +156,7 @@ def _stamp(text: str | None) -> pd.Timestamp:
 # --------------------------------------------------------------------------- sleep
 
 
+@guarded("read_apple_health_sleep")
 def read_apple_health_sleep(
     path: str | Path,
     *,
@@ -218,6 +223,10 @@ def _sleep_record(n: int, rec: dict[str, Any], log: RowLog) -> dict[str, Any] | 
         return None
     if end < start:
         log.reject(n, "record ends before it starts", field="endDate", value=rec.get("endDate"))
+        return None
+    problem = time_problem("startDate", start) or time_problem("endDate", end)
+    if problem:
+        log.reject(n, problem, field="startDate", value=f"{rec.get('startDate')}..{rec.get('endDate')}")
         return None
     return {"n": n, "stage": SLEEP_VALUES[value], "start": start, "end": end, "source": rec.get("sourceName", "")}
 
@@ -313,6 +322,7 @@ def _night(period: list[dict[str, Any]], tz: str | None, log: RowLog) -> tuple[d
 # --------------------------------------------------------------------------- mood
 
 
+@guarded("read_apple_health_mood")
 def read_apple_health_mood(
     path: str | Path,
     *,
@@ -350,7 +360,7 @@ def read_apple_health_mood(
     )
     for row in rows:
         row["participant_id"] = participant_id
-    return finish_mood(log, mood_frame(rows, NAME, path, tz), NAME)
+    return finish_mood(log, mood_frame(rows, NAME, path, tz, log=log), NAME)
 
 
 def _valence(rec: dict[str, Any]) -> str | None:

@@ -32,6 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from runwell.guard import guarded
 from runwell.logs.daylio import parse_clock
 from runwell.logs.files import read_csv_log
 from runwell.logs.frames import mood_frame
@@ -109,6 +110,7 @@ def _hours(text: str) -> str:
     return match.group(1) if match else text
 
 
+@guarded("read_bearable")
 def read_bearable(
     path: str | Path,
     *,
@@ -148,7 +150,7 @@ def read_bearable(
         if row is not None:
             row["participant_id"] = participant_id
             rows.append(row)
-    return finish_mood(log, mood_frame(localize_rows(rows, tz, log), NAME, path, tz), NAME)
+    return finish_mood(log, mood_frame(localize_rows(rows, tz, log), NAME, path, tz, log=log), NAME)
 
 
 def _row(

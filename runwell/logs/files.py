@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,9 @@ from typing import Any
 import pandas as pd
 
 from runwell.errors import InputError
+from runwell.limits import current, limit_error
 from runwell.logs.rows import PathLike, RowLog
+from runwell.safeio import Budget, open_archive, read_file, read_member, translated
 
 __all__ = [
     "read_text",
@@ -29,6 +30,7 @@ __all__ = [
     "load_json_list",
     "read_table",
     "first_present",
+    "check_columns",
 ]
 
 
@@ -50,16 +52,17 @@ def read_text(path: PathLike, *, member: str | None = None) -> str:
     Raises
     ------
     InputError
-        When the bytes are not UTF-8 (names the file and the fix).
+        When the bytes are not UTF-8 (names the file, the byte offset and the fix), the
+        archive or member is damaged, or it breaks a limit of :mod:`runwell.limits`.
     """
     path = Path(path)
     if member is not None:
-        with zipfile.ZipFile(path) as zf:
-            data = zf.read(member)
         where = f"{path}!{member}"
+        with open_archive(path, str(path)) as zf, translated(where):
+            data = read_member(zf, zf.getinfo(member), where, Budget(str(path)))
     else:
-        data = path.read_bytes()
         where = str(path)
+        data = read_file(path, where)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -81,11 +84,15 @@ def member_named(names: Iterable[str], filename: str) -> str | None:
     return next((n for n in names if n.rsplit("/", 1)[-1] == filename), None)
 
 
-def csv_records(text: str, *, delimiter: str = ",") -> tuple[list[str], list[tuple[int, list[str]]]]:
+def csv_records(
+    text: str, *, delimiter: str = ",", path: PathLike | None = None
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Split CSV text into a header and ``(line number, fields)`` records.
 
     Line numbers are 1-based lines of the file where the record starts (the header is
     line 1), which is what a spreadsheet shows as the row number. Blank lines are skipped.
+    A record the csv module cannot split (a field over its 131,072-character limit, a
+    NUL byte) raises :class:`~runwell.errors.InputError` naming ``path`` and the line.
 
     Examples
     --------
@@ -96,16 +103,32 @@ def csv_records(text: str, *, delimiter: str = ",") -> tuple[list[str], list[tup
     header: list[str] | None = None
     records: list[tuple[int, list[str]]] = []
     line = 1
-    for fields in reader:
-        start = line
-        line = reader.line_num + 1
-        if not fields or all(not f.strip() for f in fields):
-            continue
-        if header is None:
-            header = [f.strip() for f in fields]
-            continue
-        records.append((start, fields))
+    try:
+        for fields in reader:
+            start = line
+            line = reader.line_num + 1
+            if not fields or all(not f.strip() for f in fields):
+                continue
+            if header is None:
+                header = [f.strip() for f in fields]
+                check_columns(len(header), path)
+                continue
+            records.append((start, fields))
+    except csv.Error as err:
+        raise InputError(
+            path,
+            f"CSV cannot be read from here on ({err})",
+            row=line,
+            fix="check the file in a spreadsheet; re-export it",
+        ) from err
     return header or [], records
+
+
+def check_columns(n: int, path: PathLike | None) -> None:
+    """Raise :class:`~runwell.errors.LimitError` for a header wider than ``max_columns``."""
+    limit = current().max_columns
+    if n > limit:
+        raise limit_error(path, f"the CSV header has {n} columns; runwell reads at most {limit}", "max_columns")
 
 
 def dict_records(header: list[str], records: Iterable[tuple[int, list[str]]]) -> list[tuple[int, dict[str, str]]]:
@@ -154,7 +177,7 @@ def read_csv_log(
     records : list of (int, dict)
         Each record's line number and its fields by key (see :func:`dict_records`).
     """
-    header, raw = csv_records(read_text(path), delimiter=delimiter)
+    header, raw = csv_records(read_text(path), delimiter=delimiter, path=path)
     records = dict_records([key(h) for h in header] if key else header, raw)
     log.read(len(records), empty=empty)
     return header, records
@@ -166,14 +189,22 @@ def load_json_list(path: PathLike) -> list[Any]:
     Raises
     ------
     InputError
-        For invalid JSON or JSON that is not a list of records.
+        For invalid JSON (with line, column and character offset), JSON nested too
+        deeply, or JSON that is not a list of records.
     """
+    text = read_text(path)
     try:
-        data = json.loads(read_text(path))
+        data = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(
-            path, f"not valid JSON ({err.msg} at line {err.lineno})", fix="re-export the file; it may be truncated"
+            path,
+            f"not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}, character {err.pos})",
+            fix="re-export the file; it may be truncated",
         ) from err
+    except RecursionError as err:
+        raise InputError(path, "JSON nested too deeply to read", fix="check the file is a log export") from err
+    except ValueError as err:  # e.g. an integer of more digits than Python converts
+        raise InputError(path, f"JSON value cannot be read ({err})", fix="re-export the file") from err
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
@@ -191,19 +222,31 @@ def read_table(path: PathLike) -> tuple[pd.DataFrame, int]:
     offset : int
         What turns a 0-based position into the reported row number: 2 for CSV (the
         header is row 1), 1 for parquet.
+
+    Raises
+    ------
+    InputError
+        For a CSV that cannot be split into a table (ragged, not UTF-8, a field over
+        the csv module's limit) or whose header is wider than ``max_columns``.
     """
     path = Path(path)
     if path.suffix.lower() in (".parquet", ".pq"):
         return pd.read_parquet(path), 1
-    df = pd.read_csv(
-        path,
-        sep=None,
-        engine="python",
-        dtype=str,
-        keep_default_na=False,
-        encoding="utf-8-sig",
-        skip_blank_lines=True,
-    )
+    with open(path, "rb") as fh:
+        first = fh.readline(1 << 20)
+    check_columns(max(first.count(d) for d in (b",", b";", b"\t", b"|")) + 1, path)
+    try:
+        df = pd.read_csv(
+            path,
+            sep=None,
+            engine="python",
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            skip_blank_lines=True,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, UnicodeDecodeError) as err:
+        raise InputError(path, f"not a table runwell can read ({' '.join(str(err).split())[:200]})") from err
     df.columns = [str(c).strip() for c in df.columns]
     return df, 2
 

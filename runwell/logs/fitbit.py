@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from runwell.guard import guarded
 from runwell.logs.files import load_json_list
 from runwell.logs.instants import localize_noted, require_tz
 from runwell.logs.results import SleepResult, finish_sleep
@@ -37,6 +38,7 @@ def sniff_fitbit(head: str) -> bool:
     return head.lstrip().startswith("[") and '"dateOfSleep"' in head and '"logId"' in head
 
 
+@guarded("read_fitbit")
 def read_fitbit(
     path: str | Path,
     *,
@@ -69,7 +71,9 @@ def read_fitbit(
     rows: list[dict[str, Any]] = []
     seen: dict[Any, int] = {}
     for pos, rec in enumerate(data, start=1):
-        row = _log(pos, rec, log, seen)
+        row = None
+        with log.guard(pos):
+            row = _log(pos, rec, log, seen)
         if row is not None:
             rows.append(row)
     for key in ("in_bed_start", "in_bed_end", "sleep_start", "sleep_end"):
@@ -88,6 +92,7 @@ def _log(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, Any
         log.reject(pos, "sleep log is not a JSON object", value=str(rec)[:40])
         return None
     log_id = rec.get("logId")
+    log_id = log_id if log_id is None or isinstance(log_id, str | int | float) else repr(log_id)
     if log_id is not None and log_id in seen:
         log.reject(
             pos,

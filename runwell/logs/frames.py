@@ -12,14 +12,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from runwell.logs.rows import PathLike
+from runwell.logs.plausible import plausible_ratings
+from runwell.logs.rows import PathLike, RowLog
 from runwell.tables import conform, empty_table
 from runwell.timezones import to_local_series
 
 __all__ = ["mood_frame", "sleep_frame", "assign_naps"]
 
 
-def mood_frame(rows: list[dict[str, Any]], source: str, path: PathLike, tz: str | None) -> pd.DataFrame:
+def mood_frame(
+    rows: list[dict[str, Any]], source: str, path: PathLike, tz: str | None, *, log: RowLog | None = None
+) -> pd.DataFrame:
     """Build the canonical mood table from rating dictionaries.
 
     Parameters
@@ -35,6 +38,9 @@ def mood_frame(rows: list[dict[str, Any]], source: str, path: PathLike, tz: str 
         The file, written into ``source_file``.
     tz
         The zone of rows that name none.
+    log
+        Where ratings with impossible times (:mod:`runwell.logs.plausible`) are
+        rejected; without it the first such rating raises :class:`~runwell.errors.InputError`.
 
     Returns
     -------
@@ -42,6 +48,7 @@ def mood_frame(rows: list[dict[str, Any]], source: str, path: PathLike, tz: str 
         The ``mood`` table with ``value_01``, ``date`` and the missing time column
         derived, ordered by participant, time, date and source row.
     """
+    rows = plausible_ratings(rows, log, path)
     if not rows:
         return empty_table("mood")
     df = pd.DataFrame(rows)
@@ -129,7 +136,9 @@ def assign_naps(sleep: pd.DataFrame) -> pd.DataFrame:
     """Flag naps: per participant and wake date the longest period is the main sleep.
 
     Length is ``asleep_h``, or ``in_bed_h`` where sleep time is unknown; ties go to the
-    earlier period. Rows without a wake date are never naps.
+    earlier period. Rows without a wake date are never naps. A period already flagged as
+    a nap (by a source that says so, e.g. Whoop's ``Nap`` column) stays one and does not
+    compete for the main sleep.
 
     Parameters
     ----------
@@ -144,6 +153,7 @@ def assign_naps(sleep: pd.DataFrame) -> pd.DataFrame:
     if sleep.empty:
         return sleep
     df = sleep.copy()
+    flagged = df["is_nap"].fillna(False).astype(bool)
     length = df["asleep_h"].fillna(df["in_bed_h"]).fillna(0.0)
     start = df["sleep_start"].fillna(df["in_bed_start"])
     order = pd.DataFrame(
@@ -153,10 +163,10 @@ def assign_naps(sleep: pd.DataFrame) -> pd.DataFrame:
             "neg_len": -length,
             "start": start,
         }
-    ).sort_values(["pid", "day", "neg_len", "start"], kind="stable")
+    )[~flagged].sort_values(["pid", "day", "neg_len", "start"], kind="stable")
     first = ~order.duplicated(["pid", "day"], keep="first")
     is_nap = pd.Series(True, index=df.index)
     is_nap[first[first].index] = False
-    is_nap[df["wake_date"].isna()] = False
+    is_nap[df["wake_date"].isna() & ~flagged] = False
     df["is_nap"] = is_nap.astype("boolean")
     return df

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from runwell.guard import guarded
 from runwell.logs.files import load_json_list
 from runwell.logs.instants import given_tz
 from runwell.logs.results import SleepResult, finish_sleep
@@ -36,6 +37,7 @@ def sniff_garmin(head: str) -> bool:
     return head.lstrip().startswith("[") and "sleepStartTimestampGMT" in head
 
 
+@guarded("read_garmin")
 def read_garmin(
     path: str | Path,
     *,
@@ -68,7 +70,9 @@ def read_garmin(
     rows: list[dict[str, Any]] = []
     seen: dict[Any, int] = {}
     for pos, rec in enumerate(data, start=1):
-        row = _night(pos, rec, log, seen)
+        row = None
+        with log.guard(pos):
+            row = _night(pos, rec, log, seen)
         if row is not None:
             row.update(tz=tz, participant_id=participant_id)
             rows.append(row)
@@ -84,7 +88,7 @@ def _night(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, A
     if not start_text or not end_text:
         log.reject(pos, "no sleep window recorded (watch not worn?)", kind="skipped")
         return None
-    key = (start_text, end_text)
+    key = repr((start_text, end_text))
     if key in seen:
         log.reject(
             pos, f"duplicate of night {seen[key]} (same window)", kind="duplicate", fix="delete the repeated night"
@@ -126,10 +130,28 @@ def _night(pos: int, rec: Any, log: RowLog, seen: dict[Any, int]) -> dict[str, A
     }
 
 
+#: Epoch numbers above this are milliseconds, below it seconds (1e11 s is the year 5138,
+#: 1e11 ms is March 1973): the unit follows from the magnitude.
+EPOCH_MS_ABOVE = 1e11
+
+
 def _gmt(text: Any) -> pd.Timestamp:
-    """A Garmin GMT time (text without ``Z``, or epoch milliseconds) as a UTC instant."""
+    """A Garmin GMT time (text without ``Z``, or an epoch number) as a UTC instant.
+
+    Garmin writes epoch milliseconds; epoch seconds (some tools convert them) are told
+    apart by magnitude (:data:`EPOCH_MS_ABOVE`) instead of being read as a night in 1970.
+
+    Examples
+    --------
+    >>> _gmt(1609542600000), _gmt(1609542600), _gmt("2021-01-01T23:10:00.0")
+    (Timestamp('2021-01-01 23:10:00+0000', tz='UTC'), Timestamp('2021-01-01 23:10:00+0000', tz='UTC'), Timestamp('2021-01-01 23:10:00+0000', tz='UTC'))
+    """
+    if isinstance(text, str) and text.strip().lstrip("-").isdigit():
+        text = int(text)
+    if isinstance(text, bool):
+        raise TypeError("a boolean is not a time")
     if isinstance(text, (int, float)):
-        return pd.Timestamp(text, unit="ms", tz="UTC")
+        return pd.Timestamp(text, unit="ms" if abs(text) > EPOCH_MS_ABOVE else "s", tz="UTC")
     stamp = pd.Timestamp(str(text))
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 

@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from runwell.errors import InputError
+from runwell.guard import guarded
 from runwell.logs.files import first_present, read_table
 from runwell.logs.frames import mood_frame
 from runwell.logs.instants import given_tz, parse_instants
@@ -131,6 +132,7 @@ def _column(df: pd.DataFrame, name: str | None, what: str, path: Path) -> str | 
     return found
 
 
+@guarded("read_generic_mood")
 def read_generic_mood(
     path: str | Path,
     *,
@@ -181,7 +183,7 @@ def read_generic_mood(
     else:
         used = {time_col, date_col, pid_col, ctx_col}
         rows = _wide(df, frame, _wide_items(df, items, scales, scale, path, used), log)
-    return finish_mood(log, mood_frame(rows, "generic", path, tz), "generic")
+    return finish_mood(log, mood_frame(rows, "generic", path, tz, log=log), "generic")
 
 
 def _time_columns(df: pd.DataFrame, time: str | None, date: str | None, path: Path) -> tuple[str | None, str | None]:
@@ -375,6 +377,7 @@ def _row_bounds(
         return None
 
 
+@guarded("read_generic_sleep")
 def read_generic_sleep(
     path: str | Path,
     *,

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from runwell.guard import guarded
 from runwell.logs.files import read_csv_log
 from runwell.logs.instants import given_tz, parse_instants
 from runwell.logs.results import SleepResult, finish_sleep
@@ -55,6 +56,7 @@ def _seconds(text: str | None) -> float | None:
         return None
 
 
+@guarded("read_oura")
 def read_oura(
     path: str | Path,
     *,

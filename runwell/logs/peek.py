@@ -12,6 +12,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from runwell.safeio import open_archive
+
 __all__ = ["Peek", "peek", "HEAD_BYTES"]
 
 #: How much of a text file format detection reads.
@@ -72,10 +74,15 @@ def peek(path: Path) -> Peek:
     -------
     Peek
         Its head, header, delimiter or zip member names.
+
+    Raises
+    ------
+    InputError
+        For a damaged zip archive.
     """
     info = Peek(path=path, size=path.stat().st_size)
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
+        with open_archive(path, str(path)) as zf:
             info.zip_names = zf.namelist()
         return info
     if path.suffix.lower() in (".parquet", ".pq"):

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from runwell.guard import guarded
 from runwell.logs.files import read_csv_log
 from runwell.logs.instants import require_tz
 from runwell.logs.results import SleepResult, finish_sleep
@@ -29,6 +30,7 @@ def sniff_plees(header: list[str]) -> bool:
     return [c.strip().lower() for c in header[:4]] == ["sid", "start", "stop", "rating"]
 
 
+@guarded("read_plees")
 def read_plees(
     path: str | Path,
     *,

@@ -12,12 +12,14 @@ duplicates, warnings and skipped rows never do.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from runwell.errors import InputError
+from runwell.errors import InputError, RunwellError
 from runwell.loadreport import ReportBook, report_frame
 
 __all__ = ["RowLog", "PathLike"]
@@ -132,6 +134,30 @@ class RowLog:
         """Report something about the whole file (no row), e.g. "no sleep records"."""
         error = InputError(self.path, reason) if self.strict else None
         self.book.add(self.path, kind, reason, error=error)
+
+    @contextmanager
+    def guard(self, row: int | None) -> Iterator[None]:
+        """Reject ``row`` when reading it raises an error the reader did not foresee.
+
+        For records of loosely typed files (JSON): a field holding an object where a
+        string was expected must cost that row, not the file. The exception is
+        suppressed after the rejection (which raises under ``strict``); the caller
+        finds its result variable unset.
+
+        Examples
+        --------
+        >>> log = RowLog("a.json")
+        >>> with log.guard(3):
+        ...     {}["startTime"]
+        >>> log.frame()["reason"].tolist()
+        ["unreadable record (KeyError: 'startTime')"]
+        """
+        try:
+            yield
+        except RunwellError:
+            raise
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError) as err:
+            self.reject(row, f"unreadable record ({type(err).__name__}: {' '.join(str(err).split())[:160]})")
 
     def is_rejected(self, row: int | None) -> bool:
         """True when ``row`` has been reported as not loadable."""

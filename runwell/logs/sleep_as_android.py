@@ -23,11 +23,13 @@ from typing import Any
 import pandas as pd
 
 from runwell.errors import InputError
+from runwell.guard import guarded
 from runwell.logs.files import csv_records, member_named, read_text
 from runwell.logs.instants import given_tz, localize_noted
 from runwell.logs.results import SleepResult, finish_sleep
 from runwell.logs.rows import RowLog
 from runwell.logs.values import optional_float
+from runwell.safeio import open_archive
 from runwell.timezones import zone as known_zone
 
 __all__ = ["read_sleep_as_android", "sniff_sleep_as_android", "MEMBER"]
@@ -44,7 +46,7 @@ def sniff_sleep_as_android(first_line: str) -> bool:
 def _text(path: Path) -> str:
     """The export's text, from the csv or the ``sleep-export.csv`` in a backup zip."""
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
+        with open_archive(path, str(path)) as zf:
             member = member_named(zf.namelist(), MEMBER)
         if member is None:
             raise InputError(
@@ -54,6 +56,7 @@ def _text(path: Path) -> str:
     return read_text(path)
 
 
+@guarded("read_sleep_as_android")
 def read_sleep_as_android(
     path: str | Path,
     *,
@@ -82,7 +85,7 @@ def read_sleep_as_android(
     path = Path(path)
     tz = given_tz(tz)
     log = RowLog(path, strict=strict, participant_id=participant_id)
-    first, records = csv_records(_text(path))  # the header repeats before every record
+    first, records = csv_records(_text(path), path=path)  # the header repeats before every record
     rows: list[dict[str, Any]] = []
     header: list[str] | None = first if first and first[0] == "Id" else None
     seen: dict[str, int] = {}

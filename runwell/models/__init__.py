@@ -9,8 +9,10 @@ The daily-diary recipe (see DESIGN.md, "Models in one paragraph"):
 * covariates for weekday and a study-day trend;
 * lags only across consecutive days, and a lagged outcome is never person-centred.
 
-The mixed model is statsmodels' :class:`~statsmodels.regression.mixed_linear_model.MixedLM`
-fitted by REML. Run minutes are rescaled to 30-minute units before fitting (in plain
+The mixed model is fitted by REML with the fast engine (:mod:`~runwell.models.fast`:
+per-person sufficient statistics, statsmodels' estimates to 1e-4), and with statsmodels'
+:class:`~statsmodels.regression.mixed_linear_model.MixedLM`, the reference, when it does
+not converge. Run minutes are rescaled to 30-minute units before fitting (in plain
 minutes the random-slope fit warns and stops at worse optima) and every number is
 reported per natural unit ("per 30 min", "per extra run a week") and names the outcome's
 scale ("points on the 1-5 scale"). Several optimizers are tried and the best likelihood
@@ -34,7 +36,8 @@ This package face re-exports the public names of its modules; each module has on
 
 * :mod:`~runwell.models.units`: natural units of run variables, names of outcomes;
 * :mod:`~runwell.models.design`: response, within/between terms, covariates;
-* :mod:`~runwell.models.mixed`: MixedLM fitting and the optimizer search;
+* :mod:`~runwell.models.mixed`: the engine and optimizer search;
+* :mod:`~runwell.models.fast`, :mod:`~runwell.models.fastlm`: the fast engine;
 * :mod:`~runwell.models.sandwich`: cluster-robust intervals for the mixed model;
 * :mod:`~runwell.models.randomfx`: random effects with their uncertainty;
 * :mod:`~runwell.models.missingness`: rating compliance and a pattern-mixture bound;

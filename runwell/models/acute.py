@@ -84,6 +84,7 @@ def fit_acute_model(
     panel: pd.DataFrame | None = None,
     scale: str | None = None,
     subject: str | None = None,
+    engine: str = "auto",
 ) -> MoodModelResult:
     """Mood after a run minus mood before it, against run duration and the week's frequency.
 
@@ -106,6 +107,8 @@ def fit_acute_model(
         Words for the mood scale (default: from ``run_panel.attrs``).
     subject
         Who the readings are about (``"you"``, ``"this person"``, ``"people"``).
+    engine
+        Which engine fits the mixed model (see :func:`runwell.models.fit_mood_model`).
 
     Returns
     -------
@@ -118,7 +121,7 @@ def fit_acute_model(
     runs = _with_frequency(run_panel, panel, frequency)
     runs.attrs = dict(run_panel.attrs)  # a merge forgets them; they name the scale
     design = _acute_design(runs, duration, centre, frequency, scale)
-    result = assemble(design, "The acute model", subject, slope_interval=False)
+    result = assemble(design, "The acute model", subject, slope_interval=False, engine=engine)
     effects = result.effects
     is_const = effects["term"] == "after a run"
     effects.loc[is_const, "unit"] = f"for a {centre:g} {'min' if duration == 'run_min' else 'unit'} run"

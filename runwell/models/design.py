@@ -189,6 +189,10 @@ def covariate_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return dummies.iloc[:, 1:]
 
 
+#: Rows per block of the QR decomposition in :func:`drop_collinear`.
+_QR_ROWS = 1 << 16
+
+
 def drop_collinear(X: pd.DataFrame, keep_first: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
     """Drop constant or linearly dependent columns, preferring to keep ``keep_first``.
 
@@ -207,18 +211,25 @@ def drop_collinear(X: pd.DataFrame, keep_first: Sequence[str]) -> tuple[pd.DataF
     order = [c for c in keep_first if c in X.columns] + [c for c in X.columns if c not in keep_first]
     kept: list[str] = []
     dropped: list[str] = []
-    basis = np.zeros((len(X), 0))  # orthonormal basis of the kept columns (Gram-Schmidt)
+    # X = QR: the residual of a column after projecting out the kept ones has the norm of
+    # the last diagonal entry of R restricted to those columns, so one QR of X replaces a
+    # pass over all N rows per column. R is built block by block (R of [R_so_far; next
+    # rows]): no copy of the whole X.
+    ordered = X[order]
+    R: np.ndarray = np.zeros((0, len(order)))
+    for first in range(0, len(ordered), _QR_ROWS):
+        block = ordered.iloc[first : first + _QR_ROWS].to_numpy(dtype=float)
+        R = np.asarray(np.linalg.qr(np.vstack([R, block]), mode="r"))
+    where = {c: k for k, c in enumerate(order)}
     for col in order:
         values = X[col].to_numpy(dtype=float)
         if col != "const" and (len(values) == 0 or np.ptp(values) == 0):
             dropped.append(col)
             continue
-        resid = values - basis @ (basis.T @ values)
-        resid -= basis @ (basis.T @ resid)  # a second pass keeps the basis orthogonal
-        norm = float(np.linalg.norm(resid))
-        if len(values) and norm > _COLLINEAR_TOL * float(np.linalg.norm(values)):
+        r = np.asarray(np.linalg.qr(R[:, [where[c] for c in [*kept, col]]], mode="r"))
+        norm = abs(float(r[-1, -1])) if r.shape[0] >= r.shape[1] else 0.0
+        if len(values) and norm > _COLLINEAR_TOL * float(np.linalg.norm(R[:, where[col]])):
             kept.append(col)
-            basis = np.column_stack([basis, resid / norm])
         else:
             dropped.append(col)
     return X[[c for c in X.columns if c in kept]], dropped
@@ -311,6 +322,15 @@ def _random_slope(X: pd.DataFrame, duration: str, random_slopes: bool, n_groups:
     return (slope_col if use_slope else None), notes
 
 
+def _sorted_by(frame: pd.DataFrame, keys: list[str]) -> bool:
+    """Whether a stable sort by ``keys`` (participant, then optionally date) would leave ``frame`` as it is."""
+    first = frame[keys[0]]
+    if not first.is_monotonic_increasing or len(keys) == 1:
+        return bool(first.is_monotonic_increasing)
+    ids, dates = first.to_numpy(), frame[keys[1]].to_numpy()
+    return bool(np.all((ids[1:] != ids[:-1]) | (dates[1:] >= dates[:-1])))
+
+
 def prepare_daily(
     panel: pd.DataFrame,
     outcome: str,
@@ -340,18 +360,26 @@ def prepare_daily(
         When a needed column is missing.
     """
     needed = _run_variables(panel, duration, frequency, run_day)
-    frame = panel.reset_index(drop=True)
+    # the columns the model reads, not a copy of the whole panel (memory, issue 18)
+    wanted = {"participant_id", "date", "study_day", "mood", outcome, duration, *covariates}
+    used = [c for c in panel.columns if c in wanted or any(c == v or str(c).startswith(f"{v}_") for v in needed)]
+    frame = panel[used].reset_index(drop=True)
     if "ran" in needed and "ran" not in frame.columns and "ran_within" not in frame.columns:
         frame = frame.assign(ran=(frame[duration] > 0).astype(float).where(frame[duration].notna()))
-    frame = frame.sort_values(["participant_id", *(["date"] if "date" in frame else [])], kind="stable")
+    keys = ["participant_id", *(["date"] if "date" in frame else [])]
+    if not _sorted_by(frame, keys):
+        frame = frame.sort_values(keys, kind="stable")
     columns, term_info = _run_columns(frame, needed)
     frame, y, label, unit, response = _response(frame, outcome, lagged, columns, term_info)
     X = pd.DataFrame(columns)
     for cov in covariates:
         X = pd.concat([X, covariate_columns(frame, cov)], axis=1)
     ok = y.notna() & X.notna().all(axis=1)
-    y, X, frame = y[ok], X[ok], frame[ok]
-    groups = frame["participant_id"].astype(str).to_numpy()
+    # only the columns still needed, not a copy of the whole panel
+    y, X, frame = y[ok], X[ok], frame.loc[ok, [c for c in ("participant_id", "date", "study_day") if c in frame]]
+    # one string object per participant, not per row (memory, issue 18)
+    codes, labels = pd.factorize(frame["participant_id"].astype(str))
+    groups = np.asarray(labels, dtype=object)[codes]
     n_groups = len(np.unique(groups))
     X, notes = _without_between_terms(X, term_info, n_groups)
     X, dropped = drop_collinear(X, keep_first=["const", *term_info])

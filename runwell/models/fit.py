@@ -21,7 +21,7 @@ from runwell.models.design import Design, check_enough, formula, prepare_daily
 from runwell.models.diagnostics import autocorr_note, lag1_autocorrelation, robust_check
 from runwell.models.effects import coefficients_table, effects_from_fixed, mixed_fixed, ols_fixed
 from runwell.models.missingness import MissingnessCheck, pattern_mixture, rating_compliance
-from runwell.models.mixed import attempts_table, fit_mixed, fit_notes
+from runwell.models.mixed import attempts_table, engine_text, fit_mixed, fit_notes
 from runwell.models.randomfx import RandomEffects, summarise_random_effects
 from runwell.models.result import MoodModelResult
 from runwell.models.robust import fit_ar1
@@ -77,9 +77,9 @@ def _estimate_time_series(design: Design, what: str) -> _Estimate:
     )
 
 
-def _estimate_mixed(design: Design, what: str, slope_interval: bool) -> _Estimate:
+def _estimate_mixed(design: Design, what: str, slope_interval: bool, engine: str = "auto") -> _Estimate:
     """Several participants: the mixed model, best of several optimizers, robust intervals."""
-    result, best, tried = fit_mixed(design)
+    result, best, tried = fit_mixed(design, engine)
     cov_re, scale = np.asarray(result.cov_re, dtype=float), float(result.scale)
     fixed = cluster_robust_fixed(design, result.fe_params, cov_re, scale)
     if not np.all(np.isfinite(fixed["se"])):
@@ -90,7 +90,7 @@ def _estimate_mixed(design: Design, what: str, slope_interval: bool) -> _Estimat
         fixed=fixed,
         model_based=mixed_fixed(result),
         method=(
-            f"Linear mixed model (statsmodels MixedLM, REML; optimizer {best.optimizer}); "
+            f"{engine_text(best).rstrip('.')}; "
             f"intervals cluster-robust by participant (t with {design.n_groups - 1} degrees of "
             "freedom), so they allow for day-to-day autocorrelation."
         ),
@@ -103,7 +103,9 @@ def _estimate_mixed(design: Design, what: str, slope_interval: bool) -> _Estimat
     )
 
 
-def assemble(design: Design, what: str, subject: str | None = None, slope_interval: bool = True) -> MoodModelResult:
+def assemble(
+    design: Design, what: str, subject: str | None = None, slope_interval: bool = True, engine: str = "auto"
+) -> MoodModelResult:
     """Fit the design (mixed model, or AR(1) regression for one person) and build the result.
 
     Parameters
@@ -117,6 +119,8 @@ def assemble(design: Design, what: str, subject: str | None = None, slope_interv
         participant, ``"people"`` for several.
     slope_interval
         Compute the profile-likelihood interval of the slope SD.
+    engine
+        Which engine fits a mixed model (see :func:`fit_mood_model`).
 
     Returns
     -------
@@ -134,7 +138,7 @@ def assemble(design: Design, what: str, subject: str | None = None, slope_interv
     diagnostics = list(design.notes)
     if design.dropped:
         diagnostics.append(f"Left out for lack of variation or collinearity: {', '.join(design.dropped)}.")
-    est = _estimate_time_series(design, what) if single else _estimate_mixed(design, what, slope_interval)
+    est = _estimate_time_series(design, what) if single else _estimate_mixed(design, what, slope_interval, engine)
     diagnostics += est.notes
     rho = lag1_autocorrelation(est.resid, design.groups, design.day)
     diagnostics.append(autocorr_note(rho, single))
@@ -214,6 +218,7 @@ def fit_mood_model(
     subject: str | None = None,
     slope_interval: bool = True,
     check_missing: bool = True,
+    engine: str = "auto",
 ) -> MoodModelResult:
     """Fit the daily-diary model of the day's mood (or another outcome) on run duration and frequency.
 
@@ -261,6 +266,11 @@ def fit_mood_model(
         reader; by default ``"this person"`` for one participant, ``"people"`` for several.
     slope_interval
         Give the slope SD a profile-likelihood interval (about a second more).
+    engine
+        ``"auto"`` (default): runwell's fast engine (the same estimates, standard errors and
+        likelihood as statsmodels MixedLM to 1e-4), statsmodels when it does not converge;
+        ``"statsmodels"``: statsmodels MixedLM only, the reference; ``"fast"``: the fast
+        engine only (see :func:`runwell.models.mixed.fit_mixed`).
     check_missing
         Check whether ratings go missing with running or the previous day's mood, and
         run the sensitivity analysis when they do (:mod:`runwell.models.missingness`).
@@ -288,7 +298,7 @@ def fit_mood_model(
     """
     refit = (duration, frequency, covariates, random_slopes, lagged, run_day, scale)
     design = prepare_daily(panel, outcome, *refit)
-    result = assemble(design, "The mood model", subject, slope_interval)
+    result = assemble(design, "The mood model", subject, slope_interval, engine)
     if check_missing:
         level = not lagged and outcome != "mood_change"
         result.missingness = _missingness(panel, outcome, refit, result.effects, level)

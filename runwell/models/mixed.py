@@ -1,7 +1,11 @@
-"""Fitting statsmodels' MixedLM: the optimizer search, warnings in plain words, random effects.
+"""Fitting the mixed model: the engine and optimizer search, warnings in plain words, random effects.
 
-Several optimizers are tried and the best likelihood kept; the search stops early once
-two of them converge cleanly to the same likelihood. Fits showing statsmodels issue
+The fast engine (:mod:`runwell.models.fastlm`: per-person sufficient statistics, the REML
+profile likelihood, GLS fixed effects; the same estimates, standard errors and likelihood
+as statsmodels to 1e-4) is tried first; when it raises or does not converge, statsmodels'
+MixedLM, the reference, fits the model instead. There several optimizers are tried and the
+best likelihood kept; the search stops early once two of them converge cleanly to the
+same likelihood. Fits showing statsmodels issue
 10239 (lbfgs returns person-level coefficients of exactly zero when the random-intercept
 variance collapses, while claiming convergence) are rejected. Warnings are captured and
 translated into diagnostics rather than escaping.
@@ -20,8 +24,11 @@ from statsmodels.regression.mixed_linear_model import MixedLM, MixedLMResultsWra
 
 from runwell.errors import InsufficientDataError
 from runwell.models.design import Design
+from runwell.models.fastlm import FastMixedLMResults, fit_fast_design, random_design
 
 __all__ = [
+    "ENGINES",
+    "FAST_ENGINE",
     "OPTIMIZERS",
     "FALLBACK_OPTIMIZERS",
     "LLF_AGREE",
@@ -33,11 +40,18 @@ __all__ = [
     "zeroed_person_terms",
     "try_optimizer",
     "two_agree",
+    "try_fast",
     "fit_mixed",
+    "engine_text",
     "attempts_table",
     "fit_notes",
 ]
 
+#: How :func:`fit_mixed` may fit: ``"auto"`` (the fast engine, statsmodels when it does
+#: not converge), ``"fast"`` (the fast engine only) or ``"statsmodels"`` (MixedLM only).
+ENGINES: tuple[str, ...] = ("auto", "fast", "statsmodels")
+#: The ``optimizer`` name of a fit by the fast engine (L-BFGS-B on the profile likelihood).
+FAST_ENGINE = "fast"
 #: Optimizers tried in turn for the mixed model, best valid likelihood kept. The search
 #: stops early once two of them converge cleanly (no warnings) to the same likelihood
 #: (within :data:`LLF_AGREE`); Nelder-Mead is tried only when no fit converged at all.
@@ -95,14 +109,16 @@ class Attempt:
     """One optimizer's fit: its result, likelihood, convergence, validity and notes."""
 
     optimizer: str
-    result: MixedLMResultsWrapper | None
+    result: MixedLMResultsWrapper | FastMixedLMResults | None
     llf: float
     converged: bool
     valid: bool
     notes: list[str]
 
 
-def zeroed_person_terms(result: MixedLMResultsWrapper, X: pd.DataFrame, person_cols: Sequence[str]) -> list[str]:
+def zeroed_person_terms(
+    result: MixedLMResultsWrapper | FastMixedLMResults, X: pd.DataFrame, person_cols: Sequence[str]
+) -> list[str]:
     """Person-level terms (intercept included) whose coefficient is exactly zero.
 
     This is the signature of statsmodels issue 10239: when the random-intercept
@@ -167,36 +183,68 @@ def two_agree(attempts: Sequence[Attempt]) -> bool:
     return any(b - a < LLF_AGREE for a, b in zip(clean, clean[1:], strict=False))
 
 
-def fit_mixed(design: Design) -> tuple[MixedLMResultsWrapper, Attempt, list[Attempt]]:
-    """Fit MixedLM with each optimizer in turn and keep the best valid likelihood.
+def try_fast(design: Design) -> Attempt:
+    """Fit with the fast engine (:mod:`runwell.models.fastlm`); its failure is an invalid attempt."""
+    try:
+        result = fit_fast_design(design)
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError) as err:
+        return Attempt(FAST_ENGINE, None, -np.inf, False, False, [f"the fast engine failed: {err}"])
+    notes = captured_notes(result.fast.messages)
+    finite = np.isfinite(result.llf) and bool(np.all(np.isfinite(result.fe_params)))
+    return Attempt(FAST_ENGINE, result, float(result.llf), bool(result.converged), finite, notes)
 
-    Parameters
-    ----------
-    design
-        The model's design (random intercept, plus its random slope if any).
 
-    Returns
-    -------
-    tuple
-        ``(result, best, attempts)``: the kept statsmodels result, its attempt, and
-        every attempt in the order tried.
-
-    Raises
-    ------
-    InsufficientDataError
-        When no optimizer gave a valid fit.
-    """
+def _search_statsmodels(design: Design, attempts: list[Attempt]) -> None:
+    """statsmodels' MixedLM with each optimizer in turn, appended to ``attempts``."""
     X = design.X
-    exog_re = X[["const", design.random_slope]] if design.random_slope else X[["const"]]
-    model = MixedLM(design.y.to_numpy(), X, groups=design.groups, exog_re=exog_re)
+    model = MixedLM(design.y.to_numpy(), X, groups=design.groups, exog_re=random_design(design))
     person_cols = [c for c, (_, part) in design.term_info.items() if part == "between"]
-    attempts: list[Attempt] = []
     for method in OPTIMIZERS:
         attempts.append(try_optimizer(model, method, X, person_cols))
         if two_agree(attempts):
             break
     if not any(a.valid and a.converged for a in attempts):
         attempts += [try_optimizer(model, m, X, person_cols) for m in FALLBACK_OPTIMIZERS]
+
+
+def fit_mixed(
+    design: Design, engine: str = "auto"
+) -> tuple[MixedLMResultsWrapper | FastMixedLMResults, Attempt, list[Attempt]]:
+    """Fit the mixed model by REML: the fast engine first, then statsmodels' optimizer search.
+
+    Parameters
+    ----------
+    design
+        The model's design (random intercept, plus its random slope if any).
+    engine
+        One of :data:`ENGINES`: ``"auto"`` (default) keeps a converged fast fit and
+        otherwise runs statsmodels' MixedLM with each optimizer in turn, keeping the best
+        valid likelihood; ``"statsmodels"`` skips the fast engine (the reference);
+        ``"fast"`` never runs statsmodels.
+
+    Returns
+    -------
+    tuple
+        ``(result, best, attempts)``: the kept result (a statsmodels result or a
+        :class:`~runwell.models.fastlm.FastMixedLMResults`, with the same attributes),
+        its attempt, and every attempt in the order tried.
+
+    Raises
+    ------
+    InsufficientDataError
+        When no engine or optimizer gave a valid fit.
+    ValueError
+        For an unknown ``engine``.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    attempts: list[Attempt] = []
+    if engine != "statsmodels":
+        attempts.append(try_fast(design))
+        if attempts[0].valid and attempts[0].converged:
+            return cast(FastMixedLMResults, attempts[0].result), attempts[0], attempts
+    if engine != "fast":
+        _search_statsmodels(design, attempts)
     valid = [a for a in attempts if a.valid]
     if not valid:
         detail = "; ".join(n for a in attempts for n in a.notes) or "no optimizer gave a finite fit"
@@ -207,6 +255,16 @@ def fit_mixed(design: Design) -> tuple[MixedLMResultsWrapper, Attempt, list[Atte
     converged = [a for a in valid if a.converged]
     best = max(converged or valid, key=lambda a: a.llf)
     return cast(MixedLMResultsWrapper, best.result), best, attempts
+
+
+def engine_text(best: Attempt) -> str:
+    """The model and the engine that fitted it, in words, for the result's ``method``."""
+    if best.optimizer == FAST_ENGINE:
+        return (
+            "Linear mixed model (REML; fitted by runwell's fast engine from per-person sufficient "
+            "statistics, which gives statsmodels MixedLM's estimates to 1e-4)."
+        )
+    return f"Linear mixed model (statsmodels MixedLM, REML; optimizer {best.optimizer})."
 
 
 def attempts_table(attempts: Sequence[Attempt]) -> pd.DataFrame:
@@ -246,6 +304,8 @@ def fit_notes(best: Attempt, attempts: Sequence[Attempt], re_notes: list[str]) -
     generic_boundary = {WARNING_WORDS[0][1], WARNING_WORDS[1][1]} if re_notes else set()
     notes = [n for n in best.notes if n not in generic_boundary] + re_notes
     notes += [n for a in attempts if a is not best for n in a.notes if "10239" in n or "not finite" in n]
+    if best.optimizer != FAST_ENGINE and any(a.optimizer == FAST_ENGINE for a in attempts):
+        notes.append("The fast engine did not converge; statsmodels MixedLM fitted the model instead.")
     notes.append(
         "The fit converged." if best.converged else "The kept fit did not report convergence; treat it with care."
     )

@@ -10,7 +10,7 @@ import pytest
 
 import runwell
 import runwell.activities.cache as cache_module
-import runwell.activities.loader as loader_module
+import runwell.activities.parallel as parallel_module
 from runwell.activities.cache import clear_cache
 from runwell.sample import write_benchmark_export
 
@@ -27,7 +27,7 @@ def _no_parsing(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("parsed a file that should have come from the cache")
 
-    monkeypatch.setattr(loader_module, "_parse_member", refuse)
+    monkeypatch.setattr(parallel_module, "parse_member", refuse)
 
 
 def test_workers_give_the_same_result(export):
@@ -66,8 +66,8 @@ def test_new_version_is_read_again(export, tmp_path, monkeypatch):
     runwell.load_activities(export, cache=tmp_path)
     monkeypatch.setattr(cache_module, "__version__", "999.0")
     calls = []
-    real = loader_module._parse_member
-    monkeypatch.setattr(loader_module, "_parse_member", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = parallel_module.parse_member
+    monkeypatch.setattr(parallel_module, "parse_member", lambda *a, **k: calls.append(1) or real(*a, **k))
     runwell.load_activities(export, cache=tmp_path, workers=1)
     assert len(calls) == 31
     assert {p.name for p in tmp_path.iterdir()} >= {"activities-999.0.parquet"}

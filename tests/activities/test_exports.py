@@ -15,27 +15,67 @@ import pytest
 import runwell
 from runwell.errors import InputError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 EN_HEADER = [
-    "Activity ID", "Activity Date", "Activity Name", "Activity Type", "Activity Description",
-    "Elapsed Time", "Distance", "Max Heart Rate", "Relative Effort", "Commute",
-    "Activity Private Note", "Activity Gear", "Filename", "Athlete Weight", "Bike Weight",
-    "Elapsed Time", "Moving Time", "Distance", "Max Speed", "Average Speed", "Elevation Gain",
-    "Average Heart Rate", "Max Heart Rate", "Relative Effort", "Commute",
+    "Activity ID",
+    "Activity Date",
+    "Activity Name",
+    "Activity Type",
+    "Activity Description",
+    "Elapsed Time",
+    "Distance",
+    "Max Heart Rate",
+    "Relative Effort",
+    "Commute",
+    "Activity Private Note",
+    "Activity Gear",
+    "Filename",
+    "Athlete Weight",
+    "Bike Weight",
+    "Elapsed Time",
+    "Moving Time",
+    "Distance",
+    "Max Speed",
+    "Average Speed",
+    "Elevation Gain",
+    "Average Heart Rate",
+    "Max Heart Rate",
+    "Relative Effort",
+    "Commute",
 ]
 DE_NAMES = {
-    "Activity ID": "Aktivitäts-ID", "Activity Date": "Aktivitätsdatum", "Activity Name": "Name der Aktivität",
-    "Activity Type": "Aktivitätsart", "Elapsed Time": "Verstrichene Zeit", "Distance": "Distanz",
-    "Max Heart Rate": "Max. Herzfrequenz", "Filename": "Dateiname", "Moving Time": "Bewegungszeit",
-    "Elevation Gain": "Höhenzunahme", "Average Heart Rate": "Durchschnittliche Herzfrequenz",
+    "Activity ID": "Aktivitäts-ID",
+    "Activity Date": "Aktivitätsdatum",
+    "Activity Name": "Name der Aktivität",
+    "Activity Type": "Aktivitätsart",
+    "Elapsed Time": "Verstrichene Zeit",
+    "Distance": "Distanz",
+    "Max Heart Rate": "Max. Herzfrequenz",
+    "Filename": "Dateiname",
+    "Moving Time": "Bewegungszeit",
+    "Elevation Gain": "Höhenzunahme",
+    "Average Heart Rate": "Durchschnittliche Herzfrequenz",
 }
 
 
 def _row(activity_id, date, kind, elapsed, km, filename, moving):
     values = dict.fromkeys(range(len(EN_HEADER)), "")
-    values.update({0: activity_id, 1: date, 2: "Run", 3: kind, 5: str(elapsed), 6: f"{km:.2f}",
-                   12: filename, 15: f"{elapsed}.0", 16: f"{moving}.0", 17: f"{km * 1000:.1f}", 20: "12.0"})
+    values.update(
+        {
+            0: activity_id,
+            1: date,
+            2: "Run",
+            3: kind,
+            5: str(elapsed),
+            6: f"{km:.2f}",
+            12: filename,
+            15: f"{elapsed}.0",
+            16: f"{moving}.0",
+            17: f"{km * 1000:.1f}",
+            20: "12.0",
+        }
+    )
     return [values[i] for i in range(len(EN_HEADER))]
 
 
@@ -85,7 +125,7 @@ def test_strava_export_folder(tmp_path, fit_bytes):
     # the manual entry has no zone of its own: the participant's usual zone, reported
     assert manual["tz_source"] == "fallback"
     assert (result.report["kind"] == "warning").sum() == 1
-    assert result.reconciled
+    assert result.reconciles
     assert "profile.csv" in " ".join(result.ignored)
 
 
@@ -120,7 +160,9 @@ def test_strava_other_language_fails_naming_headers(tmp_path, fit_bytes):
 
 
 def test_strava_missing_file_and_bad_date(tmp_path, fit_bytes):
-    export = make_strava_export(tmp_path / "e", fit_bytes, dates=["May 3, 2024, 4:00:00 PM", "yesterday", "May 5, 2024, 7:15:00 AM"])
+    export = make_strava_export(
+        tmp_path / "e", fit_bytes, dates=["May 3, 2024, 4:00:00 PM", "yesterday", "May 5, 2024, 7:15:00 AM"]
+    )
     (export / "activities" / "1001.fit.gz").unlink()
     result = runwell.load_activities(export)
     report = result.report.set_index("row")
@@ -138,7 +180,7 @@ def test_real_strava_export(real):
     # local time from the FIT file: CEST, not the CSV's UTC
     assert row["tz_source"] == "fit_local_timestamp" and row["start_local"] == pd.Timestamp("2022-05-29 17:53:35")
     assert row["distance_m"] == pytest.approx(3322.95, rel=0.001)
-    assert result.reconciled and result.report.empty
+    assert result.reconciles and result.report.empty
 
 
 def test_garmin_connect_export(tmp_path, fit_bytes):
@@ -155,9 +197,12 @@ def test_garmin_connect_export(tmp_path, fit_bytes):
         zf.writestr("__MACOSX/DI_CONNECT/._x", b"junk")
     result = runwell.load_activities(outer)
     assert result.activities["sport"].tolist() == ["running"]
-    assert result.report["kind"].tolist() == ["skipped"]
-    assert "UploadedFiles_0-_Part1.zip!user@example.org_124.fit" in result.report["path"].iloc[0]
-    assert result.reconciled
+    assert result.report["kind"].tolist() == ["skipped", "skipped"]
+    paths = result.report["path"].tolist()
+    assert any("UploadedFiles_0-_Part1.zip!user@example.org_124.fit" in p for p in paths)
+    # the (empty) activity summaries are read as a summary export: nothing in them
+    assert any(p.endswith("user_summarizedActivities.json") for p in paths)
+    assert result.reconciles
 
 
 def test_real_apple_health_export(real):
@@ -188,7 +233,9 @@ def test_apple_export_is_streamed(tmp_path):
     path = tmp_path / "apple_health_export" / "export.xml"
     path.parent.mkdir()
     with open(path, "w") as handle:
-        handle.write('<?xml version="1.0"?>\n<!DOCTYPE HealthData [<!ELEMENT HealthData ANY>]>\n<HealthData locale="en_US">\n')
+        handle.write(
+            '<?xml version="1.0"?>\n<!DOCTYPE HealthData [<!ELEMENT HealthData ANY>]>\n<HealthData locale="en_US">\n'
+        )
         for day in range(1, 21):
             handle.write(record * 5000)
             handle.write(workout.format(day=day))

@@ -5,13 +5,11 @@ from __future__ import annotations
 import gzip
 
 import gpxpy
-
 import pandas as pd
 import pytest
 
 import runwell
 from runwell.errors import InputError, NotAnActivityError
-
 
 
 def test_bom_whitespace_empty_segment_extensions_and_strava_type(data):
@@ -80,7 +78,9 @@ def test_real_gpx_quirks(real):
 def test_summary_follows_gpxpy_on_real_files(real):
     """The fast reader's distance and moving time are gpxpy's, on every timed real GPX."""
     checked = 0
-    for path in sorted((real / "activities" / "gpx").glob("*.gpx")) + sorted((real / "logs" / "apple_health").rglob("*.gpx")):
+    for path in sorted((real / "activities" / "gpx").glob("*.gpx")) + sorted(
+        (real / "logs" / "apple_health").rglob("*.gpx")
+    ):
         gpx = gpxpy.parse(path.read_text(encoding="utf-8-sig").lstrip())
         points = [p for t in gpx.tracks for s in t.segments for p in s.points]
         if not points or sum(p.time is not None for p in points) < len(points) / 2:

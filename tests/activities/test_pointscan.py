@@ -53,7 +53,7 @@ def _tcx_agrees(data: bytes, name: str) -> bool:
         return False
     activities, error = tcx._complete_activities(decode_xml_text(data, name))
     assert error is None and len(activities) == len(scanned), name
-    for (skeleton, fast), activity in zip(scanned, activities):
+    for (skeleton, fast), activity in zip(scanned, activities, strict=True):
         _same_columns(fast, tcx._arrays(tcx._trackpoints(activity)), tcx._POINT_COLUMNS)
         assert skeleton.get("Sport") == activity.get("Sport")
     return True
@@ -75,7 +75,7 @@ def test_real_gpx_files_read_by_the_scanner_as_by_elementtree(real):
     scanned = [p.name for p in paths if _gpx_agrees(p.read_bytes(), p.name)]
     # all but the two without any track point (metadata only, BOM-only file)
     assert len(scanned) == len(paths) - 2, scanned
-    tiers = {p.name: _tier(p.read_bytes(), b"trkseg", b"trkpt", gpx._scan_column) for p in paths}
+    tiers = {p.name: _tier(p.read_bytes(), b"trkseg", b"trkpt", gpx.point_rule) for p in paths}
     assert tiers["run_strava_export_with_pauses.gpx"] == "uniform"
     assert tiers["run_nike.gpx"] == "expression"  # only some points carry extensions
 
@@ -97,7 +97,7 @@ def test_generated_export_files_take_the_uniform_tier(tmp_path):
         data = _read(path)
         if ".gpx" in path.name:
             assert _gpx_agrees(data, path.name)
-            assert _tier(data, b"trkseg", b"trkpt", gpx._scan_column) == "uniform"
+            assert _tier(data, b"trkseg", b"trkpt", gpx.point_rule) == "uniform"
         elif ".tcx" in path.name:
             assert _tcx_agrees(data, path.name)
             assert _tier(data, b"Track", b"Trackpoint", tcx._scan_column) == "uniform"
@@ -121,7 +121,11 @@ def _gpx(points: str, *, head: str = "") -> bytes:
 
 
 def _pt(i: int, *, hr: bool = True, ele: str | None = None, attrs: str | None = None, extra: str = "") -> str:
-    hr_xml = f"<extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>{120 + i}</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions>" if hr else ""
+    hr_xml = (
+        f"<extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>{120 + i}</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions>"
+        if hr
+        else ""
+    )
     attrs = attrs or f'lat="52.{5000 + i}" lon="13.{4000 + 2 * i}"'
     ele = ele if ele is not None else f"{40 + i * 0.5}"
     return f"<trkpt {attrs}><ele>{ele}</ele><time>2024-05-01T06:00:{i:02d}Z</time>{extra}{hr_xml}</trkpt>"
@@ -131,9 +135,14 @@ CASES = {
     "uniform": ("\n".join(_pt(i) for i in range(5)), "uniform"),
     "some points without heart rate": ("\n".join(_pt(i, hr=i % 2 == 0) for i in range(6)), "expression"),
     "lon before lat": ("\n".join(_pt(i, attrs=f"lon='13.{i}' lat='52.{i}'") for i in range(4)), "uniform"),
-    "one point in single quotes": ("\n".join(_pt(i, attrs=(f"lat='52.{i}' lon='13.{i}'" if i == 2 else None))
-                                             for i in range(4)), "expression"),
-    "negative and long numbers": ("\n".join(_pt(i, ele=["-3.5", "12345678901234567.25", "-0", "7"][i]) for i in range(4)), "uniform"),
+    "one point in single quotes": (
+        "\n".join(_pt(i, attrs=(f"lat='52.{i}' lon='13.{i}'" if i == 2 else None)) for i in range(4)),
+        "expression",
+    ),
+    "negative and long numbers": (
+        "\n".join(_pt(i, ele=["-3.5", "12345678901234567.25", "-0", "7"][i]) for i in range(4)),
+        "uniform",
+    ),
     "exponent": ("\n".join(_pt(i, ele="1e2" if i == 1 else None) for i in range(4)), "expression"),
     "empty elevation": ("\n".join(_pt(i, ele="" if i == 1 else None) for i in range(4)), "uniform"),
     "number with spaces": ("\n".join(_pt(i, ele=" 41 " if i == 1 else None) for i in range(4)), "expression"),
@@ -150,7 +159,7 @@ CASES = {
 def test_odd_gpx_points_read_as_elementtree_reads_them(case):
     points, tier = CASES[case]
     data = _gpx(points)
-    assert _tier(data, b"trkseg", b"trkpt", gpx._scan_column) == tier
+    assert _tier(data, b"trkseg", b"trkpt", gpx.point_rule) == tier
     if tier != "none":
         assert _gpx_agrees(data, case)
     # whichever path is taken, the reader's summary is ElementTree's
@@ -162,8 +171,11 @@ def test_odd_gpx_points_read_as_elementtree_reads_them(case):
 
 def test_prefixed_gpx_elements_are_left_to_elementtree():
     data = _gpx("").replace(b"<trkseg>\n\n</trkseg>", b"")
-    data = data.replace(b"<trk>", b'<trk><trkseg><trkpt lat="1" lon="2"><g:ele xmlns:g="http://www.topografix.com/GPX/1/1">'
-                        b"5</g:ele><time>2024-05-01T06:00:00Z</time></trkpt></trkseg>")
+    data = data.replace(
+        b"<trk>",
+        b'<trk><trkseg><trkpt lat="1" lon="2"><g:ele xmlns:g="http://www.topografix.com/GPX/1/1">'
+        b"5</g:ele><time>2024-05-01T06:00:00Z</time></trkpt></trkseg>",
+    )
     assert gpx._points_scan(data) is None
     assert gpx.parse_gpx(data, path="x").sessions[0].start_utc == pd.Timestamp("2024-05-01 06:00", tz="UTC")
 
@@ -185,9 +197,11 @@ def _tcx(track: str) -> bytes:
 
 
 def _tp(i: int, prefix: str = "ns3") -> str:
-    return (f"<Trackpoint><Time>2024-05-01T06:00:0{i}Z</Time><HeartRateBpm><Value>{130 + i}</Value></HeartRateBpm>"
-            f'<Extensions><{prefix}:TPX xmlns:{prefix}="http://www.garmin.com/xmlschemas/ActivityExtension/v2">'
-            f"<{prefix}:Speed>{3 + i / 10}</{prefix}:Speed></{prefix}:TPX></Extensions></Trackpoint>")
+    return (
+        f"<Trackpoint><Time>2024-05-01T06:00:0{i}Z</Time><HeartRateBpm><Value>{130 + i}</Value></HeartRateBpm>"
+        f'<Extensions><{prefix}:TPX xmlns:{prefix}="http://www.garmin.com/xmlschemas/ActivityExtension/v2">'
+        f"<{prefix}:Speed>{3 + i / 10}</{prefix}:Speed></{prefix}:TPX></Extensions></Trackpoint>"
+    )
 
 
 def test_tcx_prefixes_differing_by_a_digit_are_one_tag():
@@ -215,8 +229,10 @@ def _floats(texts: list[str]) -> np.ndarray:
 
 decimals = st.builds(
     lambda sign, whole, frac, dot: sign + whole + ("." + frac if dot else ""),
-    st.sampled_from(["", "-"]), st.text("0123456789", min_size=0, max_size=12),
-    st.text("0123456789", min_size=0, max_size=12), st.booleans(),
+    st.sampled_from(["", "-"]),
+    st.text("0123456789", min_size=0, max_size=12),
+    st.text("0123456789", min_size=0, max_size=12),
+    st.booleans(),
 ).filter(lambda s: any(c.isdigit() for c in s))
 
 
@@ -226,7 +242,9 @@ def test_vectorised_numbers_are_exactly_python_floats(texts):
     """Every bit, the sign of zero included, as ``float`` reads the text."""
     parsed = _floats(texts)
     expected = np.array([float(t) for t in texts])
-    assert parsed.tobytes() == expected.tobytes(), [(t, p, e) for t, p, e in zip(texts, parsed, expected) if p != e]
+    assert parsed.tobytes() == expected.tobytes(), [
+        (t, p, e) for t, p, e in zip(texts, parsed, expected, strict=True) if p != e
+    ]
 
 
 def test_numbers_outside_the_fast_path_and_empty_ones():
@@ -237,12 +255,15 @@ def test_numbers_outside_the_fast_path_and_empty_ones():
         _floats(["1", "-"])
 
 
-@pytest.mark.parametrize("texts", [
-    [b"2024-05-01T06:00:00Z", b"2024-05-01T06:00:01Z"],
-    [b"2024-05-01T06:00:00.250Z", b"2024-05-01T06:00:01.500Z"],
-    [b"2024-05-01T08:00:00+02:00", b""],
-    [b"2024-05-01T06:00:00Z", b"2024-05-01T06:00:01.5Z"],
-])
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [b"2024-05-01T06:00:00Z", b"2024-05-01T06:00:01Z"],
+        [b"2024-05-01T06:00:00.250Z", b"2024-05-01T06:00:01.500Z"],
+        [b"2024-05-01T08:00:00+02:00", b""],
+        [b"2024-05-01T06:00:00Z", b"2024-05-01T06:00:01.5Z"],
+    ],
+)
 def test_times_as_pandas_reads_them(texts):
     expected = pd.to_datetime([t.decode() or None for t in texts], utc=True, format="ISO8601")
     got = to_times(texts)

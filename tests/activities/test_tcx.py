@@ -9,7 +9,6 @@ import runwell
 from runwell.errors import InputError
 
 
-
 def test_laps_activities_and_dst_end_day(data):
     acts = runwell.read_activity(data / "strava_whitespace_two_laps_two_activities.tcx")
     run, ride = acts.iloc[0], acts.iloc[1]

@@ -9,10 +9,9 @@ import gpxpy
 import numpy as np
 import pandas as pd
 import pytest
-from fitparse.records import Crc
 
 import runwell
-from runwell.activities.write import Track, fit_bytes, fit_crc, gpx_text, tcx_text
+from runwell.activities.write import Track, fit_bytes, gpx_text, tcx_text
 
 
 @pytest.fixture
@@ -30,11 +29,6 @@ def track() -> Track:
         utc_offset_s=7200,
         timer_s=1790,
     )
-
-
-def test_crc_matches_fitparse():
-    data = bytes(range(256)) * 3
-    assert fit_crc(data) == Crc.calculate(data)
 
 
 def test_fit_roundtrip_through_fitparse(track):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
+import pickle
 
 import pytest
 
@@ -36,6 +38,8 @@ def test_claims_are_frozen_and_hashable() -> None:
         claim.thresholds["short_run_min"] = 20.0  # type: ignore[index]
     assert len(set(CLAIMS)) == len(CLAIMS)
     assert claim.min_count == 10 and CLAIMS[2].min_count is None
+    assert pickle.loads(pickle.dumps(CLAIMS)) == CLAIMS
+    assert copy.deepcopy(claim) == claim
 
 
 def test_thresholds_fill_the_wording() -> None:

@@ -43,7 +43,7 @@ def test_fits_showing_issue_10239_are_rejected(monkeypatch: pytest.MonkeyPatch, 
         return res
 
     monkeypatch.setattr(MixedLM, "fit", buggy_fit)
-    fit = fit_mood_model(sim.panel, outcome="mood")
+    fit = fit_mood_model(sim.panel, outcome="mood", engine="statsmodels")
     assert fit.optimizer in ("cg", "powell", "nm")
     assert fit.effect("run_min", "between")["estimate"] != 0.0
     assert any("10239" in d for d in fit.diagnostics)
@@ -73,10 +73,10 @@ def test_fits_without_finite_standard_errors_are_not_results(
         return res
 
     monkeypatch.setattr(MixedLM, "fit", nan_se_fit)
-    fit = fit_mood_model(sim.panel, outcome="mood", slope_interval=False, check_missing=False)
+    fit = fit_mood_model(sim.panel, outcome="mood", slope_interval=False, check_missing=False, engine="statsmodels")
     assert fit.optimizer not in broken_methods
     assert fit.effects["se"].notna().all() and "nan" not in " ".join(fit.readings)
     assert any("not finite" in d for d in fit.diagnostics)
     broken_methods.update({"cg", "powell", "nm"})
     with pytest.raises(InsufficientDataError, match="could not be fitted"):
-        fit_mood_model(sim.panel, outcome="mood", slope_interval=False, check_missing=False)
+        fit_mood_model(sim.panel, outcome="mood", slope_interval=False, check_missing=False, engine="statsmodels")

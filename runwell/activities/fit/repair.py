@@ -8,24 +8,17 @@ such field to ``byte`` (0x0D), which is exactly what the SDK does, so that fitpa
 read the rest of the file. The file's CRC no longer matches afterwards, so the caller
 reads the repaired bytes with CRC checks off.
 
-The walk follows the FIT protocol: a 12- or 14-byte file header, then records whose
-1-byte header says definition or data message and which local message type; a data
-message's size is the sum of its definition's field sizes. Chained FIT files (several
-FIT files back to back) are walked one after the other.
+The walk follows the FIT protocol (:mod:`.protocol`): a data message's size is the sum
+of its definition's field sizes; chained FIT files are walked one after the other.
 """
 
 from __future__ import annotations
 
 import struct
 
-__all__ = ["repair_field_sizes", "BASE_TYPE_SIZES"]
+from runwell.activities.fit.protocol import BASE_TYPE_SIZES, BYTE_BASE_TYPE, HEADER_MAGIC
 
-#: Size in bytes of each FIT base type, by base-type number (with the endian bit).
-BASE_TYPE_SIZES: dict[int, int] = {
-    0x00: 1, 0x01: 1, 0x02: 1, 0x83: 2, 0x84: 2, 0x85: 4, 0x86: 4, 0x07: 1,
-    0x88: 4, 0x89: 8, 0x0A: 1, 0x8B: 2, 0x8C: 4, 0x0D: 1, 0x8E: 8, 0x8F: 8, 0x90: 8,
-}
-_BYTE = 0x0D
+__all__ = ["repair_field_sizes"]
 
 
 def _walk_one(buf: bytearray, start: int) -> tuple[int, int]:
@@ -35,7 +28,7 @@ def _walk_one(buf: bytearray, start: int) -> tuple[int, int]:
     rewritten. Stops early, without error, at a truncated record.
     """
     header_size = buf[start]
-    if start + 12 > len(buf) or buf[start + 8 : start + 12] != b".FIT":
+    if start + 12 > len(buf) or buf[start + 8 : start + 12] != HEADER_MAGIC:
         return len(buf), 0
     data_size = struct.unpack_from("<I", buf, start + 4)[0]
     pos = start + header_size
@@ -62,7 +55,7 @@ def _walk_one(buf: bytearray, start: int) -> tuple[int, int]:
                 size, base = buf[pos + 1], buf[pos + 2]
                 unit = BASE_TYPE_SIZES.get(base, 1)
                 if size % unit:
-                    buf[pos + 2] = _BYTE
+                    buf[pos + 2] = BYTE_BASE_TYPE
                     fixed += 1
                 total += size
                 pos += 3

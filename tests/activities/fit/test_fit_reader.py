@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 import runwell
-from runwell.activities.fit_repair import repair_field_sizes
+from runwell.activities.fit.repair import repair_field_sizes
 from runwell.errors import InputError, NotAnActivityError, UnsupportedFormatError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def write(tmp_path, name, data):
@@ -78,7 +78,9 @@ def test_no_gps_no_offset_is_indoor_and_placed_by_fallback(tmp_path, fit_bytes):
 
 def test_multisport_gives_one_row_per_session(tmp_path, fit_bytes):
     start = dt.datetime(2024, 6, 1, 7, 0, tzinfo=UTC)
-    data = fit_bytes(start=start, sessions=[("CYCLING", "ROAD", 1200), ("TRANSITION", "GENERIC", 60), ("RUNNING", "GENERIC", 900)])
+    data = fit_bytes(
+        start=start, sessions=[("CYCLING", "ROAD", 1200), ("TRANSITION", "GENERIC", 60), ("RUNNING", "GENERIC", 900)]
+    )
     acts = runwell.read_activity(write(tmp_path, "tri.fit", data))
     assert list(acts["sport"]) == ["cycling", "other", "running"]
     assert list(acts["activity_id"]) == ["tri#1", "tri#2", "tri#3"]
@@ -119,13 +121,15 @@ def test_chained_fit_files_are_all_read(tmp_path, fit_bytes):
 
 
 def test_non_activity_fit_is_skipped(tmp_path, fit_bytes):
-    path = write(tmp_path, "monitor.fit", fit_bytes(start=dt.datetime(2024, 6, 1, tzinfo=UTC), file_type="MONITORING_A"))
+    path = write(
+        tmp_path, "monitor.fit", fit_bytes(start=dt.datetime(2024, 6, 1, tzinfo=UTC), file_type="MONITORING_A")
+    )
     with pytest.raises(NotAnActivityError, match="not an activity"):
         runwell.read_activity(path)
     result = runwell.load_activities(path)
     assert result.activities.empty
     assert result.report["kind"].tolist() == ["skipped"]
-    assert result.reconciled
+    assert result.reconciles
 
 
 def test_truncated_file_yields_what_was_readable(tmp_path, fit_bytes):

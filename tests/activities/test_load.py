@@ -10,9 +10,10 @@ import pytest
 
 import runwell
 from runwell.errors import InputError
+from runwell.loadreport import LoadResult
 from runwell.tables import SCHEMAS
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _gpx_copy(start: dt.datetime, seconds: int) -> str:
@@ -52,7 +53,7 @@ def test_folder_load_reconciles(folder):
     assert kinds["duplicate"].endswith("strava_copy.gpx")  # the FIT copy is kept
     assert kinds["error"].endswith("broken.tcx")
     assert result.counts == {"loaded": 3, "duplicate": 1, "error": 1, "activities": 3}
-    assert result.reconciled
+    assert result.reconciles
     assert result.ignored == [str(folder / "notes.txt")]
     assert "3 activities from 5 input file(s)" in result.summary()
 
@@ -113,7 +114,7 @@ def test_every_real_fit_run_matches_its_own_session_totals(real):
         acts = runwell.read_activity(path)
         sessions = _fitparse_sessions(path)
         assert len(acts) == len(sessions), path.name
-        for (_, row), ses in zip(acts.iterrows(), sessions):
+        for (_, row), ses in zip(acts.iterrows(), sessions, strict=True):
             if ses["sport"] != "running":
                 assert row["sport"] != "running", path.name
                 continue
@@ -141,10 +142,66 @@ def test_other_sports_are_labelled(real):
 
 def test_whole_real_folder_reconciles(real):
     result = runwell.load_activities(real / "activities")
-    assert result.reconciled
+    assert result.reconciles
     files = result.files.set_index("path")["status"]
     assert files[str(real / "activities/fit/corrupt/unterminated_truncated_nick.fit")] == "partial"
     assert files[str(real / "activities/tcx/run_runpandas_malformed.tcx")] == "error"
     # every file is accounted for: loaded, or reported with a reason
     n_files = sum(1 for p in (real / "activities").rglob("*") if p.is_file() and p.suffix.lower() != ".csv")
     assert len(result.files) == n_files + 1  # + the Strava export's activities.csv
+
+
+# ------------------------------------------------------- the load-report protocol
+
+
+def test_result_follows_the_load_report_protocol(folder):
+    result = runwell.load_activities(folder)
+    assert isinstance(result, LoadResult)
+    assert result.reconciles
+    assert repr(result) == f"ActivityLoad({result.summary()})"
+
+
+def test_reconciled_is_a_deprecated_alias(folder):
+    result = runwell.load_activities(folder)
+    with pytest.warns(DeprecationWarning, match="reconciles"):
+        assert result.reconciled == result.reconciles
+
+
+def test_strict_raises_on_a_skipped_file_but_not_on_duplicates(tmp_path, fit_bytes):
+    """The one strict policy (runwell.loadreport): a skipped whole file stops a strict load;
+    duplicates and warnings never do."""
+    day = dt.datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
+    (tmp_path / "run.fit").write_bytes(fit_bytes(start=day, seconds=1800))
+    (tmp_path / "copy.gpx").write_text(_gpx_copy(day + dt.timedelta(seconds=3), 1795))
+    (tmp_path / "no_place.fit").write_bytes(
+        fit_bytes(start=day + dt.timedelta(days=1), utc_offset_s=None, position=None)
+    )
+    result = runwell.load_activities(tmp_path, strict=True)
+    assert set(result.report["kind"]) == {"duplicate", "warning"}
+    (tmp_path / "monitor.fit").write_bytes(fit_bytes(start=day, file_type="MONITORING_A"))
+    with pytest.raises(InputError, match="monitor.fit"):
+        runwell.load_activities(tmp_path, strict=True)
+
+
+def test_a_run_after_a_short_walk_is_not_its_duplicate(tmp_path, fit_bytes):
+    """Issue 13: a 57-second run was reported as a duplicate of a walk that ended before it began."""
+    start = dt.datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
+    (tmp_path / "walk.fit").write_bytes(fit_bytes(start=start, seconds=40, sport="WALKING", sub_sport="GENERIC"))
+    (tmp_path / "run.fit").write_bytes(fit_bytes(start=start + dt.timedelta(seconds=60), seconds=57))
+    result = runwell.load_activities(tmp_path)
+    assert len(result.activities) == 2 and "duplicate" not in set(result.report["kind"])
+
+
+def test_same_times_but_other_sports_are_two_activities(tmp_path, fit_bytes):
+    start = dt.datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
+    (tmp_path / "walk.fit").write_bytes(fit_bytes(start=start, seconds=1800, sport="WALKING", sub_sport="GENERIC"))
+    (tmp_path / "run.fit").write_bytes(fit_bytes(start=start + dt.timedelta(seconds=5), seconds=1790))
+    assert len(runwell.load_activities(tmp_path).activities) == 2
+
+
+def test_a_copy_that_names_no_sport_is_still_a_duplicate(tmp_path, fit_bytes):
+    start = dt.datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
+    (tmp_path / "run.fit").write_bytes(fit_bytes(start=start, seconds=1800))
+    (tmp_path / "copy.gpx").write_text(_gpx_copy(start + dt.timedelta(seconds=3), 1795).replace("<type>9</type>", ""))
+    result = runwell.load_activities(tmp_path)
+    assert len(result.activities) == 1 and result.report.set_index("kind")["path"]["duplicate"].endswith("copy.gpx")

@@ -1,0 +1,292 @@
+"""Parsing many activity files: cached results first, the rest in worker processes.
+
+:func:`parse_all` takes the files of a load and returns each one's outcome, a
+:class:`~runwell.activities._session.Parsed` or a :class:`~runwell.activities.cache.Failure`
+(why it was skipped or could not be read), by display path. Files on disk are read,
+keyed and checked against the cache by the workers; members of archives are read in this
+process (an open archive cannot be shared between processes) and handed over as bytes.
+Workers are forked where the platform can, and keep freed memory for the next file
+(:func:`init_worker`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import multiprocessing
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from tqdm import tqdm  # plain text bar: works in a terminal and needs no ipywidgets
+
+from runwell.activities._session import Parsed
+from runwell.activities._sources import Member, member_for_path
+from runwell.activities.cache import Failure, ParseCache, cache_key
+from runwell.activities.formats import activity_format
+from runwell.activities.read import parse_member
+from runwell.errors import InputError, NotAnActivityError
+from runwell.safeio import read_file
+
+__all__ = [
+    "MIN_FILES_FOR_WORKERS",
+    "Outcome",
+    "Task",
+    "parse_outcome",
+    "outcome_of",
+    "run_task",
+    "init_worker",
+    "parse_all",
+    "worker_count",
+]
+
+#: Fewest files to parse before worker processes are started (below, starting costs more).
+MIN_FILES_FOR_WORKERS = 24
+
+#: What parsing one file gives: its sessions, or why it gave none.
+Outcome = Parsed | Failure
+
+#: glibc ``mallopt`` parameters and the values set in worker processes.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_WORKER_MMAP_THRESHOLD = 32 * 2**20
+_WORKER_TRIM_THRESHOLD = 128 * 2**20
+
+#: Cache keys already stored, in the process running :func:`run_task` (None: no cache).
+_CACHED_KEYS: frozenset[str] | None = None
+
+
+def parse_outcome(display: str, name: str, raw: bytes) -> Outcome:
+    """Parse one file's raw bytes: the result, or why it failed (never raises for the file).
+
+    Parameters
+    ----------
+    display
+        Where the file is, for messages.
+    name
+        Its own name (the format follows from it).
+    raw
+        Its bytes as stored (gzipped when the name says so).
+
+    Returns
+    -------
+    Parsed or Failure
+        ``Failure("skipped", ...)`` for a readable file without an activity,
+        ``Failure("error", ...)`` for one that cannot be read.
+    """
+    return outcome_of(Member(display, name, lambda: io.BytesIO(raw), stored=len(raw)))
+
+
+def outcome_of(member: Member) -> Outcome:
+    """Parse one file: the result, or why it failed (never raises for the file).
+
+    See :func:`parse_outcome`; this takes the file as a
+    :class:`~runwell.activities._sources.Member` (on disk, it is read or streamed from there).
+    """
+    try:
+        return parse_member(member)
+    except NotAnActivityError as err:
+        return Failure("skipped", err.reason)
+    except InputError as err:
+        return Failure("error", err.reason)
+    except MemoryError:
+        raise
+    except Exception as err:  # one file never stops a batch
+        return Failure("error", f"could not be read ({type(err).__name__}: {' '.join(str(err).split())[:300]})")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file for :func:`run_task`: on disk (``path``) or already read (``raw``, ``key``)."""
+
+    display: str
+    name: str
+    path: str | None = None
+    raw: bytes | None = None
+    key: str | None = None
+
+
+def _set_cached_keys(keys: frozenset[str] | None) -> None:
+    global _CACHED_KEYS
+    _CACHED_KEYS = keys
+
+
+def init_worker(keys: frozenset[str] | None) -> None:
+    """Set up a worker process: the stored cache keys, and memory kept for reuse.
+
+    Each file's buffers and arrays (around a megabyte each) would otherwise be mapped
+    afresh from the operating system and handed back after every file, page by page; a
+    quarter of the workers' time went to that. With glibc's ``mallopt`` the workers keep
+    up to 128 MB of freed memory for the next file. Elsewhere (not glibc) nothing changes.
+
+    Parameters
+    ----------
+    keys
+        The cache keys already stored (None without a cache).
+    """
+    _set_cached_keys(keys)
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError, TypeError):  # no C library handle or no mallopt
+        return
+    mallopt(_M_MMAP_THRESHOLD, _WORKER_MMAP_THRESHOLD)
+    mallopt(_M_TRIM_THRESHOLD, _WORKER_TRIM_THRESHOLD)
+
+
+def run_task(task: Task) -> tuple[str | None, Outcome | None]:
+    """Read, key and parse one file (a worker's job).
+
+    Files on disk are read here, in the worker, so the main process never holds a whole
+    export in memory.
+
+    Returns
+    -------
+    key, outcome
+        The cache key (None without a cache) and the outcome, or None as the outcome
+        when the cache already holds it.
+    """
+    raw = task.raw
+    if raw is None and _CACHED_KEYS is None:  # no cache key to compute: read (or stream) it in the parser
+        return None, outcome_of(member_for_path(Path(task.path or ""), display=task.display, name=task.name))
+    if raw is None:
+        try:
+            raw = read_file(Path(task.path or ""), task.display)
+        except InputError as err:
+            return None, Failure("error", err.reason)
+    key = task.key
+    if key is None and _CACHED_KEYS is not None:
+        fmt = activity_format(task.name)
+        key = cache_key(raw, fmt[0] if fmt else "")
+    if key is not None and _CACHED_KEYS is not None and key in _CACHED_KEYS:
+        return key, None
+    return key, parse_outcome(task.display, task.name, raw)
+
+
+def _tasks(members: list[Member], cache: ParseCache | None, results: dict[str, Outcome]) -> list[Task]:
+    """The files still to parse; archive members already in the cache go to ``results``."""
+    todo: list[Task] = []
+    for member in members:
+        if member.path is not None:
+            todo.append(Task(member.display, member.name, path=str(member.path)))
+            continue
+        try:
+            raw = member.read_raw()
+        except InputError as err:
+            results[member.display] = Failure("error", err.reason)
+            continue
+        key = None
+        if cache is not None:
+            fmt = member.format
+            key = cache_key(raw, fmt[0] if fmt else "")
+            hit = cache.get(key)
+            if hit is not None:
+                results[member.display] = hit
+                continue
+        todo.append(Task(member.display, member.name, raw=raw, key=key))
+    return todo
+
+
+def _run_tasks(
+    todo: list[Task], *, workers: int | None, cached: frozenset[str] | None, progress: bool
+) -> list[tuple[str | None, Outcome | None]]:
+    """Run the tasks in worker processes (or here, for few files), in order."""
+    n_workers = worker_count(workers, len(todo))
+    bar = tqdm(total=len(todo), disable=not progress or not todo, desc="activity files", unit="file")
+    if n_workers > 1:
+        outcomes: list[tuple[str | None, Outcome | None]] = []
+        with _pool(n_workers, cached) as pool:
+            chunks = max(1, min(16, len(todo) // (4 * n_workers)))
+            try:
+                outcomes.extend(_with_progress(pool.map(run_task, todo, chunksize=chunks), bar))
+            except BrokenProcessPool:  # a worker was killed (out of memory?): the batch still finishes
+                lost = Failure("error", "the worker process reading it died (out of memory?); not loaded")
+                outcomes += [(None, lost)] * (len(todo) - len(outcomes))
+    else:
+        previous = _CACHED_KEYS
+        _set_cached_keys(cached)
+        try:
+            outcomes = list(_with_progress(map(run_task, todo), bar))
+        finally:
+            _set_cached_keys(previous)
+    bar.close()
+    return outcomes
+
+
+def parse_all(
+    members: list[Member], *, workers: int | None, cache: ParseCache | None, progress: bool
+) -> dict[str, Outcome]:
+    """Parse many files in worker processes, cached results first.
+
+    Parameters
+    ----------
+    members
+        The activity files to parse.
+    workers
+        Worker processes (None: see :func:`worker_count`).
+    cache
+        Where parsed files are kept, or None.
+    progress
+        Show a progress bar.
+
+    Returns
+    -------
+    dict
+        Each file's outcome by its display path. New outcomes are saved in the cache.
+    """
+    results: dict[str, Outcome] = {}
+    todo = _tasks(members, cache, results)
+    cached = cache.keys() if cache is not None else None
+    outcomes = _run_tasks(todo, workers=workers, cached=cached, progress=progress)
+    for task, (key, outcome) in zip(todo, outcomes, strict=True):
+        if cache is not None and key is not None:
+            if outcome is None:  # the worker found the key stored
+                outcome = cache.get(key)
+            else:
+                cache.put(key, outcome)
+        results[task.display] = outcome  # type: ignore[assignment]
+    if cache is not None:
+        cache.save()
+    return results
+
+
+T = TypeVar("T")
+
+
+def _with_progress(outcomes: Iterable[T], bar: tqdm) -> Iterator[T]:
+    for outcome in outcomes:
+        bar.update()
+        yield outcome
+
+
+def _pool(n_workers: int, cached: frozenset[str] | None = None) -> ProcessPoolExecutor:
+    """Worker processes, told which cache keys are stored.
+
+    Forked where the platform can (Linux): no re-import of the caller's script, so
+    scripts without a ``__main__`` guard work too.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with warnings.catch_warnings():
+        # Python 3.12+ warns that forking a multi-threaded process may deadlock; the
+        # workers only read and parse files and take no locks of the parent.
+        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
+        return ProcessPoolExecutor(n_workers, mp_context=context, initializer=init_worker, initargs=(cached,))
+
+
+def worker_count(workers: int | None, n_files: int) -> int:
+    """Explicit ``workers``, else one per core (up to 8) once there are enough files to repay the start.
+
+    Examples
+    --------
+    >>> worker_count(None, 3), worker_count(2, 3)
+    (1, 2)
+    """
+    if workers is not None:
+        return max(1, int(workers))
+    if n_files < MIN_FILES_FOR_WORKERS:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
