@@ -20,7 +20,7 @@ happier anyway) and runs them through runwell's public functions, as a report wo
 
 Monte Carlo errors are ``sqrt(p (1 - p) / R)``. Usage::
 
-    python benchmarks/calibration.py            # the full campaign (about 40 min on 1 core)
+    python benchmarks/calibration.py            # the full campaign (about 7 min with --workers 2)
     python benchmarks/calibration.py --quick    # a smoke run (a minute or two)
     python benchmarks/calibration.py --workers 2
 """
