@@ -49,9 +49,6 @@ _LAZY: dict[str, str] = {
     "build_daily_panel": "runwell.panel",
     "build_run_panel": "runwell.panel",
     "compliance": "runwell.panel",
-    # a person's or a study's inputs
-    "load_person": "runwell.study",
-    "load_study": "runwell.study",
     # models, claims, simulation
     "fit_mood_model": "runwell.models",
     "fit_acute_model": "runwell.models",
@@ -88,8 +85,6 @@ __all__ = [
     "build_daily_panel",
     "build_run_panel",
     "compliance",
-    "load_person",
-    "load_study",
     "fit_mood_model",
     "fit_acute_model",
     "MoodModelResult",

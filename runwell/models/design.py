@@ -226,7 +226,7 @@ def drop_collinear(X: pd.DataFrame, keep_first: Sequence[str]) -> tuple[pd.DataF
         if col != "const" and (len(values) == 0 or np.ptp(values) == 0):
             dropped.append(col)
             continue
-        r = np.linalg.qr(R[:, [where[c] for c in [*kept, col]]], mode="r")
+        r = np.asarray(np.linalg.qr(R[:, [where[c] for c in [*kept, col]]], mode="r"))
         norm = abs(float(r[-1, -1])) if r.shape[0] >= r.shape[1] else 0.0
         if len(values) and norm > _COLLINEAR_TOL * float(np.linalg.norm(R[:, where[col]])):
             kept.append(col)
