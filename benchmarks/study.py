@@ -6,6 +6,9 @@ Usage::
     python benchmarks/study.py --participants 200 --days 500 --interval 10
     python benchmarks/study.py --out /tmp/study         # keep (and reuse) the written study
 
+The study is written under a temporary name and renamed when complete; an existing
+``--out`` folder is reused only when complete (its ``truth.json``), never half written.
+
 It writes a synthetic study with :func:`runwell.sample.write_cohort` (one folder per
 participant: ``activities.zip`` with one FIT or GPX file per run, recorded every
 ``--interval`` seconds, a long-format EMA ``mood.csv`` with four prompts a day and a
@@ -20,6 +23,9 @@ participant: ``activities.zip`` with one FIT or GPX file per run, recorded every
 * per participant, the time in its task (recorded in the store), the time to read its
   two logs alone (``a``, five participants), hence the cost per activity file ``b``;
   and the scheduler's overhead per task (no-op tasks);
+* that the local load, the Dask load and its rerun from the store give the same rows in
+  every table, per participant (a difference is printed by participant and table and the
+  benchmark exits with status 1);
 * a projection for 2,000 participants x 1,000 activity files on N workers:
   ``2000 x (a + 1000 b + overhead) / N`` (logs as long as here; the cluster's start and
   the gathering of the tables not included).
@@ -34,7 +40,9 @@ store 7.1 s; per task 3.35 s of logs + 29 ms per activity file, 8 ms scheduler o
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -65,6 +73,44 @@ def count_files(study: Path) -> dict[str, int]:
     return {"participants": len(list(study.glob("*/activities.zip"))), "activity_files": acts, "log_files": logs}
 
 
+def fingerprint(inputs: Any) -> dict[str, dict[str, str]]:
+    """Per participant and table: rows and a hash of the rows in a fixed order (to compare paths)."""
+    out: dict[str, dict[str, str]] = {}
+    for name in ("activities", "mood", "sleep", "report"):
+        table = getattr(inputs, name).astype(str)
+        for pid, rows in table.groupby("participant_id", sort=True):
+            text = rows.sort_values(list(rows.columns)).to_csv(index=False)
+            out.setdefault(str(pid), {})[name] = f"{len(rows)} rows {hashlib.sha256(text.encode()).hexdigest()[:12]}"
+    return out
+
+
+def differences(a: dict[str, dict[str, str]], b: dict[str, dict[str, str]]) -> list[str]:
+    """The participants and tables whose rows differ between two loads."""
+    return [
+        f"{pid} {name}: {a.get(pid, {}).get(name, 'none')} vs {b.get(pid, {}).get(name, 'none')}"
+        for pid in sorted(set(a) | set(b))
+        for name in ("activities", "mood", "sleep", "report")
+        if a.get(pid, {}).get(name) != b.get(pid, {}).get(name)
+    ]
+
+
+def write_study(study: Path, participants: int, days: int, interval: int) -> None:
+    """Write the study under a temporary name and rename it when complete.
+
+    A study folder is reused only when complete (``truth.json``): loading one that another
+    run is still writing (or that an interrupted run left half written) gives each phase
+    different files, and so different counts.
+    """
+    if (study / "truth.json").is_file():
+        return
+    partial = study.with_name(f".{study.name}.{os.getpid()}.partial")
+    start = time.perf_counter()
+    truth = write_cohort(partial, participants=participants, days=days, interval_s=interval)
+    (partial / "truth.json").write_text(json.dumps(truth, default=str), encoding="utf-8")
+    partial.rename(study)
+    print(f"wrote {study} in {time.perf_counter() - start:.0f} s")
+
+
 def phase_local(study: Path, workers: int) -> dict[str, Any]:
     """``load_study`` on this machine."""
     start = time.perf_counter()
@@ -73,6 +119,7 @@ def phase_local(study: Path, workers: int) -> dict[str, Any]:
     return {
         "seconds": seconds,
         "activities": len(inputs.activities),
+        "tables": fingerprint(inputs),
         "summary": inputs.summary(),
         "errors": errors(inputs.report),
         "peak_main_mb": peak_mb(),
@@ -105,11 +152,12 @@ def phase_dask(study: Path, workers: int, store: Path) -> dict[str, Any]:
         start = time.perf_counter()
         inputs = load_study(study, client=client, store=store)
         out["seconds"] = time.perf_counter() - start
-        out["activities"] = len(inputs.activities)
+        out["activities"], out["tables"] = len(inputs.activities), fingerprint(inputs)
         out["summary"], out["errors"] = inputs.summary(), errors(inputs.report)
         start = time.perf_counter()
-        load_study(study, client=client, store=store)
+        again = load_study(study, client=client, store=store)
         out["rerun_seconds"] = time.perf_counter() - start
+        out["rerun_tables"] = fingerprint(again)
         out["overhead_s"] = task_overhead(client)
         out["peak_worker_mb"] = list(
             client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024).values()
@@ -197,17 +245,22 @@ def main(argv: list[str] | None = None) -> None:
     if args.phase == "dask":
         print(json.dumps(phase_dask(args.out, args.workers, args.store)))
         return
-    study = args.out or Path(tempfile.mkdtemp(prefix="runwell-study-")) / "study"
-    if not study.exists():
-        start = time.perf_counter()
-        write_cohort(study, participants=args.participants, days=args.days, interval_s=args.interval)
-        print(f"wrote {study} in {time.perf_counter() - start:.0f} s")
+    study = (args.out or Path(tempfile.mkdtemp(prefix="runwell-study-")) / "study").absolute()
+    if study.exists() and not (study / "truth.json").is_file():
+        parser.error(f"{study} exists but is not a complete study written by this benchmark (no truth.json)")
+    write_study(study, args.participants, args.days, args.interval)
     counts = count_files(study)
     local = spawn("local", study, args.workers, Path(tempfile.mkdtemp(prefix="runwell-store-")))
     dask = spawn("dask", study, args.workers, Path(tempfile.mkdtemp(prefix="runwell-store-")))
     for name, phase in (("local", local), ("dask", dask)):
         print(f"{name}: {phase['summary']}" + "".join(f"\n  error: {e}" for e in phase["errors"]))
+    differ = differences(local["tables"], dask["tables"]) + differences(local["tables"], dask["rerun_tables"])
+    print("local, Dask and the rerun from the store: " + ("the same rows in every table" if not differ else "DIFFER"))
+    for line in differ:
+        print(f"  {line}")
     report(counts, local, dask, args.workers)
+    if differ:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

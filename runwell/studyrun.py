@@ -16,7 +16,7 @@ import time
 import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from runwell.activities import load_activities
 from runwell.inputs import Inputs, apply_default_sport, choose_mood_item
+from runwell.limits import Limits, current, using
 from runwell.loadreport import report_frame, report_row
 from runwell.logs import read_mood, read_sleep
 from runwell.studystore import StudyStore, content_key
@@ -58,6 +59,11 @@ class ParticipantJob:
         Their rows of the study-wide mood file, already read (``None`` otherwise).
     ratings_format, ratings_path
         That file's format and name.
+    limits
+        The reading limits (:mod:`runwell.limits`) in force where the study was set up:
+        the job applies them wherever it runs, so that a worker process or a cluster
+        worker (whose environment and ``using`` blocks are not the caller's) reads the
+        files under the same limits (default: those in force when the job is made).
     """
 
     participant_id: str
@@ -71,6 +77,7 @@ class ParticipantJob:
     ratings: pd.DataFrame | None = None
     ratings_format: str | None = None
     ratings_path: str | None = None
+    limits: Limits = field(default_factory=current)
 
     @property
     def folder(self) -> Path:
@@ -86,6 +93,7 @@ class ParticipantJob:
             "mood_item": self.mood_item,
             "default_sport": self.default_sport,
             "ratings_format": self.ratings_format,
+            "limits": asdict(self.limits),
         }
         extra = b""
         if self.ratings is not None:
@@ -206,7 +214,8 @@ def run_job(
         if store is not None and key is not None and store.has(pid, key):
             inputs = store.get(pid, key) if keep else None
             return Outcome(pid, inputs, key=key, from_store=True, seconds=time.perf_counter() - start, files=files)
-        inputs = _load(job, progress=progress, workers=workers, cache=cache)
+        with using(**asdict(job.limits)):
+            inputs = _load(job, progress=progress, workers=workers, cache=cache)
         if store is not None and key is not None:
             store.put(pid, key, inputs, input_files=files, seconds=time.perf_counter() - start)
     except Exception as err:  # one participant's failure is reported, never stops the study

@@ -2,10 +2,16 @@
 
 Each participant's tables are stored under a *key*: the hash of the content of every input
 file of that participant (each file's bytes and its path inside the participant's export),
-of the options that change what is loaded (zone, mood columns and item, default sport) and
-of runwell's version. A rerun whose key is stored reads the tables back instead of
-parsing; a changed file, option or version loads the participant again. Nothing is keyed
-by modification time.
+of the options that change what is loaded (zone, mood columns and item, default sport, the
+reading limits of :mod:`runwell.limits`) and of runwell's version and code (the bytes of its
+modules, so that a development install whose code changed under one version number does not
+read back tables an older reader made). A rerun whose key is stored reads the tables back
+instead of parsing; a changed file, option, version or reader loads the participant again.
+Nothing is keyed by modification time.
+
+The plausibility window of :mod:`runwell.plausible` ends at *now plus one day*: an activity
+or rating dated after that is reported and left out, and the stored tables keep it so until
+the participant's inputs or runwell change.
 
 Layout (one partition per participant and table; ``<id>`` is the participant id,
 percent-encoded)::
@@ -31,6 +37,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -42,7 +49,7 @@ from runwell.activities.cache import default_cache_dir
 from runwell.inputs import Inputs
 from runwell.tables import conform
 
-__all__ = ["StudyStore", "STORE_TABLES", "content_key", "default_store"]
+__all__ = ["StudyStore", "STORE_TABLES", "content_key", "code_fingerprint", "default_store"]
 
 PathLike = str | os.PathLike[str]
 
@@ -60,8 +67,23 @@ def _files(path: Path) -> Iterable[tuple[str, Path]]:
         yield path.name, path
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of runwell's own modules (every ``.py`` file of the package, by relative name).
+
+    Part of every store key: tables made by one version of the readers are never read back
+    by another, even when the version number did not change (a development install).
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for item in sorted(package.rglob("*.py")):
+        digest.update(f"\0{item.relative_to(package).as_posix()}\0".encode())
+        digest.update(item.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def content_key(paths: Iterable[Path | None], options: Mapping[str, Any], extra: bytes = b"") -> str:
-    """The key of one participant's inputs: file contents, options and runwell's version.
+    """The key of one participant's inputs: file contents, options, runwell's version and code.
 
     Parameters
     ----------
@@ -78,7 +100,7 @@ def content_key(paths: Iterable[Path | None], options: Mapping[str, Any], extra:
     str
         32 hex digits (SHA-256, truncated).
     """
-    digest = hashlib.sha256(f"runwell {__version__}\0".encode())
+    digest = hashlib.sha256(f"runwell {__version__} {code_fingerprint()}\0".encode())
     digest.update(json.dumps(dict(options), sort_keys=True, default=str).encode())
     for slot, path in enumerate(paths):
         digest.update(f"\0input {slot}\0".encode())
@@ -126,7 +148,8 @@ class StudyStore:
     """
 
     def __init__(self, root: PathLike) -> None:
-        self.root = Path(root)
+        # absolute: the root is handed to worker processes and cluster workers
+        self.root = Path(root).absolute()
 
     def _part(self, table: str, participant_id: str) -> Path:
         return self.root / table / quote(participant_id, safe="")
