@@ -23,6 +23,9 @@ operating system's file cache ("cold" means runwell's own cache is empty).
 
 Targets (issue 7): cold at least 40x faster than the reference, at most 15 s; warm at
 most 1 s; under 1 GB of memory; ``read_streams`` no slower than fitparse.
+
+With ``--real FOLDER`` (issue 16) it measures every real activity file under that folder
+instead (FIT, FIT in zips and gzip, GPX, TCX), see :mod:`real_files` beside this script.
 """
 
 from __future__ import annotations
@@ -79,8 +82,11 @@ def streams_check(fit_gz: Path) -> tuple[float, float, bool]:
     t_ref = time.perf_counter() - start
     hr = np.array([r.get("heart_rate", np.nan) for r in records], dtype=float)
     dist = np.array([r.get("distance", np.nan) for r in records], dtype=float)
-    same = len(ours) == len(records) and np.allclose(ours["heart_rate"], hr, equal_nan=True) and np.allclose(
-        ours["distance_m"], dist, equal_nan=True)
+    same = (
+        len(ours) == len(records)
+        and np.allclose(ours["heart_rate"], hr, equal_nan=True)
+        and np.allclose(ours["distance_m"], dist, equal_nan=True)
+    )
     return t_ours, t_ref, bool(same)
 
 
@@ -88,9 +94,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="activities in the export (default 1000)")
     parser.add_argument("--export", type=Path, help="reuse this export folder (written if missing)")
-    parser.add_argument("--reference-files", type=int, default=0,
-                        help="decode only this many files for the reference and scale up (default: all)")
+    parser.add_argument(
+        "--reference-files",
+        type=int,
+        default=0,
+        help="decode only this many files for the reference and scale up (default: all)",
+    )
+    parser.add_argument("--real", type=Path, help="measure every real activity file under this folder instead")
     args = parser.parse_args(argv)
+    if args.real:
+        from real_files import run_real
+
+        return run_real(args.real)
 
     export = args.export or Path(tempfile.mkdtemp()) / f"export_{args.n}"
     if not (export / "activities.csv").exists():
@@ -129,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load_activities, cold:        {t_cold:8.2f} s   ratio {t_ref / t_cold:6.1f}x   (target >= 40x, <= 15 s)")
     print(f"load_activities, warm:        {t_warm:8.2f} s   ratio {t_ref / t_warm:6.1f}x   (target <= 1 s)")
     print(f"peak memory: main {own_mb:.0f} MB, largest worker {child_mb:.0f} MB   (target < 1024 MB)")
-    print(f"read_streams, one-hour FIT:   {t_streams:8.3f} s   fitparse records {t_fitparse:.3f} s   "
-          f"ratio {t_fitparse / t_streams:.2f}x   values agree: {same}")
+    print(
+        f"read_streams, one-hour FIT:   {t_streams:8.3f} s   fitparse records {t_fitparse:.3f} s   "
+        f"ratio {t_fitparse / t_streams:.2f}x   values agree: {same}"
+    )
     return 0
 
 

@@ -35,8 +35,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from runwell.models import fit_mood_model, fit_naive_pooled  # noqa: E402
-from runwell.simulate import simulate_panel  # noqa: E402
+from runwell.models import fit_mood_model, fit_naive_pooled
+from runwell.simulate import simulate_panel
 
 #: (label, model term, part, attribute of the truth)
 TARGETS = (
@@ -50,28 +50,18 @@ TARGETS = (
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options (see ``--help``)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--replicates", type=int, default=300, help="simulated panels (default 300)"
-    )
-    parser.add_argument(
-        "--participants", type=int, default=30, help="participants per panel (default 30)"
-    )
+    parser.add_argument("--replicates", type=int, default=300, help="simulated panels (default 300)")
+    parser.add_argument("--participants", type=int, default=30, help="participants per panel (default 30)")
     parser.add_argument("--days", type=int, default=42, help="days per participant (default 42)")
-    parser.add_argument(
-        "--confounding", type=float, default=2.0, help="person-level confounding (default 2.0)"
-    )
-    parser.add_argument(
-        "--ar1", type=float, default=0.3, help="AR(1) of daily residuals (default 0.3)"
-    )
+    parser.add_argument("--confounding", type=float, default=2.0, help="person-level confounding (default 2.0)")
+    parser.add_argument("--ar1", type=float, default=0.3, help="AR(1) of daily residuals (default 0.3)")
     parser.add_argument("--seed", type=int, default=20261122, help="first seed (default 20261122)")
     return parser.parse_args(argv)
 
 
 def one_replicate(seed: int, args: argparse.Namespace) -> list[dict[str, object]]:
     """Fit one simulated panel; one row per target and estimator."""
-    sim = simulate_panel(
-        args.participants, args.days, between_confounding=args.confounding, ar1=args.ar1, seed=seed
-    )
+    sim = simulate_panel(args.participants, args.days, between_confounding=args.confounding, ar1=args.ar1, seed=seed)
     fit = fit_mood_model(sim.panel, outcome="mood")
     naive = fit_naive_pooled(sim.panel, outcome="mood")
     robust = fit.robust.set_index("term") if fit.robust is not None else None

@@ -5,6 +5,15 @@ Usage::
     python benchmarks/model_speed.py                 # 1,000 x 365 and 5,000 x 365
     python benchmarks/model_speed.py --quick         # 200 x 365
     python benchmarks/model_speed.py --persons 1000 --days 365
+    python benchmarks/model_speed.py --mood-model    # also through fit_mood_model
+
+With ``--mood-model`` each size is also fitted through ``runwell.fit_mood_model`` on
+``runwell.simulate.simulate_panel``'s daily panel (fast engine by default; with
+``engine="statsmodels"``, the optimizer search, up to ``--reference-upto`` persons). The
+panel is simulated once into a parquet file in the temporary folder; a fresh worker
+process reads it (arrow's read buffers released) and fits: "MB before fit" is that
+process with the panel in memory, "peak MB" its peak resident memory while fitting
+(design, fit, residual diagnostics, robust check), from ``/proc/self/status``.
 
 Each size is a simulated daily panel: a random intercept and a random slope on the
 within-person run duration (30-minute units), fixed effects for the within and between
@@ -35,6 +44,11 @@ average about 7, so times are rough)::
     max |difference| against the statsmodels fit: fe 1.7e-08, bse 5.9e-06, llf 2.0e-06,
     cov_re 8.5e-05 (the fast llf the higher); against statsmodels' formulas at the fast
     optimum: fe 4e-11, bse 1.5e-13, llf 1e-08.
+
+Measured again with ``--mood-model`` at commit d45f806 (load average 8 to 10 from other
+work: times inflated): fast 1.31 s / 4.13 s against statsmodels 36.1 s / 185 s (28x, 45x),
+the same differences; ``fit_mood_model`` 18.7 s (fast) against 137 s (statsmodels) at
+1,000 x 365, and 47.4 s at 5,000 x 365 with a peak of 1.9 GB (878 MB before the fit).
 """
 
 from __future__ import annotations
@@ -44,6 +58,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -81,6 +96,33 @@ def simulate(persons: int, days: int, seed: int) -> tuple[pd.Series, pd.DataFram
 def rss_mb() -> float:
     """Peak resident memory of this process so far, in MB (Linux reports KB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def status_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (Linux), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def fresh_peak() -> float:
+    """Free what the simulation left behind, reset the peak resident memory; the current one, in MB.
+
+    The simulation's temporaries would otherwise set the peak: freed memory goes back to
+    the system (glibc ``malloc_trim``) and the kernel's high-water mark is reset
+    (``/proc/self/clear_refs``), so the peak measured after is the panel's and the model's.
+    """
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+    return status_mb("VmRSS")
 
 
 def run_fast(y: pd.Series, X: pd.DataFrame, Z: pd.DataFrame, groups: np.ndarray) -> dict[str, Any]:
@@ -132,8 +174,79 @@ def run_statsmodels(
     }
 
 
+def run_mood_model(persons: int, days: int, seed: int, engine: str) -> dict[str, Any]:
+    """The daily panel of ``runwell.simulate`` and ``fit_mood_model`` on it, in this process."""
+    import pyarrow
+
+    from runwell.models import fit_mood_model
+
+    path = Path(tempfile.gettempdir()) / f"runwell-panel-{persons}x{days}-{seed}.parquet"
+    if not path.exists():  # simulated in another process, so that its temporaries are not counted here
+        spawn("mood-write", persons, days, seed)
+    panel = pd.read_parquet(path)
+    pyarrow.default_memory_pool().release_unused()  # arrow's read buffers, no longer used
+    before = fresh_peak()
+    start = time.perf_counter()
+    fit = fit_mood_model(panel, outcome="mood", engine=engine)
+    seconds = time.perf_counter() - start
+    coef = fit.coefficients
+    return {
+        "seconds": seconds,
+        "rows": fit.n_days,
+        "persons": persons,
+        "panel_mb": float(panel.memory_usage(deep=True).sum() / 2**20),
+        "data_mb": before,
+        "peak_mb": status_mb("VmHWM"),
+        "optimizer": fit.optimizer,
+        "converged": fit.converged,
+        "fe": coef["estimate"].tolist(),
+        "bse": coef["se"].tolist(),
+        "llf": float(fit.sm_result.llf),  # type: ignore[attr-defined]
+    }
+
+
+def mood_model_rows(sizes: list[int], days: int, seed: int, reference_upto: int) -> list[dict[str, Any]]:
+    """fit_mood_model (fast engine) per size, against engine="statsmodels" up to ``reference_upto`` persons."""
+    rows = []
+    for persons in sizes:
+        fast = spawn("mood-auto", persons, days, seed)
+        row = {
+            "persons": persons,
+            "rows": fast["rows"],
+            "panel MB": fast["panel_mb"],
+            "MB before fit": fast["data_mb"],
+            "peak MB (panel + model)": fast["peak_mb"],
+            "fit_mood_model s": fast["seconds"],
+            "engine": fast["optimizer"],
+        }
+        if persons <= reference_upto:
+            sm = spawn("mood-statsmodels", persons, days, seed)
+            row.update(
+                {
+                    "statsmodels engine s": sm["seconds"],
+                    "ratio": sm["seconds"] / fast["seconds"],
+                    "max|d fe|": maxdiff(fast["fe"], sm["fe"]),
+                    "max|d se|": maxdiff(fast["bse"], sm["bse"]),
+                    "llf fast - sm": fast["llf"] - sm["llf"],
+                    "sm peak MB": sm["peak_mb"],
+                }
+            )
+        rows.append(row)
+    return rows
+
+
 def worker(kind: str, persons: int, days: int, seed: int, theta: list[float]) -> None:
     """One fit in this process; prints a JSON line."""
+    if kind == "mood-write":
+        from runwell.simulate import simulate_panel
+
+        path = Path(tempfile.gettempdir()) / f"runwell-panel-{persons}x{days}-{seed}.parquet"
+        simulate_panel(persons, days, seed=seed).panel.to_parquet(path)
+        print(json.dumps({"path": str(path)}))
+        return
+    if kind.startswith("mood-"):
+        print(json.dumps(run_mood_model(persons, days, seed, kind.removeprefix("mood-"))))
+        return
     y, X, Z, groups = simulate(persons, days, seed)
     before = rss_mb()
     out = run_fast(y, X, Z, groups) if kind == "fast" else run_statsmodels(y, X, Z, groups, theta)
@@ -204,7 +317,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--days", type=int, default=365, help="days per person (365)")
     parser.add_argument("--seed", type=int, default=18, help="simulation seed (18)")
     parser.add_argument("--quick", action="store_true", help="200 persons only")
-    parser.add_argument("--worker", choices=["fast", "statsmodels"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--mood-model",
+        action="store_true",
+        help="also time fit_mood_model on runwell.simulate's daily panel (peak memory of panel + model)",
+    )
+    parser.add_argument(
+        "--reference-upto", type=int, default=1000, help="fit_mood_model(engine='statsmodels') up to this many persons"
+    )
+    parser.add_argument(
+        "--worker",
+        choices=["fast", "statsmodels", "mood-auto", "mood-statsmodels", "mood-write"],
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--theta", default="[]", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -219,6 +344,11 @@ def main(argv: list[str] | None = None) -> None:
     rows = [compare(persons, args.days, args.seed) for persons in sizes]
     print(f"REML, random intercept + slope, {args.days} days, seed {args.seed}")
     print_table(rows)
+    if args.mood_model:
+        table = pd.DataFrame(mood_model_rows(sizes, args.days, args.seed, args.reference_upto)).set_index("persons")
+        print("fit_mood_model on runwell.simulate.simulate_panel (46 columns; mood ~ run terms + weekday + trend):")
+        with pd.option_context("display.width", 200, "display.float_format", "{:.3g}".format):
+            print(table.to_string())
 
 
 if __name__ == "__main__":

@@ -28,8 +28,13 @@
 # %% tags=["parameters"]
 cohort_dir = None  # one sub-folder per participant: activities (folder or .zip), mood.csv, sleep.csv
 truth_json = None  # sample data only: the simulation's true effects
-mood_columns = {"item": "item", "value": "value", "scale_min": "scale_min", "scale_max": "scale_max",
-                "context": "context"}  # columns of the long-format mood.csv
+mood_columns = {
+    "item": "item",
+    "value": "value",
+    "scale_min": "scale_min",
+    "scale_max": "scale_max",
+    "context": "context",
+}  # columns of the long-format mood.csv
 inputs_dir = None  # inputs already loaded and saved by `runwell report` (then cohort_dir is not read)
 settings = None  # the settings used, for the footer (a dict; `runwell report` passes them)
 tables_dir = None  # a folder to write the daily and per-run tables to as CSV (`--tables`)
@@ -64,9 +69,11 @@ first_day, last_day = inputs.window_bounds()
 panel = runwell.build_daily_panel(acts, mood_table, sleep_table, value="value", start=first_day, end=last_day)
 run_panel = runwell.build_run_panel(acts, mood_table, value="value")
 scale = scale_text(mood_table, None)
-fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", what="the mixed model")
+fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", scale=scale, what="the mixed model")
 model = fitted.value
-claims = attempt(runwell.check_claims, panel, run_panel, what="checking the claims")
+claims = attempt(runwell.check_claims, panel, run_panel, scale=scale, what="checking the claims")
+paired = run_panel.dropna(subset=["mood_change"])
+acute = attempt(runwell.fit_acute_model, run_panel, panel=panel, scale=scale, what="the model of mood around runs")
 if tables_dir is not None:
     Path(tables_dir).mkdir(parents=True, exist_ok=True)
     panel.to_csv(Path(tables_dir) / "runwell-daily.csv", index=False)
@@ -85,17 +92,26 @@ display(HTML(headline(duration, sleep_row, scale=scale, person=False)))
 
 # %% tags=["remove-input"]
 runs = inputs.runs
-display(Markdown(
-    f"**{inputs.window_text()}**\n\n"
-    f"- **Participants:** {panel['participant_id'].nunique()}, {len(panel)} participant-days.\n"
-    f"- **Runs:** {len(runs)} ({runs['elapsed_s'].sum() / 3600:.0f} hours; "
-    f"{int(runs['indoor'].fillna(False).sum())} indoors).\n"
-    f"- **Mood ratings:** {len(mood_table)}, in {scale}; days with a rating: {int(panel['mood'].notna().sum())}.\n"
-    f"- **Not loaded whole:** {len(problems)} file(s) or row(s)"
-    + (" (listed at the end)." if len(problems) else ".")
-))
-display(HTML("<p>Take the data away: " + csv_link(panel, "runwell-daily.csv", "one row per participant-day (CSV)")
-             + " &middot; " + csv_link(run_panel, "runwell-runs.csv", "one row per run (CSV)") + "</p>"))
+display(
+    Markdown(
+        f"**{inputs.window_text()}**\n\n"
+        f"- **Participants:** {panel['participant_id'].nunique()}, {len(panel)} participant-days.\n"
+        f"- **Runs:** {len(runs)} ({runs['elapsed_s'].sum() / 3600:.0f} hours; "
+        f"{int(runs['indoor'].fillna(False).sum())} indoors).\n"
+        f"- **Mood ratings:** {len(mood_table)}, in {scale}; days with a rating: {int(panel['mood'].notna().sum())}.\n"
+        f"- **Not loaded whole:** {len(problems)} file(s) or row(s)"
+        + (" (listed at the end)." if len(problems) else ".")
+    )
+)
+display(
+    HTML(
+        "<p>Take the data away: "
+        + csv_link(panel, "runwell-daily.csv", "one row per participant-day (CSV)")
+        + " &middot; "
+        + csv_link(run_panel, "runwell-runs.csv", "one row per run (CSV)")
+        + "</p>"
+    )
+)
 
 # %% [markdown]
 # ### Compliance
@@ -105,11 +121,34 @@ display(HTML("<p>Take the data away: " + csv_link(panel, "runwell-daily.csv", "o
 
 # %% tags=["remove-input"]
 comp = runwell.compliance(panel)
-display(HTML(table_html(comp, ["participant_id", "first_date", "last_date", "n_days", "days_run", "share_mood",
-                               "share_sleep", "share_activity"])))
-display(HTML(figure_html(plots.compliance_heatmap(panel), alt=(
-    f"Heat map of the share of days with a mood rating, {comp['participant_id'].nunique()} participants by week; "
-    f"median share of days with mood {comp['share_mood'].median():.0%}."))))
+display(
+    HTML(
+        table_html(
+            comp,
+            [
+                "participant_id",
+                "first_date",
+                "last_date",
+                "n_days",
+                "days_run",
+                "share_mood",
+                "share_sleep",
+                "share_activity",
+            ],
+        )
+    )
+)
+display(
+    HTML(
+        figure_html(
+            plots.compliance_heatmap(panel),
+            alt=(
+                f"Heat map of the share of days with a mood rating, {comp['participant_id'].nunique()} participants by week; "
+                f"median share of days with mood {comp['share_mood'].median():.0%}."
+            ),
+        )
+    )
+)
 
 # %% [markdown]
 # ## The mixed model
@@ -117,40 +156,73 @@ display(HTML(figure_html(plots.compliance_heatmap(panel), alt=(
 # Mood on each day against that day's run minutes and the runs of the previous 7 days,
 # each split into the person's own mean (between) and the day's deviation from it
 # (within); random intercept and random within-person duration slope per participant;
-# weekday and study-day trend as covariates.
+# weekday and study-day trend as covariates. The intervals are cluster-robust by
+# participant, so they allow for one day's mood resembling the next.
 
 # %% tags=["remove-input"]
 if fitted.ok:
     display(Markdown("\n".join(f"- {line}" for line in model.readings)))
-    effects = model.effects.assign(label=model.effects["term"] + " (" + model.effects["part"] + ")",
-                                   unit=scale + ", " + model.effects["unit"])
-    display(HTML(figure_html(plots.forest(effects.assign(verdict="inconclusive"), title="Main effects (95% intervals)"),
-                             alt=f"Forest plot of the model's {len(effects)} effects with 95% intervals, in {scale}.")))
-    display(HTML(table_html(model.effects, ["term", "part", "estimate", "ci_low", "ci_high", "p_value", "unit"])))
-    display(Markdown(
-        f"Estimates are in {scale}. *Method:* {model.method.rstrip('.')}. *Sample:* {model.n_participants} "
-        f"participants, {model.n_days} days.\n\n"
-        + (f"*Own duration slopes:* {model.share_positive_slope:.0%} of participants have a positive own effect "
-           f"(the fitted distribution implies {model.share_positive_slope_model:.0%}).\n\n"
-           if model.share_positive_slope is not None else "")
-        + "*Diagnostics:* " + " ".join(model.diagnostics)
-    ))
+    effects = model.effects.assign(
+        label=model.effects["term"] + " (" + model.effects["part"] + ")", unit=scale + ", " + model.effects["unit"]
+    )
+    display(
+        HTML(
+            figure_html(
+                plots.forest(effects.assign(verdict="inconclusive"), title="Main effects (95% intervals)"),
+                alt=f"Forest plot of the model's {len(effects)} effects with 95% intervals, in {scale}.",
+            )
+        )
+    )
+    display(
+        HTML(
+            table_html(
+                model.effects, ["term", "part", "estimate", "ci_low", "ci_high", "p_value", "unit", "outcome_unit"]
+            )
+        )
+    )
+    display(
+        Markdown(
+            f"Estimates are in {scale}. *Method:* {model.method.rstrip('.')}. *Sample:* {model.n_participants} "
+            f"participants, {model.n_days} days.\n\n"
+            + "".join(f"*Random effects:* {line}\n\n" for line in model.random_effects_lines())
+            + "*Diagnostics:* "
+            + " ".join(model.diagnostics)
+        )
+    )
+    if model.missingness is not None and model.missingness.sensitivity is not None:
+        display(
+            HTML(
+                table_html(
+                    model.missingness.sensitivity,
+                    ["term", "part", "estimate", "bound"],
+                    labels={"bound": "if unrated days were lower"},
+                )
+            )
+        )
 else:
     display(Markdown(fitted.note))
 
 # %% tags=["remove-input"]
 if fitted.ok and model.person_slopes is not None:
     slopes = model.person_slopes
-    display(HTML(figure_html(plots.participant_slopes(slopes, label=f"own effect of 30 more minutes ({scale})"), alt=(
-        f"Caterpillar plot of {len(slopes)} participants' own effects of 30 more minutes of running on mood, "
-        f"sorted, {int((slopes['slope'] > 0).sum())} above zero."))))
+    display(
+        HTML(
+            figure_html(
+                plots.participant_slopes(slopes, label=f"own effect of 30 more minutes ({scale})"),
+                alt=(
+                    f"Caterpillar plot of {len(slopes)} participants' own effects of 30 more minutes of running on mood, "
+                    f"sorted, each with its 95% interval; {int((slopes['lower'] > 0).sum())} intervals lie above zero and "
+                    f"{int((slopes['upper'] < 0).sum())} below."
+                ),
+            )
+        )
+    )
 
 # %% [markdown]
 # ### Robustness check
 #
-# Daily moods are autocorrelated, which the mixed model's independent residuals do not
-# allow for. The same within-person effects from a model with a fixed effect per person
-# and standard errors clustered by participant:
+# The same within-person effects from a different model: a fixed effect per person
+# instead of random effects, with standard errors clustered by participant.
 
 # %% tags=["remove-input"]
 if fitted.ok and model.robust is not None:
@@ -159,13 +231,42 @@ else:
     display(Markdown("No robust check was possible for this model."))
 
 # %% [markdown]
+# ### Mood around runs
+#
+# Where participants rated their mood shortly before and after a run: the change, for a
+# 30-minute run, by extra run length and by the week's running frequency.
+
+# %% tags=["remove-input"]
+if len(paired) and acute.ok:
+    display(
+        Markdown(
+            "\n".join(f"- {line}" for line in acute.value.readings)
+            + f"\n\n*Method:* {acute.value.method.rstrip('.')}. *Runs used:* {acute.value.n_days} "
+            f"of {acute.value.n_participants} participants."
+        )
+    )
+elif len(paired):
+    display(Markdown(acute.note))
+else:
+    display(Markdown("No run has a mood rating both before and after it."))
+
+# %% [markdown]
 # ### Next-day mood
 #
 # Does today's running go with tomorrow's mood, allowing for today's mood? (Lags only
 # across consecutive days.)
 
 # %% tags=["remove-input"]
-lagged = attempt(runwell.fit_mood_model, panel, outcome="mood", lagged=True, what="the next-day model")
+lagged = attempt(
+    runwell.fit_mood_model,
+    panel,
+    outcome="mood",
+    lagged=True,
+    scale=scale,
+    slope_interval=False,
+    check_missing=False,
+    what="the next-day model",
+)
 display(Markdown("\n".join(f"- {line}" for line in lagged.value.readings) if lagged.ok else lagged.note))
 
 # %% [markdown]
@@ -175,10 +276,16 @@ display(Markdown("\n".join(f"- {line}" for line in lagged.value.readings) if lag
 if claims.ok:
     table = claims.value.assign(verdict=claims.value["verdict"].map(verdict_word))
     tested = table[table["claim"] != 10]
-    display(HTML(figure_html(plots.forest(tested.assign(label=tested["claim_text"]),
-                                          title="Claims: estimate and 95% interval"),
-                             alt=f"Forest plot of {len(tested)} claims, each estimate with its 95% interval on its "
-                                 "own scale and a zero line; colour shows the verdict.")))
+    tested = tested.assign(label=tested["claim_text"], unit=tested["outcome_unit"] + ", " + tested["unit"])
+    display(
+        HTML(
+            figure_html(
+                plots.forest(tested, title="Claims: estimate and 95% interval"),
+                alt=f"Forest plot of {len(tested)} claims, each estimate with its 95% interval on its "
+                "own scale and a zero line; colour shows the verdict.",
+            )
+        )
+    )
     display(HTML(table_html(table, ["claim_text", "verdict", "estimate", "ci_low", "ci_high", "q_value", "reading"])))
 else:
     display(Markdown(claims.note))
@@ -186,15 +293,29 @@ else:
 # %% tags=["remove-input"]
 if truth_json and fitted.ok:
     truth = json.loads(Path(truth_json).read_text())["cohort"]["truth"]
-    known = {"run_min (within)": truth["beta_duration_within_per_30min"],
-             "run_min (between)": truth["beta_duration_between_per_30min"],
-             "runs_7d (within)": truth["beta_frequency_within_per_run_a_week"]}
+    known = {
+        "run_min (within)": truth["beta_duration_within_per_30min"],
+        "run_min (between)": truth["beta_duration_between_per_30min"],
+        "runs_7d (within)": truth["beta_frequency_within_per_run_a_week"],
+    }
     effects = model.effects.assign(term=lambda d: d["term"] + " (" + d["part"] + ")")
-    display(Markdown("## Sample data: estimates beside the truth\n\nThe sample cohort is simulated; "
-                     "crosses mark the effects it was drawn from (mood points on the 0-10 scale)."))
-    display(HTML(figure_html(plots.estimate_vs_truth(effects, known), alt=(
-        "Estimates with 95% intervals beside the simulation's true effects (crosses), mood points on the "
-        "0-10 scale."))))
+    display(
+        Markdown(
+            "## Sample data: estimates beside the truth\n\nThe sample cohort is simulated; "
+            "crosses mark the effects it was drawn from (mood points on the 0-10 scale)."
+        )
+    )
+    display(
+        HTML(
+            figure_html(
+                plots.estimate_vs_truth(effects, known),
+                alt=(
+                    "Estimates with 95% intervals beside the simulation's true effects (crosses), mood points on the "
+                    "0-10 scale."
+                ),
+            )
+        )
+    )
 
 # %% [markdown]
 # ## Files and rows not loaded whole

@@ -68,16 +68,21 @@ else:
 mood_table, sleep_table = inputs.mood, inputs.sleep if inputs.has_sleep else None
 first_day, last_day = inputs.window_bounds()
 # ratings on the log's own scale (Daylio: 1 = awful ... 5 = rad), not rescaled
-panel = runwell.build_daily_panel(inputs.activities, mood_table, sleep_table, value="value",
-                                  start=first_day, end=last_day)
+panel = runwell.build_daily_panel(
+    inputs.activities, mood_table, sleep_table, value="value", start=first_day, end=last_day
+)
 run_panel = runwell.build_run_panel(inputs.activities, mood_table, value="value")
 in_window = run_panel["start_local"].dt.normalize().between(min(first_day.values()), max(last_day.values()))
 run_panel = run_panel[in_window.fillna(False)].reset_index(drop=True)
 sleep_nights = int(panel["sleep_next_h"].notna().sum())
 scale = scale_text(inputs.mood, inputs.formats.get("mood"))
-fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", what="a model of your mood")
+fitted = attempt(runwell.fit_mood_model, panel, outcome="mood", scale=scale, subject="you", what="a model of your mood")
 model = fitted.value
-claims = attempt(runwell.check_claims, panel, run_panel, what="checking the claims")
+claims = attempt(runwell.check_claims, panel, run_panel, scale=scale, what="checking the claims")
+paired = run_panel.dropna(subset=["mood_change"])
+acute = attempt(
+    runwell.fit_acute_model, run_panel, panel=panel, scale=scale, subject="you", what="a model of your mood around runs"
+)
 if tables_dir is not None:
     Path(tables_dir).mkdir(parents=True, exist_ok=True)
     panel.to_csv(Path(tables_dir) / "runwell-daily.csv", index=False)
@@ -97,18 +102,35 @@ display(HTML(headline(duration, sleep_row, scale=scale, person=True)))
 # %% tags=["remove-input"]
 runs = inputs.runs
 runs = runs[runs["start_local"].dt.normalize().between(min(first_day.values()), max(last_day.values()))]
-display(Markdown(
-    f"**{inputs.window_text()}**\n\n"
-    f"- **Loaded:** {inputs.summary()}\n"
-    + (f"- **Runs in the window:** {len(runs)} between {runs['start_local'].min():%d %b %Y} and "
-       f"{runs['start_local'].max():%d %b %Y}, {runs['elapsed_s'].sum() / 3600:.0f} hours in all "
-       f"({int(runs['indoor'].fillna(False).sum())} indoors).\n" if len(runs) else "- **Runs in the window:** none.\n")
-    + f"- **Mood:** {len(inputs.mood)} ratings read from a {inputs.formats['mood']} log; mood is measured in {scale}.\n"
-    + (f"- **Sleep:** {len(inputs.sleep)} nights from a {inputs.formats['sleep']} log.\n" if inputs.has_sleep else "")
-    + f"- **Days in the window:** {len(panel)}, of which {int(panel['mood'].notna().sum())} have a mood rating."
-))
-display(HTML("<p>Take the data away: " + csv_link(panel, "runwell-daily.csv", "one row per day (CSV)") + " &middot; "
-             + csv_link(run_panel, "runwell-runs.csv", "one row per run (CSV)") + "</p>"))
+display(
+    Markdown(
+        f"**{inputs.window_text()}**\n\n"
+        f"- **Loaded:** {inputs.summary()}\n"
+        + (
+            f"- **Runs in the window:** {len(runs)} between {runs['start_local'].min():%d %b %Y} and "
+            f"{runs['start_local'].max():%d %b %Y}, {runs['elapsed_s'].sum() / 3600:.0f} hours in all "
+            f"({int(runs['indoor'].fillna(False).sum())} indoors).\n"
+            if len(runs)
+            else "- **Runs in the window:** none.\n"
+        )
+        + f"- **Mood:** {len(inputs.mood)} ratings read from a {inputs.formats['mood']} log; mood is measured in {scale}.\n"
+        + (
+            f"- **Sleep:** {len(inputs.sleep)} nights from a {inputs.formats['sleep']} log.\n"
+            if inputs.has_sleep
+            else ""
+        )
+        + f"- **Days in the window:** {len(panel)}, of which {int(panel['mood'].notna().sum())} have a mood rating."
+    )
+)
+display(
+    HTML(
+        "<p>Take the data away: "
+        + csv_link(panel, "runwell-daily.csv", "one row per day (CSV)")
+        + " &middot; "
+        + csv_link(run_panel, "runwell-runs.csv", "one row per run (CSV)")
+        + "</p>"
+    )
+)
 problems = inputs.report
 if len(problems):
     display(Markdown("Files or rows that were not loaded whole, and why:"))
@@ -123,33 +145,60 @@ if len(problems):
 # week's mean mood as a line, with each run day as a tick.
 
 # %% tags=["remove-input"]
-display(HTML(figure_html(plots.calendar(panel), alt=(
-    f"Calendar of your mood from {min(first_day.values()):%d %b %Y} to {max(last_day.values()):%d %b %Y}, "
-    f"{int(panel['ran'].fillna(False).sum())} run days marked; mood is in {scale}."))))
+display(
+    HTML(
+        figure_html(
+            plots.calendar(panel),
+            alt=(
+                f"Calendar of your mood from {min(first_day.values()):%d %b %Y} to {max(last_day.values()):%d %b %Y}, "
+                f"{int(panel['ran'].fillna(False).sum())} run days marked; mood is in {scale}."
+            ),
+        )
+    )
+)
 
 # %% [markdown]
 # ## Mood and run duration
 
 # %% tags=["remove-input"]
-display(HTML(figure_html(plots.mood_vs_duration(panel), alt=(
-    f"Scatter of each day's mood ({scale}) against minutes run that day; rest days at zero. "
-    f"{int((panel['run_min'] > 0).sum())} run days, {int((panel['run_min'] == 0).sum())} rest days."))))
+display(
+    HTML(
+        figure_html(
+            plots.mood_vs_duration(panel),
+            alt=(
+                f"Scatter of each day's mood ({scale}) against minutes run that day; rest days at zero. "
+                f"{int((panel['run_min'] > 0).sum())} run days, {int((panel['run_min'] == 0).sum())} rest days."
+            ),
+        )
+    )
+)
 
 # %% [markdown]
 # ## Sleep after run days
 
 # %% tags=["remove-input"]
 if sleep_nights >= 5:
-    display(HTML(figure_html(plots.sleep_after_runs(panel), alt=(
-        f"Hours asleep the night after run days and after rest days, each night a point, with means "
-        f"and 95% intervals; {sleep_nights} nights."))))
+    display(
+        HTML(
+            figure_html(
+                plots.sleep_after_runs(panel),
+                alt=(
+                    f"Hours asleep the night after run days and after rest days, each night a point, with means "
+                    f"and 95% intervals; {sleep_nights} nights."
+                ),
+            )
+        )
+    )
 elif not inputs.has_sleep:
     display(Markdown("No sleep log was given, so there is nothing to show here."))
 else:
     nights = inputs.sleep["wake_date"]
-    display(Markdown(
-        f"Only {sleep_nights} night(s) of the sleep log fall in the analysis window (the log covers "
-        f"{nights.min():%d %b %Y} to {nights.max():%d %b %Y}), too few to compare run days and rest days."))
+    display(
+        Markdown(
+            f"Only {sleep_nights} night(s) of the sleep log fall in the analysis window (the log covers "
+            f"{nights.min():%d %b %Y} to {nights.max():%d %b %Y}), too few to compare run days and rest days."
+        )
+    )
 
 # %% [markdown]
 # ## Before and after a run
@@ -157,13 +206,29 @@ else:
 # Where you rated your mood shortly before and after a run, this compares the two.
 
 # %% tags=["remove-input"]
-paired = run_panel.dropna(subset=["mood_change"])
 if len(paired) >= 3:
-    display(HTML(figure_html(plots.mood_around_runs(run_panel), alt=(
-        f"Change in mood from before to after each of {len(paired)} runs against the hours between the run "
-        f"and the rating after it; {scale}."))))
+    display(
+        HTML(
+            figure_html(
+                plots.mood_around_runs(run_panel),
+                alt=(
+                    f"Change in mood from before to after each of {len(paired)} runs against the hours between the run "
+                    f"and the rating after it; {scale}."
+                ),
+            )
+        )
+    )
 else:
     display(Markdown("Fewer than three runs have a rating before and after them."))
+if len(paired) and acute.ok:
+    display(
+        Markdown(
+            "\n".join(f"- {line}" for line in acute.value.readings)
+            + f"\n\n*Method:* {acute.value.method.rstrip('.')}. *Runs used:* {acute.value.n_days}."
+        )
+    )
+elif len(paired):
+    display(Markdown(acute.note))
 
 # %% [markdown]
 # ## Popular claims, checked against your data
@@ -176,11 +241,20 @@ else:
 if claims.ok:
     table = claims.value.assign(verdict=claims.value["verdict"].map(verdict_word))
     tested = table[table["claim"] != 10]
-    figure = plots.forest(tested.assign(label=tested["claim_text"]), title="Claims: estimate and 95% interval")
+    tested = tested.assign(label=tested["claim_text"], unit=tested["outcome_unit"] + ", " + tested["unit"])
+    figure = plots.forest(tested, title="Claims: estimate and 95% interval")
     supported = ", ".join(str(c) for c in tested.loc[tested["verdict"] == "supported", "claim"]) or "none"
-    display(HTML(figure_html(figure, alt=(
-        f"Forest plot of {len(tested)} claims, each estimate with its 95% interval on its own scale and a zero "
-        f"line; supported: claims {supported}."))))
+    display(
+        HTML(
+            figure_html(
+                figure,
+                alt=(
+                    f"Forest plot of {len(tested)} claims, each estimate with its 95% interval on its own scale and a zero "
+                    f"line; supported: claims {supported}."
+                ),
+            )
+        )
+    )
     display(HTML(table_html(table, ["claim_text", "verdict", "reading", "data_note"])))
 else:
     display(Markdown(claims.note))
@@ -197,6 +271,16 @@ if fitted.ok:
     display(Markdown(f"Estimates are in {scale}. *Method:* {model.method.rstrip('.')}. *Days used:* {model.n_days}."))
     if model.diagnostics:
         display(Markdown("*Notes:* " + " ".join(model.diagnostics)))
+    if model.missingness is not None and model.missingness.sensitivity is not None:
+        display(
+            HTML(
+                table_html(
+                    model.missingness.sensitivity,
+                    ["term", "part", "estimate", "bound"],
+                    labels={"bound": "if unrated days were lower"},
+                )
+            )
+        )
 else:
     display(Markdown(fitted.note))
 
@@ -208,24 +292,31 @@ days_rated = int(panel["mood"].notna().sum())
 if fitted.ok:
     effect = model.effect("run_min", "within")
     width = effect["ci_high"] - effect["ci_low"]
-    precision = (f"The 95% interval for the run-duration effect is {width:.2g} {scale} wide ({effect['ci_low']:.2g} to "
-                 f"{effect['ci_high']:.2g}, {effect['unit']}); quadrupling the number of rated days would roughly "
-                 "halve that width.")
+    precision = (
+        f"The 95% interval for the run-duration effect is {width:.2g} {scale} wide ({effect['ci_low']:.2g} to "
+        f"{effect['ci_high']:.2g}, {effect['unit']}); quadrupling the number of rated days would roughly "
+        "halve that width."
+    )
 else:
     precision = "That is too few for a model of your own days."
-display(Markdown(
-    f"- You have {days_rated} days with a mood rating in the analysis window. {precision}\n"
-    "- These are associations. A busy, stressful week can mean both fewer runs and lower mood; "
-    "the model compares you with yourself, which removes stable differences but not everything.\n"
-    "- Days without a rating are left out, never filled in."
-))
+display(
+    Markdown(
+        f"- You have {days_rated} days with a mood rating in the analysis window. {precision}\n"
+        "- These are associations. A busy, stressful week can mean both fewer runs and lower mood; "
+        "the model compares you with yourself, which removes stable differences but not everything.\n"
+        "- Days without a rating are left out, never filled in; the notes above say whether rating went with "
+        "running or with your mood the day before."
+    )
+)
 if truth_json:
     truth = json.loads(open(truth_json).read())["individual"]["truth"]
-    display(Markdown(
-        f"*Sample data:* this report ran on simulated data. The simulated person's true effect of 30 more "
-        f"minutes of running on the day's mood is {truth['own_duration_slope_per_30min']} points on the "
-        "1-5 scale (before Daylio's rounding to whole moods); the estimate above should cover it."
-    ))
+    display(
+        Markdown(
+            f"*Sample data:* this report ran on simulated data. The simulated person's true effect of 30 more "
+            f"minutes of running on the day's mood is {truth['own_duration_slope_per_30min']} points on the "
+            "1-5 scale (before Daylio's rounding to whole moods); the estimate above should cover it."
+        )
+    )
 
 # %% tags=["remove-input"]
 display(HTML(stamp(sources=inputs.sources, window=inputs.window_text(), settings=settings)))

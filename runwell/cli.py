@@ -6,6 +6,8 @@
     The individual report on your own files.
 ``runwell report --cohort DIR [--mood ONE_FILE_FOR_EVERYONE] -o FILE``
     The cohort report on a study folder (one sub-folder per participant).
+``runwell report --cohort DIR --scheduler ADDRESS [--store DIR] -o FILE``
+    The same, with the participants loaded on a running Dask cluster.
 ``runwell load PATH``
     Load activity files and print what was loaded and what was not.
 
@@ -81,6 +83,20 @@ def _report_options(rep: argparse.ArgumentParser) -> None:
     how.add_argument("--start", metavar="YYYY-MM-DD", help="first day analysed (default: where mood and runs overlap)")
     how.add_argument("--end", metavar="YYYY-MM-DD", help="last day analysed")
     how.add_argument("--cache", action="store_true", help="keep parsed activity files for faster reruns")
+    big = rep.add_argument_group("large studies (with --cohort)")
+    big.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="load the participants on this running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(needs the dask extra; default: this machine's cores)",
+    )
+    big.add_argument(
+        "--store",
+        type=Path,
+        metavar="DIR",
+        help="keep each loaded participant in this parquet store, so reruns skip unchanged ones "
+        "(default with --scheduler: a folder in runwell's cache)",
+    )
     how.add_argument(
         "--config",
         type=Path,

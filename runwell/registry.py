@@ -49,6 +49,10 @@ class Format:
         this format; ``None`` when the format is known by suffix only.
     suffixes
         File-name endings that mean this format (lower case, e.g. ``(".fit", ".fit.gz")``).
+    companions
+        Glob patterns of files the reader reads *beside* a file of this format (Oura's
+        ``dailysleep*.csv`` next to ``sleepmodel.csv``): a folder read does not list them
+        as skipped when such a file is read.
     """
 
     name: str
@@ -57,6 +61,7 @@ class Format:
     reader: Callable[..., Any]
     detect: Callable[[Any], bool] | None = None
     suffixes: tuple[str, ...] = field(default=())
+    companions: tuple[str, ...] = field(default=())
 
     def label(self) -> str:
         """``name (description)``, as listed in messages."""

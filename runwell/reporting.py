@@ -15,11 +15,12 @@ command-line words; :mod:`runwell.cli` prints it and chooses the exit status.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import tempfile
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,12 +87,20 @@ def _load_inputs(settings: Settings, say: Callable[[str], None]) -> tuple[Any, s
     if settings.cohort is not None or settings.cohort_sample:
         folder = settings.cohort or sample_path("cohort")
         zones = read_participant_tz(settings.participant_tz) if settings.participant_tz else settings.tz
-        say(f"reading the study in {folder} ...")
-        inputs = load_study(folder, mood=settings.mood, tz=zones, mood_format=settings.mood_format, **options)
+        where = f" on the Dask scheduler at {settings.scheduler}" if settings.scheduler else ""
+        say(f"reading the study in {folder}{where} ...")
+        with _dask_client(settings.scheduler) as client:
+            inputs = load_study(
+                folder,
+                mood=settings.mood,
+                tz=zones,
+                mood_format=settings.mood_format,
+                client=client,
+                store=settings.store,
+                **options,
+            )
         inputs.with_window(start=settings.start, end=settings.end)
         return inputs, str(sample_path("truth.json")) if settings.cohort is None else None, "cohort"
-    tz: str | None = settings.tz
-    truth: str | None = None
     if settings.sample:
         base = sample_path("individual")
         paths: tuple[Path, Path, Path | None] = (
@@ -99,10 +108,11 @@ def _load_inputs(settings: Settings, say: Callable[[str], None]) -> tuple[Any, s
             base / "daylio_export.csv",
             base / "plees-tracker.csv",
         )
-        tz, truth = "Europe/Berlin", str(sample_path("truth.json"))
+        tz: str | None = "Europe/Berlin"
+        truth: str | None = str(sample_path("truth.json"))
     else:
         assert settings.activities is not None and settings.mood is not None
-        paths = (settings.activities, settings.mood, settings.sleep)
+        paths, tz, truth = (settings.activities, settings.mood, settings.sleep), settings.tz, None
     for label, flag, path in zip(
         ("activities", "mood log", "sleep log"), ("--activities", "--mood", "--sleep"), paths, strict=True
     ):
@@ -120,6 +130,27 @@ def _load_inputs(settings: Settings, say: Callable[[str], None]) -> tuple[Any, s
     )
     check_person(inputs, activities=paths[0], mood=paths[1], start=settings.start, end=settings.end)
     return inputs, truth, "individual"
+
+
+@contextlib.contextmanager
+def _dask_client(address: str | None) -> Iterator[Any]:
+    """A client of the Dask scheduler at ``address`` (``None``: no client, the local path)."""
+    if address is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError as err:
+        raise RunwellError("--scheduler needs the dask extra: pip install 'runwell[dask]'") from err
+    try:
+        client = Client(address, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as err:
+        raise UsageError(
+            f"--scheduler {address}: cannot reach a Dask scheduler there ({err}); start one with "
+            "`dask scheduler` and workers with `dask worker ADDRESS`"
+        ) from err
+    with client:
+        yield client
 
 
 def _interactive() -> bool:

@@ -31,7 +31,7 @@ __all__ = ["Settings", "CONFIG_NAME", "parse_mood_labels", "read_participant_tz"
 
 #: The settings file looked for next to the data.
 CONFIG_NAME = "runwell.toml"
-_PATH_KEYS = ("activities", "mood", "sleep", "cohort", "participant_tz", "output", "tables")
+_PATH_KEYS = ("activities", "mood", "sleep", "cohort", "participant_tz", "output", "tables", "store")
 
 
 @dataclass
@@ -54,6 +54,8 @@ class Settings:
     start: str | None = None
     end: str | None = None
     cache: bool = False
+    scheduler: str | None = None
+    store: Path | None = None
     output: Path = Path("runwell-report.html")
     tables: Path | None = None
     open: bool = False
@@ -113,6 +115,9 @@ class Settings:
             raise UsageError(f"--default-sport: unknown sport {self.default_sport!r}; one of: {', '.join(SPORTS)}")
         if self.participant_tz is not None and self.cohort is None and not self.cohort_sample:
             raise UsageError("--participant-tz goes with --cohort (one zone per participant of a study)")
+        for name, value in (("--scheduler", self.scheduler), ("--store", self.store)):
+            if value is not None and self.cohort is None and not self.cohort_sample:
+                raise UsageError(f"{name} goes with --cohort (it loads the participants of a study)")
         if self.output.is_dir():
             raise UsageError(
                 f"-o/--output {self.output} is a folder; give a file name such as {self.output / 'report.html'}"

@@ -35,6 +35,7 @@ carry a mood rating before and some time after; the change is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,9 @@ BURN_IN_DAYS = 28
 WEEKDAY_EFFECT = np.array([-0.15, -0.05, 0.0, 0.0, 0.05, 0.15, 0.1])
 #: First day of every simulated participant's window (a Monday).
 START_DATE = pd.Timestamp("2026-01-05")
+#: The rating scale the simulated items are read on (``attrs["scales"]``; values are
+#: continuous, centred near 5, neither rounded nor clipped).
+SCALE = (0.0, 10.0)
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,7 @@ class SimulatedPanel:
         ``run_min``, ``runs_7d``, ``mood``, ``mood_change``, ``sleep_next_h``,
         ``*_within``, ``*_between``, ``*_lag1``, ...) plus the items ``energy``,
         ``stress`` and ``anxiety``. Every day has data; only ratings go missing.
+        ``attrs`` says the ratings are on a 0-10 scale (``value``, ``scales``).
     run_panel
         Run panel with the columns of :data:`runwell.tables.RUN_PANEL`: one row per
         run with ``mood_pre``, ``mood_post``, ``mood_change``, ``minutes_pre`` and
@@ -218,6 +223,9 @@ def simulate_panel(
     panel = _add_mood(panel, people, missing_rate, rng)
     panel = _add_derived_columns(panel)
     run_panel = _simulate_run_panel(panel, acute_boost, boost_half_life_h, residual_sd, rng)
+    scales = {item: SCALE for item in ("mood", "energy", "stress", "anxiety")}
+    panel.attrs = {"value": "value", "scales": scales, "items": ["mood", "energy", "stress", "anxiety"]}
+    run_panel.attrs = {"value": "value", "scales": scales}
     truth = SimulationTruth(
         beta_duration_within=beta_duration_within,
         beta_frequency_within=beta_frequency_within,
@@ -250,9 +258,7 @@ def _check_arguments(n_participants: int, n_days: int, ar1: float, missing_rate:
         raise ValueError(f"missing_rate must lie in [0, 1), got {missing_rate}")
 
 
-def _draw_people(
-    n: int, slope_sd: float, beta_duration: float, rng: np.random.Generator
-) -> pd.DataFrame:
+def _draw_people(n: int, slope_sd: float, beta_duration: float, rng: np.random.Generator) -> pd.DataFrame:
     """Per-person running habits and own duration slopes."""
     logit_p = np.log(0.4 / 0.6) + 0.7 * rng.standard_normal(n)
     return pd.DataFrame(
@@ -279,7 +285,7 @@ def _ar1_noise(n: int, ar1: float, sd: float, rng: np.random.Generator) -> np.nd
 
 
 def _simulate_person(
-    person: object,
+    person: Any,
     n_days: int,
     ar1: float,
     residual_sd: float,
@@ -368,9 +374,7 @@ def _add_intercepts(
     return people
 
 
-def _add_mood(
-    panel: pd.DataFrame, people: pd.DataFrame, missing_rate: float, rng: np.random.Generator
-) -> pd.DataFrame:
+def _add_mood(panel: pd.DataFrame, people: pd.DataFrame, missing_rate: float, rng: np.random.Generator) -> pd.DataFrame:
     """Mood and the other rated items, with ratings missing completely at random."""
     intercept = panel["participant_id"].map(people.set_index("participant_id")["intercept"])
     mood = intercept.to_numpy() + panel.pop("_mood_part").to_numpy()
@@ -398,9 +402,7 @@ def _add_derived_columns(panel: pd.DataFrame) -> pd.DataFrame:
     panel["has_mood"] = panel["mood"].notna()
     panel["has_sleep"] = panel["sleep_prev_h"].notna()
     for var in WITHIN_BETWEEN_VARS:
-        panel[f"{var}_within"], panel[f"{var}_between"] = person_mean_split(
-            panel[var], panel["participant_id"]
-        )
+        panel[f"{var}_within"], panel[f"{var}_between"] = person_mean_split(panel[var], panel["participant_id"])
     for var in (
         "ran",
         "run_count",

@@ -13,12 +13,19 @@ Study folder convention (defined here only)
 file for everyone, a sub-folder needs only its activities; participants are matched by
 the sub-folder's name. Sub-folders and participants that cannot be used are reported,
 never silently passed over.
+
+Each participant is one job (:mod:`runwell.studyrun`): loaded in worker processes on this
+machine, or one task each on a Dask cluster (:mod:`runwell.distributed`, with a
+``client``), optionally kept in a parquet store so that a rerun skips unchanged
+participants (:mod:`runwell.studystore`). A participant who cannot be loaded is a row of the
+report; the study goes on without them.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -30,7 +37,9 @@ from runwell.guard import guarded
 from runwell.inputs import Inputs, apply_default_sport, choose_mood_item
 from runwell.loadreport import LoadResult, report_frame, report_row
 from runwell.logs import read_mood, read_sleep
-from runwell.tables import DEFAULT_PARTICIPANT, conform, empty_table
+from runwell.studyrun import ParticipantJob, concat, failure_report, run_local
+from runwell.studystore import StudyStore, default_store
+from runwell.tables import DEFAULT_PARTICIPANT, empty_table
 
 __all__ = ["load_person", "load_study", "participant_folders", "COHORT_MOOD_COLUMNS", "Zones"]
 
@@ -122,7 +131,7 @@ def load_person(
         activities=apply_default_sport(loaded.activities, default_sport),
         mood=choose_mood_item(moods.mood.assign(participant_id=pid), mood_item, path=mood),
         sleep=nights.sleep.assign(participant_id=pid) if nights is not None else empty_table("sleep"),
-        report=_concat([r.report for r in results], "load_report"),
+        report=concat([r.report for r in results], "load_report"),
         participants=[pid],
         sources=sources,
         formats=formats,
@@ -186,8 +195,15 @@ def load_study(
     default_sport: str | None = None,
     progress: bool = False,
     cache: bool | PathLike = False,
+    client: Any = None,
+    workers: int | None = None,
+    store: bool | PathLike | None = None,
 ) -> Inputs:
     """Load every participant of a study (see the module docstring for its layout).
+
+    Each participant is one job (:class:`runwell.studyrun.ParticipantJob`): on this
+    machine's cores without ``client``, on a Dask cluster with one. A participant whose
+    files cannot be loaded is one ``error`` row of the report, and the study goes on.
 
     Parameters
     ----------
@@ -203,14 +219,96 @@ def load_study(
         Format of the study-wide ``mood`` file (default: recognised from content).
     mood_columns
         Column mapping of the per-participant ``mood.csv`` (default :data:`COHORT_MOOD_COLUMNS`).
-    mood_item, default_sport, progress, cache
+    mood_item, default_sport, progress
         As in :func:`load_person`.
+    cache
+        The parsed-file cache of :func:`runwell.load_activities`; with it participants
+        load in turn (the cache is one file) and each export's files in the loader's own
+        worker processes. Not used on a cluster, where ``store`` does its job.
+    client
+        A ``dask.distributed.Client``: load on its cluster, one task per participant
+        (needs the ``dask`` extra; see :mod:`runwell.distributed`). The study folder and
+        the store must be reachable by every worker.
+    workers
+        Without ``client``: processes loading participants (default: one per core, up to
+        8, when there are two or more participants; 1 loads them in turn in this process).
+    store
+        A folder for the parquet store of loaded participants (:mod:`runwell.studystore`),
+        so that a rerun reads unchanged participants back instead of parsing them;
+        ``True`` for :func:`runwell.studystore.default_store`. Default: none locally,
+        the default store with ``client``.
 
     Returns
     -------
     Inputs
         Everyone's tables, one report (with a row for each unusable sub-folder or
-        participant; a participant whose files cannot be read is one ``error`` row).
+        participant, and for each participant who could not be loaded).
+
+    Raises
+    ------
+    InputError
+        When no participant has both activities and mood ratings, or none could be loaded.
+    """
+    jobs, problems, shared = study_jobs(
+        study, mood=mood, tz=tz, mood_format=mood_format, mood_columns=mood_columns,
+        mood_item=mood_item, default_sport=default_sport,
+    )  # fmt: skip
+    if client is None:
+        outcomes = run_local(
+            jobs, store=_store_for(study, store, False), workers=workers, progress=progress, cache=cache
+        )
+    else:
+        from runwell.distributed import run_on_cluster
+
+        where = _store_for(study, store, True)
+        if where is None:
+            raise InputError(None, "loading on a cluster needs a store", fix="give store=FOLDER (or leave it out)")
+        outcomes = run_on_cluster(jobs, client, where)
+    parts = []
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        if outcome.inputs is None:
+            problems.append(failure_report(job, outcome.error or "unknown error"))
+        else:
+            parts.append(outcome.inputs)
+    if not parts:
+        raise InputError(
+            study,
+            f"none of the {len(jobs)} participant(s) could be loaded (see the report rows)",
+            fix="check the files named in the load report",
+        )
+    return _joined(parts, problems, study, mood, shared)
+
+
+def _store_for(study: PathLike, store: bool | PathLike | None, cluster: bool) -> StudyStore | None:
+    """The store ``load_study`` uses: the one given, the default one (``True``; on a cluster by default), or none."""
+    if store is False or (store is None and not cluster):
+        return None
+    return StudyStore(default_store(study) if store is None or store is True else store)
+
+
+def study_jobs(
+    study: PathLike,
+    *,
+    mood: PathLike | None = None,
+    tz: Zones = None,
+    mood_format: str = "auto",
+    mood_columns: Mapping[str, Any] | None = None,
+    mood_item: str | None = None,
+    default_sport: str | None = None,
+) -> tuple[list[ParticipantJob], list[pd.DataFrame], list[Any]]:
+    """One job per usable participant of a study, the report rows of the rest, the shared mood file.
+
+    Parameters
+    ----------
+    study, mood, tz, mood_format, mood_columns, mood_item, default_sport
+        As in :func:`load_study`.
+
+    Returns
+    -------
+    tuple
+        ``(jobs, problems, shared)``: the jobs in participant order, report tables for
+        the sub-folders and participants that cannot be used, and the study-wide mood
+        file's result (a list of none or one).
 
     Raises
     ------
@@ -231,41 +329,18 @@ def load_study(
             "or give one mood file for everyone (--mood)",
         )
     columns = dict(COHORT_MOOD_COLUMNS if mood_columns is None else mood_columns)
-    parts = []
+    jobs = []
     for pid, acts, own_mood, sleep in people:
         zone = tz.get(pid) if isinstance(tz, Mapping) else tz
-        shared_options: dict[str, Any] = {
-            "mood_item": mood_item,
-            "default_sport": default_sport,
-            "progress": progress,
-            "cache": cache,
-        }
-        try:
-            if own_mood is not None:
-                parts.append(
-                    load_person(
-                        acts,
-                        own_mood,
-                        sleep,
-                        participant_id=pid,
-                        tz=zone,
-                        mood_format="generic",
-                        sleep_format="generic",
-                        mood_options=columns,
-                        **shared_options,
-                    )
-                )
-            else:
-                parts.append(_with_shared_mood(pid, acts, sleep, ratings, zone=zone, **shared_options))
-        except InputError as err:  # one participant's unreadable log never stops the study
-            if err.field == "tz" or err.option:
-                raise
-            problems.append(
-                report_row(err.path or acts, "error", f"participant {pid} not loaded: {err.reason}", participant_id=pid)
+        if ratings is None:
+            job = ParticipantJob(pid, acts, own_mood, sleep, mood_columns=columns)
+        else:
+            own = ratings.mood[ratings.mood["participant_id"].astype(str) == pid]
+            job = ParticipantJob(
+                pid, acts, None, sleep, ratings=own, ratings_format=ratings.format, ratings_path=str(ratings.path)
             )
-    if not parts:
-        raise InputError(study, f"no participant could be loaded; {len(problems)} problem(s) in the report")
-    return _joined(parts, problems, study, mood, shared)
+        jobs.append(replace(job, tz=zone, mood_item=mood_item, default_sport=default_sport))
+    return jobs, [report_frame(problems)], shared
 
 
 def _study_mood(mood: PathLike, people: list, problems: list, *, tz: Zones, mood_format: str) -> tuple[Any, list, list]:
@@ -288,48 +363,19 @@ def _study_mood(mood: PathLike, people: list, problems: list, *, tz: Zones, mood
     return result, kept, problems
 
 
-def _with_shared_mood(
-    pid: str,
-    activities: Path,
-    sleep: Path | None,
-    ratings: Any,
-    *,
-    zone: str | None,
-    mood_item: str | None,
-    default_sport: str | None,
-    progress: bool,
-    cache: bool | PathLike,
-) -> Inputs:
-    """One participant whose ratings come from the study-wide mood file."""
-    loaded = load_activities(activities, participant_id=pid, tz=zone, progress=progress, cache=cache)
-    nights = read_sleep(sleep, format="generic", tz=zone, participant_id=pid) if sleep is not None else None
-    own = ratings.mood[ratings.mood["participant_id"].astype(str) == pid]
-    reports = [loaded.report] + ([nights.report] if nights is not None else [])
-    return Inputs(
-        activities=apply_default_sport(loaded.activities, default_sport),
-        mood=choose_mood_item(own, mood_item, path=ratings.path),
-        sleep=nights.sleep if nights is not None else empty_table("sleep"),
-        report=_concat(reports, "load_report"),
-        participants=[pid],
-        formats={"mood": ratings.format},
-        reconciled=loaded.reconciles and (nights is None or nights.reconciles),
-        has_sleep=nights is not None,
-    )
-
-
 def _joined(
-    parts: list[Inputs], problems: list[dict[str, Any]], study: PathLike, mood: PathLike | None, shared: list[Any]
+    parts: list[Inputs], problems: list[pd.DataFrame], study: PathLike, mood: PathLike | None, shared: list[Any]
 ) -> Inputs:
     """Everyone's inputs as one, with the study-wide mood file's report (``shared``) once."""
     has_sleep = any(p.has_sleep for p in parts)
     formats = {"mood": parts[0].formats.get("mood", "generic"), **({"sleep": "generic"} if has_sleep else {})}
     sources = {"study": [Path(study).name], **({"mood": [Path(mood).name]} if mood is not None else {})}
     return Inputs(
-        activities=_concat([p.activities for p in parts], "activities"),
-        mood=_concat([p.mood for p in parts], "mood"),
-        sleep=_concat([p.sleep for p in parts], "sleep"),
-        report=_concat(
-            [report_frame(problems)] + [r.report for r in shared] + [p.report for p in parts], "load_report"
+        activities=concat([p.activities for p in parts], "activities"),
+        mood=concat([p.mood for p in parts], "mood"),
+        sleep=concat([p.sleep for p in parts], "sleep"),
+        report=concat(
+            problems[:1] + [r.report for r in shared] + problems[1:] + [p.report for p in parts], "load_report"
         ),
         participants=[p.participants[0] for p in parts],
         sources=sources,
@@ -337,8 +383,3 @@ def _joined(
         reconciled=all(p.reconciled for p in parts) and all(r.reconciles for r in shared),
         has_sleep=has_sleep,
     )
-
-
-def _concat(tables: list[pd.DataFrame], schema: str) -> pd.DataFrame:
-    kept = [t for t in tables if len(t)]
-    return conform(pd.concat(kept, ignore_index=True), schema, extra=True) if kept else empty_table(schema)

@@ -51,6 +51,7 @@ __all__ = [
     "localize",
     "localize_series",
     "check_zone",
+    "zone_label",
     "MAX_OFFSET_S",
 ]
 
@@ -116,7 +117,7 @@ def zone(name: str) -> dt.tzinfo | None:
     """
     name = str(name).strip()
     if name.upper() in _UTC_NAMES:
-        return dt.timezone.utc
+        return dt.UTC
     match = _OFFSET_RE.fullmatch(name)
     if match:
         sign = -1 if match.group(1) == "-" else 1
@@ -145,6 +146,34 @@ def check_zone(tz: str, *, what: str = "tz") -> str:
             fix='give an IANA zone name such as "Europe/Berlin" or "America/New_York"',
         )
     return str(tz)
+
+
+def zone_label(text: object) -> str | None:
+    """A zone as a file writes it, in runwell's spelling; None when it is not a zone.
+
+    Fixed offsets in any of the spellings exports use (``UTC+0200``, ``UTC+01:00``,
+    ``GMT-5``, ``+02:00``) become ``"UTC+hh:mm"`` (``"UTC"`` for zero); IANA names stay.
+
+    Examples
+    --------
+    >>> zone_label("UTC+0200"), zone_label("GMT-5"), zone_label("+00:00"), zone_label("Europe/Oslo")
+    ('UTC+02:00', 'UTC-05:00', 'UTC', 'Europe/Oslo')
+    >>> zone_label(""), zone_label("UTC+25:00")
+    (None, None)
+    """
+    name = "" if text is None else str(text).strip()
+    try:
+        tzinfo = zone(name) if name else None
+    except ValueError:  # an offset of a day or more
+        return None
+    if tzinfo is None:
+        return None
+    if isinstance(tzinfo, ZoneInfo):
+        return tzinfo.key
+    offset = tzinfo.utcoffset(None)
+    if offset is None or abs(offset.total_seconds()) > MAX_OFFSET_S:
+        return None
+    return offset_name(offset.total_seconds())
 
 
 def zone_at(start_utc: pd.Timestamp, offset_s: float | None, fix: tuple[float, float] | None) -> str | None:

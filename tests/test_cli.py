@@ -111,8 +111,8 @@ def test_window_without_runs_is_an_input_error(capsys):
 
 
 def test_config_file_next_to_the_data_and_flags_win(tmp_path):
-    from runwell.reporting import settings_from_args
     from runwell.cli import _parser
+    from runwell.reporting import settings_from_args
 
     (tmp_path / "runwell.toml").write_text(
         'tz = "Europe/Paris"\nmood-labels = "sad=2,average=3"\nstart = "2026-01-10"\n'

@@ -22,7 +22,7 @@ def test_a_study_with_a_broken_participant_still_loads(tmp_path: Path) -> None:
     inputs = runwell.load_study(study, tz="Europe/Berlin")
     assert inputs.participants == ["sim002"]
     errors = inputs.report[inputs.report["kind"] == "error"]
-    assert errors["reason"].str.contains("participant sim006 not loaded").any()
+    assert errors["reason"].str.contains("participant sim006 could not be loaded").any()
 
 
 def test_load_person_names_the_file_it_cannot_read(tmp_path: Path) -> None:

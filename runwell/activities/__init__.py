@@ -34,7 +34,7 @@ Modules, one job each:
     What every reader hands back (:class:`~._session.Session`, :class:`~._session.Parsed`)
     and the rules shared by all readers.
 :mod:`.fit`
-    FIT files (subpackage: protocol, session rules, reference decoder, fast path, repair).
+    FIT files (subpackage: protocol, session rules, bulk decoder, reference decoder, repair).
 :mod:`.gpx`, :mod:`.tcx`
     GPX and TCX files; :mod:`._pointscan` is their fast scanner of track points.
 :mod:`.strava`, :mod:`.apple`

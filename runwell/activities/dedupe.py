@@ -2,9 +2,17 @@
 
 Watches, phones and Strava copy one activity into several files (a FIT file, Strava's
 GPX of it, an Apple workout). Two rows of one participant from different files are the
-same activity when they start at most :data:`DUPLICATE_START_S` apart and their elapsed
-times differ by at most :data:`DUPLICATE_ELAPSED_FRACTION` (or that many seconds). The
-copy from the richest source is kept (:data:`SOURCE_RANK`); each other copy gets a
+same activity when all of these hold:
+
+* they start at most :data:`DUPLICATE_START_S` apart;
+* their elapsed times differ by at most :data:`DUPLICATE_ELAPSED_FRACTION` (or that many
+  seconds);
+* they overlap in time, by at least :data:`MIN_OVERLAP_FRACTION` of the shorter one (a
+  57-second run that starts after a short walk has ended is not that walk);
+* their sports are compatible: the same family (:data:`SPORT_FAMILIES`), or one of them
+  names no sport (``other``: many GPX files say nothing).
+
+The copy from the richest source is kept (:data:`SOURCE_RANK`); each other copy gets a
 ``duplicate`` report entry naming the one kept, and its file's count drops.
 """
 
@@ -12,15 +20,38 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from runwell.activities.batch import Batch
 from runwell.activities.rows import ActivityRow
 
-__all__ = ["DUPLICATE_START_S", "DUPLICATE_ELAPSED_FRACTION", "SOURCE_RANK", "dedupe", "same_activity"]
+__all__ = [
+    "DUPLICATE_START_S",
+    "DUPLICATE_ELAPSED_FRACTION",
+    "MIN_OVERLAP_FRACTION",
+    "SPORT_FAMILIES",
+    "SOURCE_RANK",
+    "compatible_sports",
+    "dedupe",
+    "same_activity",
+]
 
 #: Two activities of one participant starting at most this many seconds apart ...
 DUPLICATE_START_S = 120.0
 #: ... whose elapsed times differ by at most this fraction (or 120 s) are one activity.
 DUPLICATE_ELAPSED_FRACTION = 0.10
+#: Two copies overlap in time by at least this share of the shorter one.
+MIN_OVERLAP_FRACTION = 0.5
+#: Sports that may be the same activity recorded twice; a sport not listed (``other``) fits any.
+SPORT_FAMILIES = {
+    "running": "run",
+    "trail_running": "run",
+    "treadmill_running": "run",
+    "walking": "walk",
+    "hiking": "walk",
+    "cycling": "ride",
+    "swimming": "swim",
+}
 #: Which copy of a duplicated activity is kept: the richest source first.
 SOURCE_RANK = {"fit": 0, "tcx": 1, "gpx": 2, "apple_health": 3, "strava_csv": 4}
 #: Rank of a source not in :data:`SOURCE_RANK`.
@@ -41,10 +72,31 @@ def same_activity(a: ActivityRow, b: ActivityRow) -> bool:
         return False
     if abs((a.start_utc - b.start_utc).total_seconds()) > DUPLICATE_START_S:
         return False
+    if not compatible_sports(a.session.sport, b.session.sport):
+        return False
     ea, eb = a.session.elapsed_s, b.session.elapsed_s
     if math.isnan(ea) or math.isnan(eb):
         return True
-    return abs(ea - eb) <= max(DUPLICATE_START_S, DUPLICATE_ELAPSED_FRACTION * max(ea, eb))
+    if abs(ea - eb) > max(DUPLICATE_START_S, DUPLICATE_ELAPSED_FRACTION * max(ea, eb)):
+        return False
+    start = max(a.start_utc, b.start_utc)
+    end = min(a.start_utc + pd.Timedelta(seconds=ea), b.start_utc + pd.Timedelta(seconds=eb))
+    overlap = (end - start).total_seconds()
+    return overlap > 0 and overlap >= MIN_OVERLAP_FRACTION * min(ea, eb)
+
+
+def compatible_sports(a: str | None, b: str | None) -> bool:
+    """Whether two sports may be one activity: the same family, or either not a listed sport.
+
+    Examples
+    --------
+    >>> compatible_sports("running", "trail_running"), compatible_sports("running", "other")
+    (True, True)
+    >>> compatible_sports("running", "walking")
+    False
+    """
+    family_a, family_b = SPORT_FAMILIES.get(a or ""), SPORT_FAMILIES.get(b or "")
+    return family_a is None or family_b is None or family_a == family_b
 
 
 def _count_off(batch: Batch, drop: ActivityRow) -> None:

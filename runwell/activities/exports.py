@@ -13,8 +13,13 @@ Apple Health
     ``export.xml``, streamed workout by workout; each workout's route GPX
     (``workout-routes/``) is read only to place it in a time zone, never as an activity.
 Garmin Connect
-    Needs no assembly: FIT files in nested zips (``DI_CONNECT/.../*.zip``), found by
-    :func:`runwell.activities._sources.iter_members` and loaded as plain files.
+    FIT files in nested zips (``DI_CONNECT/.../*.zip``), found by
+    :func:`runwell.activities._sources.iter_members` and loaded as plain files; the
+    ``*_summarizedActivities.json`` beside them are a summary export (below).
+Summary exports
+    Garmin's summaries, Polar, Samsung Health, Whoop and Fitbit (Google format) hold one
+    summary per activity and no track: recognised by content and read by
+    :mod:`runwell.activities.summary_load`.
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ from runwell.activities.plausible import vet_session
 from runwell.activities.rows import rows_for
 from runwell.activities.sports import is_running, normalise_sport
 from runwell.activities.strava import StravaRow, is_strava_csv, read_strava_csv, session_from_row
+from runwell.activities.summary_load import find_summaries, load_summaries
 from runwell.errors import InputError, RunwellError
+from runwell.registry import Format
 
 __all__ = ["Exports", "find_exports", "report_unreadable", "load_exports"]
 
@@ -53,12 +60,15 @@ class Exports:
         does not read (another account language).
     routes
         Names of Apple workout-route files: read by their export, not as activities.
+    summaries
+        Summary exports (Garmin summaries, Polar, Samsung, Whoop, Fitbit) with their format.
     """
 
     strava: list[Member] = field(default_factory=list)
     apple: list[Member] = field(default_factory=list)
     unreadable: list[Member] = field(default_factory=list)
     routes: set[str] = field(default_factory=set)
+    summaries: list[tuple[Format, Member]] = field(default_factory=list)
 
 
 def _header_of(member: Member) -> list[str] | None:
@@ -78,7 +88,7 @@ def _beside_activity_folder(csv_member: Member, members: list[Member]) -> bool:
 
 
 def find_exports(members: list[Member]) -> Exports:
-    """Find the Strava and Apple Health exports among a load's files (by name and header)."""
+    """Find the bulk exports among a load's files (by name and header; summaries by content)."""
     found = Exports()
     for member in members:
         name = PurePosixPath(member.name).name.lower()
@@ -92,6 +102,8 @@ def find_exports(members: list[Member]) -> Exports:
             found.apple.append(member)
     if found.apple:
         found.routes = {m.name for m in members if "workout-routes/" in m.name}
+    taken = {m.name for m in found.strava + found.apple + found.unreadable}
+    found.summaries = find_summaries([m for m in members if m.name not in taken])
     return found
 
 
@@ -122,7 +134,7 @@ def report_unreadable(batch: Batch, exports: Exports) -> set[str]:
 
 
 def load_exports(batch: Batch, exports: Exports, by_name: dict[str, Member]) -> set[str]:
-    """Load the Strava exports, then the Apple Health exports.
+    """Load the Strava exports, then the Apple Health exports, then the summary exports.
 
     Parameters
     ----------
@@ -144,6 +156,7 @@ def load_exports(batch: Batch, exports: Exports, by_name: dict[str, Member]) -> 
         consumed |= _load_strava(batch, member, by_name)
     for member in exports.apple:
         consumed |= _load_apple(batch, member, by_name)
+    consumed |= load_summaries(batch, exports.summaries)
     return consumed | {m.name for m in exports.strava + exports.apple}
 
 

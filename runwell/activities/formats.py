@@ -9,6 +9,12 @@ Bulk exports (Strava, Garmin Connect, Apple Health) and zip archives are not for
 their own: they are containers of these files, found by :mod:`._sources` and assembled by
 :mod:`.exports`.
 
+The summary exports (:data:`EXPORT_FORMATS`: Garmin's ``*_summarizedActivities.json``,
+Polar's ``training-session-*.json``, Samsung Health's exercise CSV, Whoop's
+``workouts.csv``, Fitbit's ``UserExercises_*.csv``) are registered here too, with no
+suffix and a content sniffer over an :class:`~runwell.activities.summary.ExportPeek`;
+:func:`export_format` recognises them and :mod:`.summary_load` reads them.
+
 Examples
 --------
 >>> activity_format("activities/123.FIT.gz")
@@ -21,15 +27,23 @@ from __future__ import annotations
 
 from runwell.activities._session import Parsed
 from runwell.activities.fit import parse_fit
+from runwell.activities.fitbit import read_fitbit_exercises, sniff_fitbit_exercises
+from runwell.activities.garmin_summaries import read_garmin_summaries, sniff_garmin_summaries
 from runwell.activities.gpx import parse_gpx
+from runwell.activities.polar import read_polar_session, sniff_polar_session
+from runwell.activities.samsung import read_samsung_exercise, sniff_samsung_exercise
+from runwell.activities.summary import ExportPeek
 from runwell.activities.tcx import parse_tcx
+from runwell.activities.whoop import read_whoop_workouts, sniff_whoop_workouts
 from runwell.errors import UnsupportedFormatError
 from runwell.registry import REGISTRY, Format
 
 __all__ = [
     "KIND",
     "FORMATS",
+    "EXPORT_FORMATS",
     "CONTAINERS",
+    "export_format",
     "activity_format",
     "activity_suffix",
     "require_activity_format",
@@ -44,7 +58,7 @@ KIND = "activities"
 CONTAINERS = (
     ".zip archives holding those, and bulk exports (Strava: activities.csv with its "
     "activities/ folder; Garmin Connect: DI_CONNECT/...; Apple Health: export.xml), "
-    "as a zip or unzipped folder"
+    "as a zip or unzipped folder, and the summary exports listed"
 )
 
 #: The activity formats, as registered (in the order messages list them).
@@ -56,6 +70,59 @@ FORMATS: tuple[Format, ...] = tuple(
         Format("tcx", KIND, "TCX activity", parse_tcx, suffixes=(".tcx", ".tcx.gz")),
     )
 )
+
+
+#: The summary exports (no suffix; recognised by content), in the order they are tried.
+EXPORT_FORMATS: tuple[Format, ...] = tuple(
+    REGISTRY.register(fmt)
+    for fmt in (
+        Format(
+            "garmin_summaries",
+            KIND,
+            "Garmin Connect export DI-Connect-Fitness/*_summarizedActivities.json",
+            read_garmin_summaries,
+            sniff_garmin_summaries,
+        ),
+        Format(
+            "polar",
+            KIND,
+            "Polar Flow export training-session-*.json",
+            read_polar_session,
+            sniff_polar_session,
+        ),
+        Format(
+            "samsung",
+            KIND,
+            "Samsung Health export com.samsung.shealth.exercise.<timestamp>.csv",
+            read_samsung_exercise,
+            sniff_samsung_exercise,
+        ),
+        Format(
+            "whoop", KIND, "Whoop export workouts.csv (English or Spanish)", read_whoop_workouts, sniff_whoop_workouts
+        ),
+        Format(
+            "fitbit_exercises",
+            KIND,
+            "Fitbit Google Takeout UserExercises_*.csv",
+            read_fitbit_exercises,
+            sniff_fitbit_exercises,
+        ),
+    )
+)
+
+#: What a file's name must end with to be looked at by :func:`export_format`.
+_EXPORT_SUFFIXES = (".json", ".csv")
+
+
+def export_format(peek: ExportPeek) -> Format | None:
+    """The summary export a file is (see :data:`EXPORT_FORMATS`), or None.
+
+    Only ``.json`` and ``.csv`` files are looked at; each sniffer checks the name first
+    and reads the head only when the name allows.
+    """
+    if not peek.filename.endswith(_EXPORT_SUFFIXES):
+        return None
+    return next((fmt for fmt in EXPORT_FORMATS if fmt.detect is not None and fmt.detect(peek)), None)
 
 
 def activity_suffix(name: str) -> str | None:

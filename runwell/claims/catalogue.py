@@ -1,5 +1,6 @@
 """The ten claims, each declared once: wording, direction, unit, thresholds and analysis.
 
+Every claim is tested within person and adjusted for the weekday, as the mood model is.
 To add a claim, write its analysis (a function of the daily panel, the run panel and
 its thresholds as keyword arguments, returning a
 :class:`~runwell.claims.findings.Finding`) and add one :class:`Claim` to
@@ -26,7 +27,7 @@ from runwell.claims.analyses import (
     stable_mood,
 )
 from runwell.claims.care import low_mood_flag
-from runwell.claims.rules import MIN_DAYS_PER_CONDITION
+from runwell.claims.rules import MIN_DAYS_PER_CONDITION, SESOI_SD
 
 __all__ = ["CLAIMS", "Claim"]
 
@@ -57,6 +58,12 @@ class Claim:
     observation
         The unit of observation: ``"days"``, ``"runs"`` (from the run panel),
         ``"person-weeks"`` or ``"participants"``.
+    outcome
+        What the estimate is measured on (``"mood"``, ``"stress"``, ``"sleep_next_h"``),
+        which names its scale (:func:`runwell.models.outcome_scale`).
+    sesoi
+        The smallest effect of interest, in within-person SDs of the outcome, fixed
+        before looking at the data (the data notes say whether it was detectable).
     thresholds
         The claim's numbers, passed to ``analysis`` by name; ``min_count`` is the fewest
         days (or runs, or person-weeks) allowed in each condition compared.
@@ -70,6 +77,8 @@ class Claim:
     analysis: Callable[..., Any] = field(repr=False)
     observation: str = "days"
     thresholds: Mapping[str, float] = field(default_factory=dict, hash=False)
+    outcome: str = "mood"
+    sesoi: float = SESOI_SD
 
     def __post_init__(self) -> None:
         frozen = MappingProxyType(dict(self.thresholds))
@@ -79,7 +88,7 @@ class Claim:
     def __reduce__(self) -> tuple[type[Claim], tuple[Any, ...]]:
         # the read-only thresholds cannot be pickled or deep-copied as they are
         fields = (self.number, self.name, self.text, self.tested, self.direction, self.analysis)
-        return Claim, (*fields, self.observation, dict(self.thresholds))
+        return Claim, (*fields, self.observation, dict(self.thresholds), self.outcome, self.sesoi)
 
     @property
     def is_test(self) -> bool:
@@ -107,7 +116,8 @@ CLAIMS: tuple[Claim, ...] = (
         2,
         "dose_response",
         "20-30 minutes of running a few times a week makes a difference.",
-        "Within-person effect of 30 more minutes of running on same-day mood (mixed model).",
+        "Within-person effect of 30 more minutes of running on a run day on same-day mood, with the "
+        "run-day lift as a separate term (mixed model).",
         +1,
         analysis=dose_response,
         thresholds={"min_count": MIN_DAYS_PER_CONDITION},
@@ -124,20 +134,22 @@ CLAIMS: tuple[Claim, ...] = (
         4,
         "better_sleep",
         "Run days bring better sleep.",
-        "Hours of sleep the night after a run day vs after the same person's rest days.",
+        "Hours of sleep the night after a run day vs after the same person's rest days, adjusted for the "
+        "night's weekday.",
         +1,
         analysis=better_sleep,
         thresholds={"min_count": MIN_DAYS_PER_CONDITION},
+        outcome="sleep_next_h",
     ),
     Claim(
         5,
         "lingering_boost",
         "The mood boost from a run lingers for hours.",
-        "Mood change from before a run to a rating {linger_hours:g} hours after it (run panel).",
+        "Mood change from before a run to a rating {late_hours:g} to {end_hours:g} hours after it (run panel).",
         +1,
         analysis=lingering_boost,
         observation="runs",
-        thresholds={"linger_hours": 3.0, "late_hours": 2.0, "min_count": 2 * MIN_DAYS_PER_CONDITION},
+        thresholds={"late_hours": 2.0, "end_hours": 4.0, "min_count": 2 * MIN_DAYS_PER_CONDITION},
     ),
     Claim(
         6,
@@ -148,6 +160,7 @@ CLAIMS: tuple[Claim, ...] = (
         +1,
         analysis=excessive_stress,
         thresholds={"high_acwr": 1.5, "long_run_min": 90.0, "min_count": MIN_DAYS_PER_CONDITION},
+        outcome="stress",
     ),
     Claim(
         7,
@@ -162,7 +175,8 @@ CLAIMS: tuple[Claim, ...] = (
         8,
         "skipped_run_low",
         "Skipping your usual run brings low mood.",
-        "Mood on a rest day after a streak of {streak_days}+ run days vs the same person's other rest days.",
+        "Mood on a rest day after a streak of {streak_days}+ run days vs the same person's other rest days, "
+        "adjusted for the runs of the previous 7 days.",
         -1,
         analysis=skipped_run_low,
         thresholds={"streak_days": 3, "min_count": MIN_DAYS_PER_CONDITION},

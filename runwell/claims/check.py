@@ -1,7 +1,8 @@
 """The public entry point: :func:`check_claims` runs every claim of the catalogue.
 
 Each tested claim's analysis gives a finding; the findings are FDR-corrected together
-and turned into verdicts and readings (:mod:`runwell.claims.verdicts`); the flag of claim
+and turned into verdicts and readings naming each estimate's scale
+(:mod:`runwell.claims.verdicts`); the flag of claim
 10 (:mod:`runwell.claims.care`) adds its own row. The table has one row per claim of
 :data:`runwell.claims.catalogue.CLAIMS`, in its order.
 """
@@ -16,6 +17,7 @@ from runwell.claims.findings import Finding
 from runwell.claims.rules import MIN_MOOD_DAYS, NotEnough
 from runwell.claims.verdicts import data_note, fdr_q_values, reading, verdict
 from runwell.errors import InsufficientDataError
+from runwell.models import outcome_scale
 
 __all__ = ["COLUMNS", "check_claims"]
 
@@ -29,6 +31,7 @@ COLUMNS = [
     "ci_low",
     "ci_high",
     "unit",
+    "outcome_unit",
     "p_value",
     "q_value",
     "n_participants",
@@ -63,9 +66,9 @@ def _examine(claim: Claim, panel: pd.DataFrame, run_panel: pd.DataFrame | None) 
 
 
 def _findings(
-    tests: list[Claim], panel: pd.DataFrame, run_panel: pd.DataFrame | None, n_mood: int
+    tests: list[Claim], panel: pd.DataFrame, run_panel: pd.DataFrame | None, n_mood: int, scale: str | None
 ) -> dict[int, Finding]:
-    """The finding of each tested claim, with the days per participant its notes use.
+    """The finding of each tested claim, with its scale and the counts its notes use.
 
     Claims observed on the daily panel are judged by the panel's mood days per
     participant; claims observed on runs keep their own count (the run panel counts
@@ -74,8 +77,10 @@ def _findings(
     findings = {c.number: _examine(c, panel, run_panel) for c in tests}
     mood_days_per_person = n_mood / max(int(panel.loc[panel["mood"].notna(), "participant_id"].nunique()), 1)
     for claim in tests:
+        found = findings[claim.number]
+        found.outcome_unit = outcome_scale(claim.outcome, panel.attrs, scale)
         if claim.observation != "runs":
-            findings[claim.number].days_per_person = mood_days_per_person
+            found.per_person = mood_days_per_person
     return findings
 
 
@@ -93,6 +98,7 @@ def _test_row(claim: Claim, found: Finding, q: float, n_tested: int, alpha: floa
         "ci_low": found.ci_low,
         "ci_high": found.ci_high,
         "unit": found.unit,
+        "outcome_unit": found.outcome_unit if found.enough else "",
         "p_value": found.p_value,
         "q_value": q,
         "n_participants": found.n_participants,
@@ -100,7 +106,7 @@ def _test_row(claim: Claim, found: Finding, q: float, n_tested: int, alpha: floa
         "method": found.method,
         "verdict": said,
         "reading": reading(found, said, n_tested),
-        "data_note": data_note(found, said),
+        "data_note": data_note(found, said, claim.sesoi, "rated runs" if claim.observation == "runs" else "days"),
     }
 
 
@@ -118,6 +124,7 @@ def check_claims(
     *,
     alpha: float = 0.05,
     low_mood_threshold: float | None = None,
+    scale: str | None = None,
 ) -> pd.DataFrame:
     """Test ten popular claims about running and mood against a daily panel.
 
@@ -134,16 +141,20 @@ def check_claims(
         Mood level (on the panel's scale) below which recent mood counts as low for
         the flag of claim 10; by default "low" means 1 SD below the person's own
         earlier average.
+    scale
+        Words for the mood scale (e.g. ``"points on your Daylio 1-5 scale"``); by default
+        from ``panel.attrs`` (see :func:`runwell.models.outcome_scale`).
 
     Returns
     -------
     pandas.DataFrame
         One row per claim: ``claim``, ``name``, ``claim_text``, ``tested``,
-        ``estimate``, ``ci_low``, ``ci_high``, ``unit``, ``p_value``, ``q_value``
-        (FDR-adjusted), ``n_participants``, ``n``, ``method``, ``verdict``
-        (``supported``, ``not supported``, ``opposite``, ``not enough data``; claim 10:
-        ``flag``, ``no flag`` or ``not enough data``), ``reading`` (plain words) and
-        ``data_note``.
+        ``estimate``, ``ci_low``, ``ci_high``, ``unit`` (the comparison),
+        ``outcome_unit`` (the estimate's scale, e.g. ``"points on the 1-5 scale"``,
+        ``"hours"``), ``p_value``, ``q_value`` (FDR-adjusted), ``n_participants``, ``n``,
+        ``method``, ``verdict`` (``supported``, ``inconclusive``, ``opposite``, ``not
+        enough data``; claim 10: ``flag``, ``no flag`` or ``not enough data``),
+        ``reading`` (plain words naming the scale) and ``data_note``.
 
     Raises
     ------
@@ -162,7 +173,7 @@ def check_claims(
     n_mood = _mood_days(panel)
     panel = sorted_panel(panel)
     tests = [c for c in CLAIMS if c.is_test]
-    findings = _findings(tests, panel, run_panel, n_mood)
+    findings = _findings(tests, panel, run_panel, n_mood, scale)
     q_values, n_tested = fdr_q_values(findings, alpha)
     rows = [
         _test_row(c, findings[c.number], q_values[c.number], n_tested, alpha)

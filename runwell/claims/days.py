@@ -1,4 +1,4 @@
-"""Reading a daily panel for the claims: order, run days, weekends, streaks, weekly load.
+"""Reading a daily panel for the claims: order, run days, weekdays, streaks, weekly load.
 
 The claims accept any panel with the needed columns (built by :mod:`runwell.panel` or
 not), so these helpers fall back on what is there: the weekend from ``date`` when the
@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "calendar",
     "consecutive",
     "preceding_streak",
     "run_indicator",
@@ -34,6 +35,49 @@ def weekend(panel: pd.DataFrame) -> pd.Series:
     if "date" in panel.columns:
         return (pd.to_datetime(panel["date"]).dt.day_of_week >= 5).astype(float)
     return pd.Series(0.0, index=panel.index)
+
+
+def calendar(frame: pd.DataFrame, shift_days: int = 0) -> pd.DataFrame:
+    """Day number and weekday dummies of each row, for the claims' adjustments.
+
+    Parameters
+    ----------
+    frame
+        Panel rows with ``date`` (or ``weekday`` and ``study_day``).
+    shift_days
+        Weekday of the day this many days later (1: the night after a day is adjusted
+        for the weekday it ends on, e.g. Friday and Saturday nights).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``day`` (days since 1970, or ``study_day``, or the row number per participant)
+        and ``weekday_1`` ... ``weekday_6`` (Monday is the reference; absent when the
+        weekday is not known), aligned with ``frame``.
+
+    Examples
+    --------
+    >>> days = pd.DataFrame({"participant_id": ["a"] * 3, "date": pd.date_range("2026-01-05", periods=3)})
+    >>> list(calendar(days).columns)
+    ['day', 'weekday_1', 'weekday_2', 'weekday_3', 'weekday_4', 'weekday_5', 'weekday_6']
+    """
+    if "date" in frame.columns:
+        dates = pd.to_datetime(frame["date"])
+        day = ((dates - pd.Timestamp("1970-01-01")) // pd.Timedelta(days=1)).astype(float)
+        weekday: pd.Series | None = dates.dt.day_of_week
+    else:
+        day = (
+            frame["study_day"].astype(float)
+            if "study_day" in frame.columns
+            else frame.groupby("participant_id", sort=False).cumcount().astype(float)
+        )
+        weekday = frame["weekday"] if "weekday" in frame.columns else None
+    out = pd.DataFrame({"day": day}, index=frame.index)
+    if weekday is not None:
+        shifted = (weekday.astype("int64") + shift_days) % 7
+        for k in range(1, 7):
+            out[f"weekday_{k}"] = (shifted == k).astype(float)
+    return out
 
 
 def run_indicator(frame: pd.DataFrame) -> pd.Series:

@@ -4,7 +4,12 @@ Layouts seen in the wild, all handled:
 
 * ``full_date,date,weekday,time,mood,activities,note_title,note`` (current),
 * ``full_date,date,weekday,time,mood,activities,note`` (older, no ``note_title``),
-* the current layout plus a ``scales`` column (ignored).
+* the current layout plus a ``scales`` column (ignored),
+* ``year,date,weekday,time,mood,activities,note`` (before 2019): the day and month in
+  ``date`` (``18 May``) with the year in its own column. Certainty (FORMATS.md section
+  7): the header **[doc]** (verbatim in a parser's guide), the rest **[inf]**; tested on
+  a constructed file. Month names are read in English (full or short); a date in
+  another language is reported with its row.
 
 Quirks: a UTF-8 byte-order mark; newest rows first; several entries per day; 12-hour
 (``6:50 pm``) and 24-hour (``14:58``) times mixed in one file; ``date`` and ``weekday``
@@ -43,11 +48,14 @@ NAME = "daylio"
 DEFAULT_MOODS: dict[str, float] = {"rad": 5, "good": 4, "meh": 3, "bad": 2, "awful": 1}
 
 _REQUIRED = ("full_date", "time", "mood", "activities")
+_REQUIRED_OLD = ("year", "date", "time", "mood", "activities")
 
 
 def sniff_daylio(header: list[str]) -> bool:
-    """True when a CSV header looks like a Daylio export."""
+    """True when a CSV header looks like a Daylio export (current or pre-2019 layout)."""
     cols = [c.strip().lower() for c in header]
+    if cols and cols[0] == "year":
+        return all(c in cols for c in _REQUIRED_OLD)
     return bool(cols) and cols[0] == "full_date" and all(c in cols for c in _REQUIRED)
 
 
@@ -159,7 +167,8 @@ def _rows(
     rows: list[dict[str, Any]] = []
     seen: dict[tuple[str, ...], int] = {}
     for line, rec in records:
-        key = tuple(rec.get(c, "").strip() for c in ("full_date", "time", "mood", "activities", "note"))
+        day_cols = ("full_date",) if "full_date" in rec else ("year", "date")
+        key = tuple(rec.get(c, "").strip() for c in (*day_cols, "time", "mood", "activities", "note"))
         if key in seen:
             log.reject(
                 line,
@@ -192,13 +201,34 @@ def _rows(
     return rows
 
 
+def _old_day(rec: dict[str, str]) -> datetime:
+    """The day of a pre-2019 row: ``year`` and ``date`` (``18 May`` or ``18 May.``); ValueError if unreadable."""
+    text = f"{rec.get('date', '').strip().rstrip('.')} {rec.get('year', '').strip()}"
+    for fmt in ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
 def _local_time(rec: dict[str, str], line: int, log: RowLog) -> datetime | None:
-    """A record's naive local time from ``full_date`` and ``time``, or ``None`` when reported."""
-    day_text = rec.get("full_date", "").strip()
+    """A record's naive local time from ``full_date`` (or ``year`` and ``date``) and ``time``.
+
+    ``None`` when the row was reported.
+    """
+    old = "full_date" not in rec
+    day_text = f"{rec.get('year', '').strip()}, {rec.get('date', '').strip()}" if old else rec["full_date"].strip()
     try:
-        day = datetime.strptime(day_text, "%Y-%m-%d")
+        day = _old_day(rec) if old else datetime.strptime(day_text, "%Y-%m-%d")
     except ValueError:
-        log.reject(line, "not a date (expected YYYY-MM-DD)", field="full_date", value=day_text, fix="correct the date")
+        log.reject(
+            line,
+            "not a date (expected e.g. 18 May with the year beside it)" if old else "not a date (expected YYYY-MM-DD)",
+            field="year, date" if old else "full_date",
+            value=day_text,
+            fix="correct the date (month names are read in English)" if old else "correct the date",
+        )
         return None
     clock = parse_clock(rec.get("time", ""))
     if clock is None:

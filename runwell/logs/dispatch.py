@@ -2,7 +2,9 @@
 
 The formats are looked up in :data:`runwell.registry.REGISTRY` (declared in
 :mod:`runwell.logs.formats`); a folder is read file by file and the results joined
-(:func:`runwell.logs.results.combine`).
+(:func:`runwell.logs.results.combine`); a zip that is not itself a log format (a Whoop,
+Oura, Polar or MyDataHelps export) is read as the folder it holds
+(:mod:`runwell.logs.archives`), and so is a zip inside a folder.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from runwell.errors import InputError, MissingInputError, OptionError, UnsupportedFormatError
 from runwell.guard import guarded, reading
 from runwell.loadreport import ReportBook
+from runwell.logs.archives import is_archive, relabel, unpacked
 from runwell.logs.formats import LOG_KINDS, MOOD_FORMATS, SLEEP_FORMATS
 from runwell.logs.generic import MOOD_OPTIONS, SLEEP_OPTIONS
 from runwell.logs.instants import given_tz
@@ -134,6 +137,10 @@ def _read(
         raise InputError(path, "not a regular file (a device, pipe or socket); not read", fix="give a log file")
     if path.stat().st_size == 0:
         return _empty_file(path, kind, bool(options.get("strict")), participant_id)
+    if is_archive(path) and not _reads_archive(path, kind, fmt_name):
+        with unpacked(path) as (folder, left_out):
+            found = _read_folder(kind, folder, fmt_name, participant_id, tz, options, left_out=left_out, shown=path)
+            return relabel(found, folder, path)
     if fmt_name == "auto":
         with reading(str(path), f"{kind} log"):
             fmt_name = detect_format(path, kind, options=options)
@@ -143,44 +150,102 @@ def _read(
         return fmt.reader(path, participant_id=participant_id, tz=tz, **options)
 
 
+def _reads_archive(path: Path, kind: str, fmt_name: str) -> bool:
+    """Whether a format of ``kind`` (the one named, or any under ``"auto"``) reads this zip whole."""
+    info = peek(path)
+    formats = REGISTRY.formats(kind).values() if fmt_name == "auto" else [_format(kind, fmt_name)]
+    return any(fmt.detect is not None and fmt.detect(info) for fmt in formats)
+
+
+def _other_kind(path: Path, kind: str) -> str:
+    """`` (it is a <kind> log: <format>)`` when an app format of another kind recognises the file."""
+    info = peek(path)
+    for other in LOG_KINDS:
+        for fmt in REGISTRY.formats(other).values():
+            if other != kind and fmt.name != "generic" and fmt.detect is not None and fmt.detect(info):
+                return f" (it is a {other} log: {fmt.name})"
+    return ""
+
+
 def _folder_file_format(path: Path, kind: str, fmt_name: str, options: dict[str, Any]) -> tuple[str | None, str]:
-    """The format to read one file of a folder with, or ``None`` and why it is skipped."""
+    """The format to read one file of a folder with (``"zip"`` for an archive), or ``None`` and why not."""
     if path.stat().st_size == 0:
         return None, "empty file"
     try:
         found = detect_format(path, kind, options=options)
     except UnsupportedFormatError:
-        return None, f"not a {kind} log runwell recognises"
+        if is_archive(path):
+            return "zip", ""
+        return None, f"not a {kind} log runwell recognises{_other_kind(path, kind)}"
     if fmt_name != "auto" and found != fmt_name:
         return None, f"a {found} file, not {fmt_name}"
     return found, ""
 
 
+def _companions(kind: str, plan: list[tuple[Path, str | None, str]]) -> set[Path]:
+    """Files that the readers of the folder's logs read beside them (see ``Format.companions``)."""
+    out: set[Path] = set()
+    for path, found, _ in plan:
+        if found is not None and found != "zip":
+            for pattern in REGISTRY.get(kind, found).companions:
+                out.update(path.parent.glob(pattern))
+    return out
+
+
 def _read_folder(
-    kind: str, folder: Path, fmt_name: str, participant_id: str | None, tz: str | None, options: dict[str, Any]
+    kind: str,
+    folder: Path,
+    fmt_name: str,
+    participant_id: str | None,
+    tz: str | None,
+    options: dict[str, Any],
+    *,
+    left_out: list[str] | None = None,
+    shown: Path | None = None,
 ) -> MoodResult | SleepResult:
     """Read every log of one kind in a folder (e.g. a Fitbit or Garmin export) as one.
 
     Files no format recognises (or of another format than ``fmt_name``) are listed in the
     report as ``skipped``, files that cannot be read (damaged, a link out of the folder)
-    as ``error`` (under ``strict``, the first of either raises); tables, reports and counts
+    as ``error`` (under ``strict``, the first of either raises), as are the ``left_out``
+    members of an unpacked archive (``shown`` names the archive in messages); a zip in the
+    folder is read as a folder too. Tables, reports and counts
     are combined, and naps are re-assigned across files.
     """
     results = []
     skipped = ReportBook(strict=bool(options.get("strict")), participant_id=participant_id)
+    for name in left_out or []:
+        why = (
+            "a zip inside the archive: unzip it to read its logs" if name.lower().endswith(".zip") else "not a log file"
+        )
+        skipped.add(folder / name, "skipped", why, fix=f"read the {kind} logs one by one")
+    paths = []
     for entry in walk_folder(folder):
-        path = entry.path
         if entry.problem:
-            skipped.add(path, "error", entry.problem)
-            continue
-        if path.name.startswith("."):
+            skipped.add(entry.path, "error", entry.problem)
+        elif not entry.path.name.startswith("."):
+            paths.append(entry.path)
+    plan = []
+    for path in sorted(paths):
+        try:
+            plan.append((path, *_folder_file_format(path, kind, fmt_name, options)))
+        except InputError as err:
+            if skipped.strict or err.field == "tz" or err.option:
+                raise
+            skipped.add(path, "error", err.reason, error=err)
+    companions = _companions(kind, plan)
+    for path, found, why in plan:
+        if found is None and path in companions:
+            continue  # read by the reader of the file it sits beside
+        if found is None:
+            skipped.add(path, "skipped", why, fix=f"move it out of the folder, or read the {kind} logs one by one")
             continue
         try:
-            found, why = _folder_file_format(path, kind, fmt_name, options)
-            if found is None:
-                skipped.add(path, "skipped", why, fix=f"move it out of the folder, or read the {kind} logs one by one")
-                continue
-            results.append(_read(kind, path, found, participant_id, tz, dict(options)))
+            results.append(_read(kind, path, fmt_name if found == "zip" else found, participant_id, tz, dict(options)))
+        except UnsupportedFormatError:
+            if found != "zip":
+                raise
+            skipped.add(path, "skipped", f"a zip holding no {kind} log runwell recognises", fix="leave it out")
         except InputError as err:
             if skipped.strict or err.field == "tz" or err.option:
                 raise  # strict, or a missing option that every file of the folder needs
@@ -190,7 +255,7 @@ def _read_folder(
         return combine([empty], str(folder), skipped.frame())
     if not results:
         raise UnsupportedFormatError(
-            f"{folder}: holds no {kind} log runwell recognises ({len(skipped.rows)} file(s) looked at). "
+            f"{shown or folder}: holds no {kind} log runwell recognises ({len(skipped.rows)} file(s) looked at). "
             f"{REGISTRY.known(kind)}"
         )
     return combine(results, str(folder), skipped.frame() if skipped.rows else None)
@@ -210,13 +275,16 @@ def read_mood(
     Parameters
     ----------
     path
-        The log file: Daylio CSV, Bearable CSV, m-Path ``basic.csv``, Apple Health
-        ``export.xml``/``export.zip`` (State of Mind), or any CSV/parquet table
-        (``format="generic"`` with a column mapping). A folder reads every mood log in it
-        (recursively) as one; other files are listed in the report as ``skipped``.
+        The log file: Daylio CSV, Bearable CSV, m-Path ``basic.csv``, a SEMA3 or mEMA
+        export, MyDataHelps' or Health Auto Export's State of Mind, Whoop's
+        ``journal_entries.csv``, Apple Health ``export.xml``/``export.zip`` (State of
+        Mind), or any CSV/parquet table (``format="generic"`` with a column mapping). A
+        folder or a zip (e.g. a Whoop export) reads every mood log in it (recursively) as
+        one; other files are listed in the report as ``skipped``.
     format
         ``"auto"`` (recognise from content), or one of :data:`MOOD_FORMATS`:
-        ``daylio``, ``bearable``, ``mpath``, ``apple_health``, ``generic``.
+        ``daylio``, ``bearable``, ``mpath``, ``sema3``, ``mema``, ``mydatahelps``,
+        ``whoop_journal``, ``health_auto_export``, ``apple_health``, ``generic``.
     participant_id
         Whose log it is (overrides a participant column where the format has one).
     tz
@@ -225,7 +293,8 @@ def read_mood(
     **options
         ``strict=True`` raises :class:`~runwell.errors.InputError` on the first bad row
         (default: bad rows go to the report). Format options: Daylio ``moods``,
-        ``mood_scale``; Bearable and m-Path ``scales``; generic ``time``, ``date``,
+        ``mood_scale``; Bearable, m-Path and SEMA3 ``scales``; mEMA ``scales``,
+        ``scale``, ``participant``, ``time_utc``, ``time_local``; generic ``time``, ``date``,
         ``participant``, ``items``, ``item``, ``value``, ``scales``, ``scale``,
         ``scale_min``, ``scale_max``, ``context`` (see :mod:`runwell.logs.generic`).
 
@@ -268,21 +337,24 @@ def read_sleep(
     Parameters
     ----------
     path
-        Sleep as Android ``sleep-export.csv`` or backup zip, Plees Tracker CSV, Oura
-        CSV, Fitbit ``sleep-*.json``, Garmin ``*_sleepData.json``, Apple Health
-        ``export.xml``/``export.zip``, or a CSV/parquet table with start/end columns.
-        A folder (e.g. a Fitbit Takeout or Garmin export) reads every sleep log in it
+        Sleep as Android ``sleep-export.csv`` or backup zip, Plees Tracker CSV, Whoop
+        ``sleeps.csv``, Samsung Health's sleep CSV, Oura's ``sleepmodel.csv`` or trends
+        CSV, Polar ``sleep_result_*.json``, Fitbit ``sleep-*.json``, Garmin
+        ``*_sleepData.json``, Apple Health ``export.xml``/``export.zip``, or a
+        CSV/parquet table with start/end columns. A folder or a zip (e.g. a Fitbit
+        Takeout, Garmin, Whoop, Oura or Polar export) reads every sleep log in it
         (recursively) as one; other files are listed in the report as ``skipped``.
     format
         ``"auto"`` or one of :data:`SLEEP_FORMATS`: ``sleep_as_android``, ``plees``,
-        ``oura``, ``fitbit``, ``garmin``, ``apple_health``, ``generic``.
+        ``whoop``, ``samsung``, ``oura_export``, ``oura``, ``polar``, ``fitbit``,
+        ``garmin``, ``apple_health``, ``generic``.
     participant_id
         Whose log it is.
     tz
         IANA zone of the participant. Required where the file cannot place a night on
         the local calendar by itself (Fitbit, Plees Tracker, generic naive times).
     **options
-        ``strict=True`` raises on the first bad row. Apple Health ``gap_h``; generic
+        ``strict=True`` raises on the first bad row. Apple Health and Samsung ``gap_h``; generic
         ``start``, ``end``, ``in_bed_start``, ``in_bed_end``, ``quality``,
         ``quality_scale``, ``participant``.
 

@@ -18,11 +18,20 @@ from runwell.logs.files import member_named
 from runwell.logs.fitbit import read_fitbit, sniff_fitbit
 from runwell.logs.garmin import read_garmin, sniff_garmin
 from runwell.logs.generic import read_generic_mood, read_generic_sleep, sniff_generic_mood, sniff_generic_sleep
+from runwell.logs.health_auto_export import read_health_auto_export, sniff_health_auto_export
+from runwell.logs.mema import read_mema, sniff_mema
 from runwell.logs.mpath import read_mpath, sniff_mpath
+from runwell.logs.mydatahelps import SIDE_FILES as MYDATAHELPS_SIDE_FILES
+from runwell.logs.mydatahelps import read_mydatahelps, sniff_mydatahelps
 from runwell.logs.oura import read_oura, sniff_oura
+from runwell.logs.oura_export import read_oura_export, sniff_oura_export
 from runwell.logs.peek import Peek
 from runwell.logs.plees import read_plees, sniff_plees
+from runwell.logs.polar import read_polar_sleep, sniff_polar_sleep
+from runwell.logs.samsung import read_samsung_sleep, sniff_samsung_sleep
+from runwell.logs.sema3 import read_sema3, sniff_sema3
 from runwell.logs.sleep_as_android import MEMBER, read_sleep_as_android, sniff_sleep_as_android
+from runwell.logs.whoop import read_whoop_journal, read_whoop_sleep, sniff_whoop_journal, sniff_whoop_sleep
 from runwell.registry import REGISTRY, Format
 
 __all__ = ["LOG_KINDS", "LOG_FORMATS", "MOOD_FORMATS", "SLEEP_FORMATS", "FormatsView"]
@@ -81,6 +90,11 @@ def _sleep_as_android(p: Peek) -> bool:
     return sniff_sleep_as_android(p.first_line) or member_named(p.zip_names or [], MEMBER) is not None
 
 
+def _samsung_sleep(p: Peek) -> bool:
+    """Samsung Health's sleep table: its first line is the table's metadata line."""
+    return p.zip_names is None and sniff_samsung_sleep(p.first_line)
+
+
 def _json(test: Callable[[str], bool]) -> Callable[[Peek], bool]:
     """A sniffer asking ``test`` about the start of a JSON file."""
 
@@ -95,6 +109,34 @@ LOG_FORMATS: tuple[Format, ...] = (
     Format("daylio", "mood", "Daylio CSV export", read_daylio, _table(sniff_daylio)),
     Format("bearable", "mood", "Bearable CSV export", read_bearable, _table(sniff_bearable)),
     Format("mpath", "mood", "m-Path EMA basic.csv", read_mpath, _mpath),
+    Format(
+        "sema3", "mood", "SEMA3 survey export (all participants; ...UtcTs columns)", read_sema3, _table(sniff_sema3)
+    ),
+    Format(
+        "mema", "mood", "mEMA (ilumivu) flat data file (mbl_cod, UTC time, local TS)", read_mema, _table(sniff_mema)
+    ),
+    Format(
+        "mydatahelps",
+        "mood",
+        "MyDataHelps HealthKitV2StateOfMind_*.csv (Apple State of Mind)",
+        read_mydatahelps,
+        _table(sniff_mydatahelps),
+        companions=MYDATAHELPS_SIDE_FILES,
+    ),
+    Format(
+        "whoop_journal",
+        "mood",
+        "Whoop journal_entries.csv (yes/no answers)",
+        read_whoop_journal,
+        _table(sniff_whoop_journal),
+    ),
+    Format(
+        "health_auto_export",
+        "mood",
+        "Health Auto Export JSON (Apple State of Mind)",
+        read_health_auto_export,
+        _json(sniff_health_auto_export),
+    ),
     Format(
         "apple_health",
         "mood",
@@ -117,7 +159,24 @@ LOG_FORMATS: tuple[Format, ...] = (
         _sleep_as_android,
     ),
     Format("plees", "sleep", "Plees Tracker CSV (sid,start,stop,rating)", read_plees, _table(sniff_plees)),
-    Format("oura", "sleep", "Oura CSV export (Bedtime Start/End)", read_oura, _table(sniff_oura)),
+    Format("whoop", "sleep", "Whoop sleeps.csv (English or Spanish)", read_whoop_sleep, _table(sniff_whoop_sleep)),
+    Format(
+        "samsung",
+        "sleep",
+        "Samsung Health com.samsung.shealth.sleep.<timestamp>.csv",
+        read_samsung_sleep,
+        _samsung_sleep,
+    ),
+    Format(
+        "oura_export",
+        "sleep",
+        "Oura membership export sleepmodel.csv (with dailysleep.csv)",
+        read_oura_export,
+        _table(sniff_oura_export),
+        companions=("dailysleep*.csv",),
+    ),
+    Format("oura", "sleep", "Oura trends CSV (Bedtime Start/End)", read_oura, _table(sniff_oura)),
+    Format("polar", "sleep", "Polar Flow sleep_result_*.json", read_polar_sleep, _json(sniff_polar_sleep)),
     Format("fitbit", "sleep", "Fitbit sleep-YYYY-MM-DD.json", read_fitbit, _json(sniff_fitbit)),
     Format("garmin", "sleep", "Garmin Connect *_sleepData.json", read_garmin, _json(sniff_garmin)),
     Format(

@@ -136,7 +136,9 @@ def assign_naps(sleep: pd.DataFrame) -> pd.DataFrame:
     """Flag naps: per participant and wake date the longest period is the main sleep.
 
     Length is ``asleep_h``, or ``in_bed_h`` where sleep time is unknown; ties go to the
-    earlier period. Rows without a wake date are never naps.
+    earlier period. Rows without a wake date are never naps. A period already flagged as
+    a nap (by a source that says so, e.g. Whoop's ``Nap`` column) stays one and does not
+    compete for the main sleep.
 
     Parameters
     ----------
@@ -151,6 +153,7 @@ def assign_naps(sleep: pd.DataFrame) -> pd.DataFrame:
     if sleep.empty:
         return sleep
     df = sleep.copy()
+    flagged = df["is_nap"].fillna(False).astype(bool)
     length = df["asleep_h"].fillna(df["in_bed_h"]).fillna(0.0)
     start = df["sleep_start"].fillna(df["in_bed_start"])
     order = pd.DataFrame(
@@ -160,10 +163,10 @@ def assign_naps(sleep: pd.DataFrame) -> pd.DataFrame:
             "neg_len": -length,
             "start": start,
         }
-    ).sort_values(["pid", "day", "neg_len", "start"], kind="stable")
+    )[~flagged].sort_values(["pid", "day", "neg_len", "start"], kind="stable")
     first = ~order.duplicated(["pid", "day"], keep="first")
     is_nap = pd.Series(True, index=df.index)
     is_nap[first[first].index] = False
-    is_nap[df["wake_date"].isna()] = False
+    is_nap[df["wake_date"].isna() & ~flagged] = False
     df["is_nap"] = is_nap.astype("boolean")
     return df

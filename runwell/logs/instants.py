@@ -43,6 +43,7 @@ __all__ = [
     "stamp_zone",
     "localize_noted",
     "localize_rows",
+    "localize_zoned",
     "parse_instants",
 ]
 
@@ -169,6 +170,39 @@ def localize_rows(rows: list[dict[str, Any]], tz: str, log: RowLog) -> list[dict
     return rows
 
 
+def localize_zoned(
+    local: Sequence[Any], zones: Sequence[str | None], log: RowLog, rows: Sequence[int | None]
+) -> pd.Series:
+    """UTC instants of naive local times, each in its own row's zone (files that name one per row).
+
+    Each zone's rows are placed by :func:`localize_noted` (DST moves noted against
+    ``rows``); rows with a missing time or zone stay missing.
+
+    Parameters
+    ----------
+    local
+        Naive local times (``None`` or ``NaT`` where unknown).
+    zones
+        Per row, an IANA zone or a ``"UTC+hh:mm"`` offset, or ``None``.
+    log, rows
+        Where DST moves are noted, and each value's source row.
+
+    Returns
+    -------
+    pandas.Series
+        ``datetime64[ns, UTC]``, one value per input row (positional index).
+    """
+    stamps = pd.Series(pd.to_datetime(pd.Series(list(local), dtype=object)), dtype="datetime64[ns]")
+    utc = pd.Series(pd.NaT, index=stamps.index, dtype="datetime64[ns, UTC]")
+    keys = pd.Series(list(zones), index=stamps.index, dtype=object)
+    usable = stamps.notna() & keys.notna()
+    for name, index in stamps[usable].groupby(keys[usable].astype(str)).groups.items():
+        pos = [int(i) for i in index]
+        placed = localize_noted(stamps.iloc[pos], str(name), log, [rows[p] for p in pos])
+        utc.iloc[pos] = placed.to_numpy()
+    return utc
+
+
 def parse_instants(
     values: pd.Series,
     tz: str | None,
@@ -260,6 +294,7 @@ def _parse_one(text: str, dayfirst: bool) -> pd.Timestamp | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             stamp = pd.Timestamp(pd.to_datetime(text, dayfirst=dayfirst))
+        stamp = stamp if pd.isna(stamp) else stamp.as_unit("ns")  # the tables hold 1677..2262 only
     except (ValueError, OverflowError, TypeError):
         return None
     return None if pd.isna(stamp) else stamp

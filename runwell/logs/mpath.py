@@ -31,7 +31,7 @@ from runwell.guard import guarded
 from runwell.logs.files import first_present, read_csv_log
 from runwell.logs.frames import mood_frame
 from runwell.logs.instants import given_tz
-from runwell.logs.results import MoodResult, finish_mood
+from runwell.logs.results import MoodResult, compliance_frame, finish_mood
 from runwell.logs.rows import RowLog
 from runwell.logs.values import check_value, merge_scales, normalise_item
 from runwell.timezones import offset_name
@@ -136,7 +136,7 @@ def read_mpath(
             continue
         rows.extend(_ratings(line, rec, pid, started or stopped, off_col, items, tz, log))
     mood = mood_frame(rows, NAME, path, tz, log=log)
-    return finish_mood(log, mood, NAME, compliance=_compliance(prompts))
+    return finish_mood(log, mood, NAME, compliance=compliance_frame(prompts))
 
 
 def _rated_items(
@@ -210,28 +210,4 @@ def _ratings(
         )
     if not out:
         log.reject(line, "answered prompt without any rating", kind="skipped")
-    return out
-
-
-def _compliance(prompts: list[tuple[str | None, bool]]) -> pd.DataFrame:
-    """Prompts sent and answered per participant."""
-    df = pd.DataFrame(prompts, columns=["participant_id", "answered"])
-    if df.empty:
-        return pd.DataFrame(
-            {
-                "participant_id": pd.Series(dtype="string"),
-                "prompts": pd.Series(dtype="Int64"),
-                "answered": pd.Series(dtype="Int64"),
-                "compliance": pd.Series(dtype="float64"),
-            }
-        )
-    df["participant_id"] = df["participant_id"].astype("string")
-    out = (
-        df.groupby("participant_id", dropna=False)
-        .agg(prompts=("answered", "size"), answered=("answered", "sum"))
-        .reset_index()
-    )
-    out["prompts"] = out["prompts"].astype("Int64")
-    out["answered"] = out["answered"].astype("Int64")
-    out["compliance"] = out["answered"] / out["prompts"]
     return out

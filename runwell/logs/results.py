@@ -22,7 +22,7 @@ from runwell.logs.plausible import plausible_periods
 from runwell.logs.rows import RowLog
 from runwell.tables import DEFAULT_PARTICIPANT, conform, empty_table
 
-__all__ = ["LogResult", "MoodResult", "SleepResult", "finish_mood", "finish_sleep", "combine"]
+__all__ = ["LogResult", "MoodResult", "SleepResult", "finish_mood", "finish_sleep", "combine", "compliance_frame"]
 
 
 @dataclass(repr=False)
@@ -257,3 +257,38 @@ def combine(
         rows_loaded=sum(r.rows_loaded for r in results),
         rows_reported=sum(r.rows_reported for r in results),
     )
+
+
+def compliance_frame(prompts: list[tuple[str | None, bool]]) -> pd.DataFrame:
+    """Prompts sent and answered per participant (:attr:`MoodResult.compliance` of EMA formats).
+
+    Parameters
+    ----------
+    prompts
+        One ``(participant_id, answered)`` per prompt sent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``participant_id``, ``prompts``, ``answered`` and ``compliance`` (answered / prompts).
+    """
+    df = pd.DataFrame(prompts, columns=["participant_id", "answered"])
+    if df.empty:
+        return pd.DataFrame(
+            {
+                "participant_id": pd.Series(dtype="string"),
+                "prompts": pd.Series(dtype="Int64"),
+                "answered": pd.Series(dtype="Int64"),
+                "compliance": pd.Series(dtype="float64"),
+            }
+        )
+    df["participant_id"] = df["participant_id"].astype("string")
+    out = (
+        df.groupby("participant_id", dropna=False)
+        .agg(prompts=("answered", "size"), answered=("answered", "sum"))
+        .reset_index()
+    )
+    out["prompts"] = out["prompts"].astype("Int64")
+    out["answered"] = out["answered"].astype("Int64")
+    out["compliance"] = out["answered"] / out["prompts"]
+    return out

@@ -24,6 +24,8 @@ __all__ = [
     "check_value",
     "optional_float",
     "to_hours",
+    "MAX_PERIOD_H",
+    "period_hours",
 ]
 
 #: Spellings of common items mapped to runwell's item names (after :func:`normalise_item`
@@ -220,6 +222,21 @@ def optional_float(value: Any) -> float | None:
 
 
 _PER_HOUR = {"s": 3600, "min": 60}
+
+#: The longest sleep period a reader accepts; a longer one is a damaged row (reported).
+MAX_PERIOD_H = 36.0
+
+
+def period_hours(start: Any, end: Any) -> float:
+    """Hours from ``start`` to ``end`` (Timestamps), computed without overflow on damaged dates.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> period_hours(pd.Timestamp("2026-01-01 23:00", tz="UTC"), pd.Timestamp("2026-01-02 07:30", tz="UTC"))
+    8.5
+    """
+    return (int(end.value) - int(start.value)) / 3.6e12
 
 
 def to_hours(amount: float | None, unit: str) -> float | None:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from runwell.errors import InputError, InsufficientDataError
-from runwell.models.units import OUTCOME_WORDS, unit_of
+from runwell.models.units import OUTCOME_WORDS, outcome_scale, unit_of
 from runwell.panel import person_mean_split
 
 __all__ = [
@@ -40,6 +40,9 @@ MIN_PARTICIPANTS_BETWEEN = 5
 MIN_PARTICIPANTS_SLOPE = 3
 #: Spare observations demanded beyond the number of fixed-effect parameters.
 MIN_SPARE_OBS = 10
+#: A column whose part not explained by the columns kept before it is smaller than this
+#: share of its length is collinear with them (exact dependence leaves ~1e-15).
+_COLLINEAR_TOL = 1e-9
 
 
 @dataclass
@@ -186,6 +189,10 @@ def covariate_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return dummies.iloc[:, 1:]
 
 
+#: Rows per block of the QR decomposition in :func:`drop_collinear`.
+_QR_ROWS = 1 << 16
+
+
 def drop_collinear(X: pd.DataFrame, keep_first: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
     """Drop constant or linearly dependent columns, preferring to keep ``keep_first``.
 
@@ -204,23 +211,34 @@ def drop_collinear(X: pd.DataFrame, keep_first: Sequence[str]) -> tuple[pd.DataF
     order = [c for c in keep_first if c in X.columns] + [c for c in X.columns if c not in keep_first]
     kept: list[str] = []
     dropped: list[str] = []
+    # X = QR: the residual of a column after projecting out the kept ones has the norm of
+    # the last diagonal entry of R restricted to those columns, so one QR of X replaces a
+    # pass over all N rows per column. R is built block by block (R of [R_so_far; next
+    # rows]): no copy of the whole X.
+    ordered = X[order]
+    R: np.ndarray = np.zeros((0, len(order)))
+    for first in range(0, len(ordered), _QR_ROWS):
+        block = ordered.iloc[first : first + _QR_ROWS].to_numpy(dtype=float)
+        R = np.asarray(np.linalg.qr(np.vstack([R, block]), mode="r"))
+    where = {c: k for k, c in enumerate(order)}
     for col in order:
-        values = X[col].to_numpy()
+        values = X[col].to_numpy(dtype=float)
         if col != "const" and (len(values) == 0 or np.ptp(values) == 0):
             dropped.append(col)
             continue
-        trial = X[[*kept, col]].to_numpy()
-        if np.linalg.matrix_rank(trial) == len(kept) + 1:
+        r: np.ndarray = np.asarray(np.linalg.qr(R[:, [where[c] for c in [*kept, col]]], mode="r"))
+        norm = abs(float(r[-1, -1])) if r.shape[0] >= r.shape[1] else 0.0
+        if len(values) and norm > _COLLINEAR_TOL * float(np.linalg.norm(R[:, where[col]])):
             kept.append(col)
         else:
             dropped.append(col)
     return X[[c for c in X.columns if c in kept]], dropped
 
 
-def _run_variables(panel: pd.DataFrame, duration: str, frequency: str | None) -> list[str]:
+def _run_variables(panel: pd.DataFrame, duration: str, frequency: str | None, run_day: bool) -> list[str]:
     """The run variables of the model, after checking the panel has them (or their parts)."""
     require_columns(panel, ["participant_id"], "panel")
-    needed = [duration] + ([frequency] if frequency else [])
+    needed = [duration] + (["ran"] if run_day and duration != "ran" else []) + ([frequency] if frequency else [])
     for var in needed:
         if not ({var, f"{var}_within", f"{var}_between"} & set(panel.columns)):
             require_columns(panel, [var], "panel")
@@ -261,8 +279,14 @@ def _response(
         term_info[f"{base}_today"] = (base, "lagged")
         label, unit = OUTCOME_WORDS.get(base, (base, "units"))
         return frame, y, f"{label} the next day", unit, f"{base}_next_day"
-    if outcome not in frame.columns and outcome == "mood_change" and "mood" in frame.columns:
-        frame = frame.assign(mood_change=frame["mood"] - consecutive_shift(frame, "mood", 1))
+    if outcome == "mood_change":
+        # a change score is a different question: it is regressed on the runs with the
+        # previous day's mood beside them (never person-centred), not on levels alone
+        require_columns(frame, ["mood"], "panel")
+        yesterday = consecutive_shift(frame, "mood", 1)
+        frame = frame.assign(mood_change=frame["mood"] - yesterday)
+        columns["mood_yesterday"] = yesterday
+        term_info["mood_yesterday"] = ("mood", "previous day")
     require_columns(frame, [outcome], "panel")
     y = frame[outcome].astype(float)
     label, unit = OUTCOME_WORDS.get(outcome, (outcome, "units"))
@@ -298,6 +322,15 @@ def _random_slope(X: pd.DataFrame, duration: str, random_slopes: bool, n_groups:
     return (slope_col if use_slope else None), notes
 
 
+def _sorted_by(frame: pd.DataFrame, keys: list[str]) -> bool:
+    """Whether a stable sort by ``keys`` (participant, then optionally date) would leave ``frame`` as it is."""
+    first = frame[keys[0]]
+    if not first.is_monotonic_increasing or len(keys) == 1:
+        return bool(first.is_monotonic_increasing)
+    ids, dates = first.to_numpy(), frame[keys[1]].to_numpy()
+    return bool(np.all((ids[1:] != ids[:-1]) | (dates[1:] >= dates[:-1])))
+
+
 def prepare_daily(
     panel: pd.DataFrame,
     outcome: str,
@@ -306,10 +339,13 @@ def prepare_daily(
     covariates: Sequence[str],
     random_slopes: bool,
     lagged: bool,
+    run_day: bool = False,
+    scale: str | None = None,
 ) -> Design:
     """Build the response and design for :func:`runwell.models.fit.fit_mood_model`.
 
-    Parameters are those of :func:`~runwell.models.fit.fit_mood_model`.
+    Parameters are those of :func:`~runwell.models.fit.fit_mood_model`; the design's
+    ``outcome_unit`` names the outcome's scale (:func:`runwell.models.units.outcome_scale`).
 
     Returns
     -------
@@ -323,17 +359,27 @@ def prepare_daily(
     InputError
         When a needed column is missing.
     """
-    needed = _run_variables(panel, duration, frequency)
-    frame = panel.reset_index(drop=True)
-    frame = frame.sort_values(["participant_id", *(["date"] if "date" in frame else [])], kind="stable")
+    needed = _run_variables(panel, duration, frequency, run_day)
+    # the columns the model reads, not a copy of the whole panel (memory, issue 18)
+    wanted = {"participant_id", "date", "study_day", "mood", outcome, duration, *covariates}
+    used = [c for c in panel.columns if c in wanted or any(c == v or str(c).startswith(f"{v}_") for v in needed)]
+    frame = panel[used].reset_index(drop=True)
+    if "ran" in needed and "ran" not in frame.columns and "ran_within" not in frame.columns:
+        frame = frame.assign(ran=(frame[duration] > 0).astype(float).where(frame[duration].notna()))
+    keys = ["participant_id", *(["date"] if "date" in frame else [])]
+    if not _sorted_by(frame, keys):
+        frame = frame.sort_values(keys, kind="stable")
     columns, term_info = _run_columns(frame, needed)
     frame, y, label, unit, response = _response(frame, outcome, lagged, columns, term_info)
     X = pd.DataFrame(columns)
     for cov in covariates:
         X = pd.concat([X, covariate_columns(frame, cov)], axis=1)
     ok = y.notna() & X.notna().all(axis=1)
-    y, X, frame = y[ok], X[ok], frame[ok]
-    groups = frame["participant_id"].astype(str).to_numpy()
+    # only the columns still needed, not a copy of the whole panel
+    y, X, frame = y[ok], X[ok], frame.loc[ok, [c for c in ("participant_id", "date", "study_day") if c in frame]]
+    # one string object per participant, not per row (memory, issue 18)
+    codes, labels = pd.factorize(frame["participant_id"].astype(str))
+    groups = np.asarray(labels, dtype=object)[codes]
     n_groups = len(np.unique(groups))
     X, notes = _without_between_terms(X, term_info, n_groups)
     X, dropped = drop_collinear(X, keep_first=["const", *term_info])
@@ -346,7 +392,7 @@ def prepare_daily(
         term_info=term_info,
         random_slope=random_slope,
         outcome_label=label,
-        outcome_unit=unit,
+        outcome_unit=outcome_scale(outcome, panel.attrs, scale) if unit == "points" else unit,
         response_name=response,
         dropped=dropped,
         notes=notes + slope_notes,

@@ -27,8 +27,24 @@ __all__ = [
     "coefficients_table",
 ]
 
-#: Columns of :attr:`runwell.models.result.MoodModelResult.effects`, in order.
-EFFECT_COLUMNS = ["term", "part", "estimate", "se", "ci_low", "ci_high", "p_value", "unit", "reading"]
+#: Columns of :attr:`runwell.models.result.MoodModelResult.effects`, in order: ``unit``
+#: is the predictor's unit ("per 30 min"), ``outcome_unit`` the scale the estimate is
+#: measured on ("points on the 1-5 scale", "hours").
+EFFECT_COLUMNS = [
+    "term",
+    "part",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "unit",
+    "outcome_unit",
+    "reading",
+]
+
+#: Predictor units of the terms that are the outcome itself, by part.
+_OWN_UNITS = {"lagged": "per point of today's {var}", "previous day": "per point of the previous day's {var}"}
 
 
 def fixed_table(params: pd.Series, bse: pd.Series, pvalues: pd.Series, ci: pd.DataFrame) -> pd.DataFrame:
@@ -75,17 +91,19 @@ def ols_fixed(result: RegressionResultsWrapper) -> pd.DataFrame:
     return fixed_table(result.params, result.bse, result.pvalues, ci)
 
 
-def effects_from_fixed(fixed: pd.DataFrame, design: Design, single: bool) -> pd.DataFrame:
-    """The tidy effects table (run terms only) with units and readings.
+def effects_from_fixed(fixed: pd.DataFrame, design: Design, subject: str) -> pd.DataFrame:
+    """The tidy effects table (run terms only) with units, the outcome's scale and readings.
 
     Parameters
     ----------
     fixed
         Fixed table of the fit.
     design
-        The model's design (which columns are run terms, how the outcome is named).
-    single
-        Whether the model is of one participant (worded "this person").
+        The model's design (which columns are run terms, how the outcome is named and
+        on which scale it is measured).
+    subject
+        Who the within-person readings are about (``"you"``, ``"this person"``,
+        ``"people"``).
 
     Returns
     -------
@@ -97,14 +115,15 @@ def effects_from_fixed(fixed: pd.DataFrame, design: Design, single: bool) -> pd.
         if col not in fixed.index:
             continue
         row = fixed.loc[col]
-        unit = unit_of(var)[1] if part != "lagged" else f"per point of today's {var}"
+        unit = _OWN_UNITS[part].format(var=var) if part in _OWN_UNITS else unit_of(var)[1]
         rows.append(
             {
                 "term": var,
                 "part": part,
                 **row.to_dict(),
                 "unit": unit,
-                "reading": reading(var, part, row, design.outcome_label, design.outcome_unit, single),
+                "outcome_unit": design.outcome_unit,
+                "reading": reading(var, part, row, design.outcome_label, design.outcome_unit, subject),
             }
         )
     return pd.DataFrame(rows, columns=EFFECT_COLUMNS)

@@ -1,7 +1,11 @@
-"""Fitting statsmodels' MixedLM: the optimizer search, warnings in plain words, random effects.
+"""Fitting the mixed model: the engine and optimizer search, warnings in plain words, random effects.
 
-Several optimizers are tried and the best likelihood kept; the search stops early once
-two of them converge cleanly to the same likelihood. Fits showing statsmodels issue
+The fast engine (:mod:`runwell.models.fastlm`: per-person sufficient statistics, the REML
+profile likelihood, GLS fixed effects; the same estimates, standard errors and likelihood
+as statsmodels to 1e-4) is tried first; when it raises or does not converge, statsmodels'
+MixedLM, the reference, fits the model instead. There several optimizers are tried and the
+best likelihood kept; the search stops early once two of them converge cleanly to the
+same likelihood. Fits showing statsmodels issue
 10239 (lbfgs returns person-level coefficients of exactly zero when the random-intercept
 variance collapses, while claiming convergence) are rejected. Warnings are captured and
 translated into diagnostics rather than escaping.
@@ -9,7 +13,6 @@ translated into diagnostics rather than escaping.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,14 +20,15 @@ from typing import cast
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from statsmodels.regression.mixed_linear_model import MixedLM, MixedLMResultsWrapper
 
 from runwell.errors import InsufficientDataError
 from runwell.models.design import Design
-from runwell.models.units import unit_of
+from runwell.models.fastlm import FastMixedLMResults, fit_fast_design, random_design
 
 __all__ = [
+    "ENGINES",
+    "FAST_ENGINE",
     "OPTIMIZERS",
     "FALLBACK_OPTIMIZERS",
     "LLF_AGREE",
@@ -36,12 +40,18 @@ __all__ = [
     "zeroed_person_terms",
     "try_optimizer",
     "two_agree",
+    "try_fast",
     "fit_mixed",
+    "engine_text",
     "attempts_table",
     "fit_notes",
-    "random_effects_summary",
 ]
 
+#: How :func:`fit_mixed` may fit: ``"auto"`` (the fast engine, statsmodels when it does
+#: not converge), ``"fast"`` (the fast engine only) or ``"statsmodels"`` (MixedLM only).
+ENGINES: tuple[str, ...] = ("auto", "fast", "statsmodels")
+#: The ``optimizer`` name of a fit by the fast engine (L-BFGS-B on the profile likelihood).
+FAST_ENGINE = "fast"
 #: Optimizers tried in turn for the mixed model, best valid likelihood kept. The search
 #: stops early once two of them converge cleanly (no warnings) to the same likelihood
 #: (within :data:`LLF_AGREE`); Nelder-Mead is tried only when no fit converged at all.
@@ -99,14 +109,16 @@ class Attempt:
     """One optimizer's fit: its result, likelihood, convergence, validity and notes."""
 
     optimizer: str
-    result: MixedLMResultsWrapper | None
+    result: MixedLMResultsWrapper | FastMixedLMResults | None
     llf: float
     converged: bool
     valid: bool
     notes: list[str]
 
 
-def zeroed_person_terms(result: MixedLMResultsWrapper, X: pd.DataFrame, person_cols: Sequence[str]) -> list[str]:
+def zeroed_person_terms(
+    result: MixedLMResultsWrapper | FastMixedLMResults, X: pd.DataFrame, person_cols: Sequence[str]
+) -> list[str]:
     """Person-level terms (intercept included) whose coefficient is exactly zero.
 
     This is the signature of statsmodels issue 10239: when the random-intercept
@@ -144,11 +156,17 @@ def try_optimizer(model: MixedLM, method: str, X: pd.DataFrame, person_cols: Seq
         warnings.simplefilter("always")
         try:
             result = model.fit(reml=True, method=method)
+            with np.errstate(invalid="ignore"):
+                bse = np.asarray(result.bse_fe, dtype=float)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError) as err:
             return Attempt(method, None, -np.inf, False, False, [f"{method} failed: {err}"])
-    notes = captured_notes(str(w.message) for w in caught)
+    notes = captured_notes(str(w.message) for w in caught if "invalid value encountered in sqrt" not in str(w.message))
     llf = float(result.llf)
     finite = np.isfinite(llf) and bool(np.all(np.isfinite(result.fe_params)))
+    if finite and not np.all(np.isfinite(bse)):
+        # a fit without finite standard errors is not a result: the next optimizer is tried
+        finite = False
+        notes.append(f"{method}: the standard errors of the fixed effects are not finite; fit rejected.")
     zeroed = zeroed_person_terms(result, X, person_cols) if finite else []
     if zeroed:
         notes.append(
@@ -165,36 +183,68 @@ def two_agree(attempts: Sequence[Attempt]) -> bool:
     return any(b - a < LLF_AGREE for a, b in zip(clean, clean[1:], strict=False))
 
 
-def fit_mixed(design: Design) -> tuple[MixedLMResultsWrapper, Attempt, list[Attempt]]:
-    """Fit MixedLM with each optimizer in turn and keep the best valid likelihood.
+def try_fast(design: Design) -> Attempt:
+    """Fit with the fast engine (:mod:`runwell.models.fastlm`); its failure is an invalid attempt."""
+    try:
+        result = fit_fast_design(design)
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError) as err:
+        return Attempt(FAST_ENGINE, None, -np.inf, False, False, [f"the fast engine failed: {err}"])
+    notes = captured_notes(result.fast.messages)
+    finite = np.isfinite(result.llf) and bool(np.all(np.isfinite(result.fe_params)))
+    return Attempt(FAST_ENGINE, result, float(result.llf), bool(result.converged), finite, notes)
 
-    Parameters
-    ----------
-    design
-        The model's design (random intercept, plus its random slope if any).
 
-    Returns
-    -------
-    tuple
-        ``(result, best, attempts)``: the kept statsmodels result, its attempt, and
-        every attempt in the order tried.
-
-    Raises
-    ------
-    InsufficientDataError
-        When no optimizer gave a valid fit.
-    """
+def _search_statsmodels(design: Design, attempts: list[Attempt]) -> None:
+    """statsmodels' MixedLM with each optimizer in turn, appended to ``attempts``."""
     X = design.X
-    exog_re = X[["const", design.random_slope]] if design.random_slope else X[["const"]]
-    model = MixedLM(design.y.to_numpy(), X, groups=design.groups, exog_re=exog_re)
+    model = MixedLM(design.y.to_numpy(), X, groups=design.groups, exog_re=random_design(design))
     person_cols = [c for c, (_, part) in design.term_info.items() if part == "between"]
-    attempts: list[Attempt] = []
     for method in OPTIMIZERS:
         attempts.append(try_optimizer(model, method, X, person_cols))
         if two_agree(attempts):
             break
     if not any(a.valid and a.converged for a in attempts):
         attempts += [try_optimizer(model, m, X, person_cols) for m in FALLBACK_OPTIMIZERS]
+
+
+def fit_mixed(
+    design: Design, engine: str = "auto"
+) -> tuple[MixedLMResultsWrapper | FastMixedLMResults, Attempt, list[Attempt]]:
+    """Fit the mixed model by REML: the fast engine first, then statsmodels' optimizer search.
+
+    Parameters
+    ----------
+    design
+        The model's design (random intercept, plus its random slope if any).
+    engine
+        One of :data:`ENGINES`: ``"auto"`` (default) keeps a converged fast fit and
+        otherwise runs statsmodels' MixedLM with each optimizer in turn, keeping the best
+        valid likelihood; ``"statsmodels"`` skips the fast engine (the reference);
+        ``"fast"`` never runs statsmodels.
+
+    Returns
+    -------
+    tuple
+        ``(result, best, attempts)``: the kept result (a statsmodels result or a
+        :class:`~runwell.models.fastlm.FastMixedLMResults`, with the same attributes),
+        its attempt, and every attempt in the order tried.
+
+    Raises
+    ------
+    InsufficientDataError
+        When no engine or optimizer gave a valid fit.
+    ValueError
+        For an unknown ``engine``.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    attempts: list[Attempt] = []
+    if engine != "statsmodels":
+        attempts.append(try_fast(design))
+        if attempts[0].valid and attempts[0].converged:
+            return cast(FastMixedLMResults, attempts[0].result), attempts[0], attempts
+    if engine != "fast":
+        _search_statsmodels(design, attempts)
     valid = [a for a in attempts if a.valid]
     if not valid:
         detail = "; ".join(n for a in attempts for n in a.notes) or "no optimizer gave a finite fit"
@@ -205,6 +255,16 @@ def fit_mixed(design: Design) -> tuple[MixedLMResultsWrapper, Attempt, list[Atte
     converged = [a for a in valid if a.converged]
     best = max(converged or valid, key=lambda a: a.llf)
     return cast(MixedLMResultsWrapper, best.result), best, attempts
+
+
+def engine_text(best: Attempt) -> str:
+    """The model and the engine that fitted it, in words, for the result's ``method``."""
+    if best.optimizer == FAST_ENGINE:
+        return (
+            "Linear mixed model (REML; fitted by runwell's fast engine from per-person sufficient "
+            "statistics, which gives statsmodels MixedLM's estimates to 1e-4)."
+        )
+    return f"Linear mixed model (statsmodels MixedLM, REML; optimizer {best.optimizer})."
 
 
 def attempts_table(attempts: Sequence[Attempt]) -> pd.DataFrame:
@@ -233,7 +293,7 @@ def fit_notes(best: Attempt, attempts: Sequence[Attempt], re_notes: list[str]) -
     attempts
         Every attempt (rejections for issue 10239 are reported).
     re_notes
-        Notes about the random effects (:func:`random_effects_summary`); when present,
+        Notes about the random effects (:mod:`runwell.models.randomfx`); when present,
         the generic boundary and singular warnings of the kept fit give way to them.
 
     Returns
@@ -243,65 +303,10 @@ def fit_notes(best: Attempt, attempts: Sequence[Attempt], re_notes: list[str]) -
     """
     generic_boundary = {WARNING_WORDS[0][1], WARNING_WORDS[1][1]} if re_notes else set()
     notes = [n for n in best.notes if n not in generic_boundary] + re_notes
-    notes += [n for a in attempts if a is not best for n in a.notes if "10239" in n]
+    notes += [n for a in attempts if a is not best for n in a.notes if "10239" in n or "not finite" in n]
+    if best.optimizer != FAST_ENGINE and any(a.optimizer == FAST_ENGINE for a in attempts):
+        notes.append("The fast engine did not converge; statsmodels MixedLM fitted the model instead.")
     notes.append(
         "The fit converged." if best.converged else "The kept fit did not report convergence; treat it with care."
     )
     return notes
-
-
-def random_effects_summary(
-    result: MixedLMResultsWrapper, design: Design, fixed: pd.DataFrame
-) -> tuple[dict[str, float], float | None, float | None, pd.DataFrame | None, list[str]]:
-    """Random-effect SDs, slope shares, per-person slopes and boundary notes.
-
-    Parameters
-    ----------
-    result
-        The kept MixedLM result.
-    design
-        The model's design.
-    fixed
-        Its fixed-effect table (for the average slope).
-
-    Returns
-    -------
-    tuple
-        ``(sds, share, model_share, person_slopes, notes)``: standard deviations of
-        the random effects and the residual; the share of participants whose own slope
-        is positive, and that share under the fitted normal distribution (``None``
-        without a random slope); one row per participant with their slope (or
-        ``None``); notes about variances on the boundary.
-    """
-    cov_re = np.asarray(result.cov_re)
-    scale = float(result.scale)
-    sds = {"intercept": math.sqrt(max(cov_re[0, 0], 0.0))}
-    notes: list[str] = []
-    if cov_re[0, 0] < BOUNDARY_REL * scale:
-        notes.append(
-            "Boundary fit: the spread of baseline levels between people was estimated at "
-            "zero, i.e. the data show no detectable person-to-person differences in it."
-        )
-    if design.random_slope is None:
-        sds["residual"] = math.sqrt(scale)
-        return sds, None, None, None, notes
-    var = design.term_info[design.random_slope][0]
-    slope_sd = math.sqrt(max(cov_re[1, 1], 0.0))
-    sds[f"{var} slope ({unit_of(var)[1]})"] = slope_sd
-    sds["residual"] = math.sqrt(scale)
-    if cov_re[1, 1] < BOUNDARY_REL * scale:
-        notes.append(
-            f"Boundary fit: people's own {var} slopes were estimated not to differ; the "
-            "share with a positive slope then just follows the average slope."
-        )
-    beta = float(fixed.loc[design.random_slope, "estimate"])
-    re = result.random_effects
-    own = pd.DataFrame(
-        {
-            "participant_id": list(re),
-            "slope": [beta + float(np.asarray(v)[1]) for v in re.values()],
-        }
-    )
-    share = float((own["slope"] > 0).mean())
-    model_share = float(stats.norm.cdf(beta / slope_sd)) if slope_sd > 0 else float(beta > 0)
-    return sds, share, model_share, own, notes

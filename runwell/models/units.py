@@ -6,7 +6,10 @@ out per natural unit ("per 30 min", "per extra run a week").
 
 from __future__ import annotations
 
-__all__ = ["UNITS", "OUTCOME_WORDS", "unit_of"]
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["UNITS", "OUTCOME_WORDS", "OUTCOME_ITEMS", "unit_of", "scale_phrase", "outcome_scale"]
 
 #: Natural reporting unit of each known variable: (divisor, unit label, within-person
 #: clause, between-person phrase). Variables are divided by the divisor before fitting,
@@ -57,7 +60,8 @@ UNITS: dict[str, tuple[float, str, str, str]] = {
     ),
 }
 
-#: How each outcome is named in readings, and its unit.
+#: How each outcome is named in readings, and its unit (rating items: "points", named
+#: with their scale by :func:`outcome_scale`).
 OUTCOME_WORDS: dict[str, tuple[str, str]] = {
     "mood": ("mood", "points"),
     "mood_change": ("the change in mood from the day before", "points"),
@@ -96,3 +100,79 @@ def unit_of(var: str) -> tuple[float, str, str, str]:
         f"one unit more {var} on average",
     )
     return UNITS.get(var, generic)
+
+
+#: The rating item each outcome is measured on (outcomes in hours are not listed).
+OUTCOME_ITEMS: dict[str, str] = {
+    "mood": "mood",
+    "mood_change": "mood",
+    "mood_dev": "mood",
+    "stress": "stress",
+    "energy": "energy",
+    "anxiety": "anxiety",
+}
+
+
+def scale_phrase(item: str, attrs: Mapping[str, Any]) -> str:
+    """The scale a rating item is measured on, as the panel's ``attrs`` record it.
+
+    Parameters
+    ----------
+    item
+        The rating item (``"mood"``, ``"stress"``, ...).
+    attrs
+        The daily panel's ``attrs``: ``"value"`` (``"value_01"`` means rescaled to 0..1)
+        and ``"scales"`` (``{item: (low, high)}``).
+
+    Returns
+    -------
+    str
+        E.g. ``"points on the 1-5 scale"``, ``"points on the rescaled 0-1 scale"``, or
+        ``"points on the ratings' own scale"`` when the range is not recorded.
+
+    Examples
+    --------
+    >>> scale_phrase("mood", {"value": "value", "scales": {"mood": (1.0, 5.0)}})
+    'points on the 1-5 scale'
+    >>> scale_phrase("mood", {"value": "value_01"})
+    'points on the rescaled 0-1 scale'
+    """
+    if attrs.get("value") == "value_01":
+        return "points on the rescaled 0-1 scale"
+    span = dict(attrs.get("scales") or {}).get(item)
+    if span is None:
+        return "points on the ratings' own scale"
+    low, high = span
+    return f"points on the {float(low):g}-{float(high):g} scale"
+
+
+def outcome_scale(outcome: str, attrs: Mapping[str, Any], scale: str | None = None) -> str:
+    """What an estimate on ``outcome`` is measured in: a rating scale or hours.
+
+    Parameters
+    ----------
+    outcome
+        The outcome column.
+    attrs
+        The daily panel's ``attrs`` (see :func:`scale_phrase`).
+    scale
+        The caller's own words for the mood scale (e.g. ``"points on your Daylio 1-5
+        scale"``), used for mood outcomes instead of the recorded range.
+
+    Returns
+    -------
+    str
+        ``"hours"`` for sleep outcomes, the scale phrase for rating items, else the
+        outcome's unit from :data:`OUTCOME_WORDS` (``"units"`` when unknown).
+
+    Examples
+    --------
+    >>> outcome_scale("sleep_next_h", {}), outcome_scale("mood_change", {"value": "value_01"})
+    ('hours', 'points on the rescaled 0-1 scale')
+    """
+    item = OUTCOME_ITEMS.get(outcome)
+    if item is None:
+        return OUTCOME_WORDS.get(outcome, (outcome, "units"))[1]
+    if scale and item == "mood":
+        return scale
+    return scale_phrase(item, attrs)

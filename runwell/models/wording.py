@@ -21,6 +21,7 @@ __all__ = [
     "uncertain",
     "reading",
     "acute_reading",
+    "split_unit",
 ]
 
 
@@ -82,15 +83,20 @@ def uncertain(row: pd.Series) -> bool:
     return bool(row["ci_low"] <= 0 <= row["ci_high"]) or not np.isfinite(row["se"])
 
 
-def _within_reading(within_clause: str, label: str, size: str, ci: str, unclear: bool, single: bool) -> str:
+def split_unit(unit: str) -> tuple[str, str]:
+    """``"points on the 1-5 scale"`` -> ``("points", " on the 1-5 scale")``; ``"hours"`` -> ``("hours", "")``."""
+    amount, sep, where = unit.partition(" on ")
+    return amount, f"{sep}{where}" if sep else ""
+
+
+def _within_reading(within_clause: str, label: str, size: str, ci: str, unclear: bool, subject: str) -> str:
     """The sentence for a within-person effect."""
-    who = "this person" if single else "people"
     tail = (
         "but the interval includes zero, so the data cannot tell this apart from no difference"
         if unclear
         else "an association rather than proof that running caused it"
     )
-    return f"On days when {who} {within_clause}, {label} was on average {size} ({ci}), {tail}."
+    return f"On days when {subject} {within_clause}, {label} was on average {size} ({ci}), {tail}."
 
 
 def _between_reading(between_clause: str, label: str, size: str, ci: str, unclear: bool) -> str:
@@ -103,50 +109,51 @@ def _between_reading(between_clause: str, label: str, size: str, ci: str, unclea
     return f"Between people, {between_clause} went with {label} {size} ({ci}), {tail}."
 
 
-def reading(var: str, part: str, row: pd.Series, label: str, unit: str, single: bool) -> str:
-    """One sentence for one effect, worded as an association.
+def reading(var: str, part: str, row: pd.Series, label: str, unit: str, subject: str) -> str:
+    """One sentence for one effect, worded as an association, naming the outcome's scale.
 
     Parameters
     ----------
     var
         Panel variable of the effect (e.g. ``run_min``).
     part
-        ``within``, ``between``, ``lagged`` or ``acute``.
+        ``within``, ``between``, ``lagged``, ``previous day`` or ``acute``.
     row
         The effect's ``estimate``, ``se``, ``ci_low`` and ``ci_high``.
     label
         How the outcome is named (e.g. ``"mood"``).
     unit
-        The outcome's unit (e.g. ``"points"``).
-    single
-        Whether the model is of one participant ("this person" rather than "people").
+        What the outcome is measured in (e.g. ``"points on the 1-5 scale"``, ``"hours"``).
+    subject
+        Who the within-person sentence is about: ``"you"`` (a report addressed to its
+        reader), ``"this person"`` or ``"people"``.
 
     Returns
     -------
     str
-        The reading.
+        The reading, e.g. "On days when you ran 30 minutes more than usual, mood was on
+        average 0.12 points higher on the 1-5 scale (95% CI +0.02 to +0.22 points), ...".
     """
     _, _, within_clause, between_clause = unit_of(var)
-    size = f"{size_text(row)} {unit} {direction(row['estimate'])}"
-    ci = interval_text(row, unit)
+    amount, where = split_unit(unit)
+    size = f"{size_text(row)} {amount} {direction(row['estimate'])}{where}"
+    ci = interval_text(row, amount)
     unclear = uncertain(row)
     if part == "within":
-        return _within_reading(within_clause, label, size, ci, unclear, single)
+        return _within_reading(within_clause, label, size, ci, unclear, subject)
     if part == "between":
         return _between_reading(between_clause, label, size, ci, unclear)
     hedge = "; the interval includes zero" if unclear else ""
-    if part == "lagged":
-        return (
-            f"Each point of today's {var} went with {label} {size_text(row)} points "
-            f"{direction(row['estimate'])} ({ci}){hedge}."
-        )
+    if part in ("lagged", "previous day"):
+        when = "today's" if part == "lagged" else "the previous day's"
+        return f"Each point of {when} {var} went with {label} {size} ({ci}){hedge}."
     return (
         f"{unit_of(var)[1].capitalize()} of extra run length, {label} was {size} ({ci}){hedge}, "
         "an association rather than proof that the extra length caused it."
     )
 
 
-def acute_reading(row: pd.Series, centre: float, duration: str) -> str:
+def acute_reading(row: pd.Series, centre: float, duration: str, unit: str = "points") -> str:
     """Reading of the average mood change around a run.
 
     Parameters
@@ -157,6 +164,8 @@ def acute_reading(row: pd.Series, centre: float, duration: str) -> str:
         Run length (natural units of ``duration``) the change is reported for.
     duration
         Duration variable (``run_min`` reads as minutes).
+    unit
+        What mood is measured in (e.g. ``"points on the 1-5 scale"``).
 
     Returns
     -------
@@ -165,8 +174,9 @@ def acute_reading(row: pd.Series, centre: float, duration: str) -> str:
     """
     length = f"{centre:g}-minute" if duration == "run_min" else f"{centre:g}-unit"
     hedge = "; the interval includes no change" if uncertain(row) else ""
+    amount, where = split_unit(unit)
     return (
         f"Around a {length} run, mood afterwards was on average {size_text(row)} "
-        f"points {direction(row['estimate'])} than before ({interval_text(row, 'points')}){hedge}; "
+        f"{amount} {direction(row['estimate'])}{where} than before ({interval_text(row, amount)}){hedge}; "
         "ratings around a run can also reflect expectations and the time of day."
     )

@@ -11,11 +11,12 @@ A day with no activity of any sport and no log entry (rating or sleep period) ha
 ``has_data`` false. On such a day the day's own run variables (``ran``, ``run_count``,
 ``run_min``, ``run_km``, ``run_min_outdoor``, ``run_min_indoor``, ``days_since_run``) are
 *missing*, not zero: "no data" is not "no run". The windowed load variables (``runs_7d``,
-``run_min_7d``, ``run_min_28d``, ``acwr``) add up the runs *recorded* in the previous days
-(a day without data adds nothing); ``data_days_7d`` says how many of those 7 days had data,
-so an analysis can require full coverage. They are missing until the window lies inside
-the participant's observed history (7 or 28 days after the first observation), and the
-minute sums are missing whenever a run in their window has an unknown duration. Lags
+``run_min_7d``, ``run_min_28d``, ``acwr``) add up the runs of the previous days and are
+missing too whenever a day of their window has no data (an unknown day is not a rest
+day); ``data_days_7d`` says how many of the previous 7 days had data. They are missing
+until the window lies inside the participant's observed history (7 or 28 days after the
+first observation), and the minute sums are missing whenever a run in their window has an
+unknown duration. Lags
 (``<var>_lag1``) take the previous *calendar* day only, so a missing day gives a missing
 lag, never an older value.
 
@@ -58,9 +59,10 @@ sleep_prev_h, sleep_next_h (float64)
 
 ``panel.attrs`` holds ``"compliance"`` (the :func:`runwell.panel.compliance` table, as an
 :class:`runwell.panel.compliance.AttrsTable` so that merging or concatenating panels
-works), ``"items"`` (the mood items, ``"mood"`` first), ``"sports"``, ``"value"`` and
-``"dropped"`` (counts of input rows that could not be placed on a day or had no value or
-item, per table).
+works), ``"items"`` (the mood items, ``"mood"`` first), ``"sports"``, ``"value"``,
+``"scales"`` (each item's scale range as the panel measures it, e.g. ``{"mood": (1.0,
+5.0)}``; see :func:`runwell.panel.inputs.item_scales`) and ``"dropped"`` (counts of
+input rows that could not be placed on a day or had no value or item, per table).
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ from runwell.panel.day_tables import (
     prepare_sleep,
     sleep_days,
 )
-from runwell.panel.inputs import DEFAULT_SPORTS, NAIVE, as_sports, canonical, item_names
+from runwell.panel.inputs import DEFAULT_SPORTS, NAIVE, as_sports, canonical, item_names, item_scales
 from runwell.panel.lags import add_lags
 from runwell.panel.loads import add_days_since_run, add_load_columns, add_run_columns
 from runwell.panel.split import add_within_between
@@ -99,6 +101,7 @@ class _Placed(NamedTuple):
     ratings: pd.DataFrame
     sleep: pd.DataFrame
     dropped: dict[str, int]
+    scales: dict[str, tuple[float, float]]
 
 
 def _place_inputs(
@@ -127,6 +130,7 @@ def _place_inputs(
         ratings[usable.to_numpy()],
         periods[periods["date"].notna()],
         dropped,
+        item_scales(ratings_in, value),
     )
 
 
@@ -262,6 +266,7 @@ def build_daily_panel(
         "items": items,
         "sports": list(sports),
         "value": value,
+        "scales": placed.scales,
         "dropped": placed.dropped,
     }
     return panel

@@ -29,6 +29,7 @@ __all__ = [
     "is_indoor",
     "is_run",
     "item_names",
+    "item_scales",
     "local_day",
     "mood_values",
     "require",
@@ -196,6 +197,39 @@ def mood_values(mood: pd.DataFrame, value: str) -> pd.Series:
     span = mood["scale_max"] - mood["scale_min"]
     rescaled = (mood["value"] - mood["scale_min"]) / span.where(span != 0)
     return mood["value_01"].fillna(rescaled)
+
+
+def item_scales(mood: pd.DataFrame, value: str) -> dict[str, tuple[float, float]]:
+    """The range of each item's scale, as the panel's values are measured.
+
+    Parameters
+    ----------
+    mood
+        The canonical mood table.
+    value
+        ``"value_01"`` (every item on 0..1) or ``"value"`` (each item's own scale: the
+        lowest ``scale_min`` and the highest ``scale_max`` among its ratings).
+
+    Returns
+    -------
+    dict
+        ``{item: (low, high)}``; items whose scale is not known are left out.
+
+    Examples
+    --------
+    >>> ratings = pd.DataFrame({"item": ["mood", "mood", "stress"], "scale_min": [1.0, 1.0, None],
+    ...                         "scale_max": [5.0, 5.0, None]})
+    >>> item_scales(ratings, "value")
+    {'mood': (1.0, 5.0)}
+    >>> item_scales(ratings, "value_01")
+    {'mood': (0.0, 1.0), 'stress': (0.0, 1.0)}
+    """
+    items = mood["item"].dropna().astype(str)
+    if value == "value_01":
+        return {item: (0.0, 1.0) for item in sorted(items.unique())}
+    known = mood.assign(item=items).dropna(subset=["item", "scale_min", "scale_max"])
+    span = known.groupby("item")[["scale_min", "scale_max"]].agg({"scale_min": "min", "scale_max": "max"})
+    return {str(k): (float(r["scale_min"]), float(r["scale_max"])) for k, r in span.iterrows()}
 
 
 def item_names(items: Iterable[str], fixed: Iterable[str], suffixes: Iterable[str]) -> list[str]:

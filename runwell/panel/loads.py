@@ -5,9 +5,11 @@ Operates in place on the day grid (one row per participant and day, sorted, with
 
 * the day's run variables (``ran``, ``run_count``, ``run_min``, ...) are missing on days
   without data, because "no data" is not "no run";
-* the windowed loads (``runs_7d``, ``run_min_7d``, ``run_min_28d``, ``acwr``,
-  ``data_days_7d``) add up the previous days, today not counted, and are missing until
-  the window lies inside the participant's observed history;
+* the windowed loads (``runs_7d``, ``run_min_7d``, ``run_min_28d``, ``acwr``) add up the
+  previous days, today not counted, and are missing until the window lies inside the
+  participant's observed history, and missing whenever a day of their window has no data
+  at all: a day without data is unknown, not a day without a run (``data_days_7d`` counts
+  the days with data among the previous 7);
 * ``days_since_run`` counts days since the most recent run day.
 """
 
@@ -23,7 +25,15 @@ __all__ = ["add_days_since_run", "add_load_columns", "add_run_columns"]
 
 
 def _prev_sum(values: np.ndarray, n: int) -> np.ndarray:
-    """``out[t] = values[t-n:t].sum()`` (NaN when t < n or any value is NaN)."""
+    """``out[t] = values[t-n:t].sum()`` (NaN when t < n or any value is NaN).
+
+    Examples
+    --------
+    >>> _prev_sum(np.array([1.0, np.nan, 1.0, 1.0]), 2)
+    array([nan, nan, nan, nan])
+    >>> _prev_sum(np.array([1.0, 0.0, 1.0, 1.0]), 2)
+    array([nan, nan,  1.,  1.])
+    """
     out = np.full(len(values), np.nan)
     if len(values) > n:
         out[n:] = sliding_window_view(values, n)[:-1].sum(axis=1)
@@ -44,10 +54,10 @@ def add_run_columns(grid: pd.DataFrame) -> None:
 def add_load_columns(grid: pd.DataFrame) -> None:
     """Runs and minutes over the previous 7 and 28 days, the ACWR, coverage (in place)."""
     history = ((grid["date"] - grid["first_obs"]) // DAY).to_numpy()
-    counts = grid["run_count"].astype("float64").fillna(0.0).to_numpy()
-    # a day without data adds no minutes; a run of unknown length makes the sum unknown
+    # a day without data is unknown (NaN), so any window holding one has an unknown sum;
+    # a run of unknown length makes the minute sums unknown too
+    counts = grid["run_count"].to_numpy(dtype="float64", na_value=np.nan)
     minutes = grid["run_min"].to_numpy(dtype="float64", na_value=np.nan)
-    minutes = np.where(grid["has_data"].to_numpy(), minutes, 0.0)
     data_days = grid["has_data"].to_numpy(dtype="float64")
     runs_7d = np.where(history >= 7, _prev_sum(counts, 7), np.nan)
     grid["runs_7d"] = pd.array(runs_7d, dtype="Float64").astype("Int64")

@@ -12,7 +12,8 @@ each other item ``<item>_pre``, ``<item>_post``, ``<item>_change``, ``<item>_min
 A "pre" rating is the latest rating at or before the run's start and at most ``before``
 earlier; a "post" rating the earliest at or after the run's end and at most ``after`` later.
 A rating made during the run is neither. ``minutes_pre`` is start minus the pre rating's
-time; ``minutes_post`` is the post rating's time minus the end. ``attrs`` holds the counts
+time; ``minutes_post`` is the post rating's time minus the end. ``attrs`` holds ``value``
+and ``scales`` (as the daily panel's) and the counts
 ``n_runs``, ``n_paired`` (both mood ratings), ``n_pre_only``, ``n_post_only``,
 ``n_unpaired`` (neither), ``pairing`` (the same per item, as a dict) and ``dropped``.
 """
@@ -33,6 +34,7 @@ from runwell.panel.inputs import (
     is_indoor,
     is_run,
     item_names,
+    item_scales,
     local_day,
     mood_values,
     run_minutes,
@@ -247,4 +249,5 @@ def build_run_panel(
     out = pd.concat([runs, pd.DataFrame(columns, index=runs.index)], axis=1)
     out = _order_run(out, items)
     out.attrs = _run_attrs(out, pairing, items, windows, dropped)
+    out.attrs.update(value=value, scales=item_scales(ratings_in, value))
     return out

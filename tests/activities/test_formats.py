@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from runwell.activities.formats import FORMATS, activity_format, known_formats, require_activity_format
+from runwell.activities.formats import (
+    EXPORT_FORMATS,
+    FORMATS,
+    activity_format,
+    known_formats,
+    require_activity_format,
+)
 from runwell.activities.rows import base_id
 from runwell.errors import UnsupportedFormatError
 from runwell.registry import REGISTRY
 
 
 def test_activity_formats_are_in_the_registry():
-    assert list(REGISTRY.formats("activities")) == ["fit", "gpx", "tcx"]
+    summaries = ["garmin_summaries", "polar", "samsung", "whoop", "fitbit_exercises"]
+    assert list(REGISTRY.formats("activities")) == ["fit", "gpx", "tcx", *summaries]
     assert {f.name for f in FORMATS} == {"fit", "gpx", "tcx"}
+    assert [f.name for f in EXPORT_FORMATS] == summaries
+    assert all(not f.suffixes and f.detect is not None for f in EXPORT_FORMATS)
 
 
 @pytest.mark.parametrize(

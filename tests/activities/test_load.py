@@ -13,7 +13,7 @@ from runwell.errors import InputError
 from runwell.loadreport import LoadResult
 from runwell.tables import SCHEMAS
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _gpx_copy(start: dt.datetime, seconds: int) -> str:
@@ -181,3 +181,27 @@ def test_strict_raises_on_a_skipped_file_but_not_on_duplicates(tmp_path, fit_byt
     (tmp_path / "monitor.fit").write_bytes(fit_bytes(start=day, file_type="MONITORING_A"))
     with pytest.raises(InputError, match="monitor.fit"):
         runwell.load_activities(tmp_path, strict=True)
+
+
+def test_a_run_after_a_short_walk_is_not_its_duplicate(tmp_path, fit_bytes):
+    """Issue 13: a 57-second run was reported as a duplicate of a walk that ended before it began."""
+    start = dt.datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
+    (tmp_path / "walk.fit").write_bytes(fit_bytes(start=start, seconds=40, sport="WALKING", sub_sport="GENERIC"))
+    (tmp_path / "run.fit").write_bytes(fit_bytes(start=start + dt.timedelta(seconds=60), seconds=57))
+    result = runwell.load_activities(tmp_path)
+    assert len(result.activities) == 2 and "duplicate" not in set(result.report["kind"])
+
+
+def test_same_times_but_other_sports_are_two_activities(tmp_path, fit_bytes):
+    start = dt.datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
+    (tmp_path / "walk.fit").write_bytes(fit_bytes(start=start, seconds=1800, sport="WALKING", sub_sport="GENERIC"))
+    (tmp_path / "run.fit").write_bytes(fit_bytes(start=start + dt.timedelta(seconds=5), seconds=1790))
+    assert len(runwell.load_activities(tmp_path).activities) == 2
+
+
+def test_a_copy_that_names_no_sport_is_still_a_duplicate(tmp_path, fit_bytes):
+    start = dt.datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
+    (tmp_path / "run.fit").write_bytes(fit_bytes(start=start, seconds=1800))
+    (tmp_path / "copy.gpx").write_text(_gpx_copy(start + dt.timedelta(seconds=3), 1795).replace("<type>9</type>", ""))
+    result = runwell.load_activities(tmp_path)
+    assert len(result.activities) == 1 and result.report.set_index("kind")["path"]["duplicate"].endswith("copy.gpx")

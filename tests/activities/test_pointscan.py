@@ -75,7 +75,7 @@ def test_real_gpx_files_read_by_the_scanner_as_by_elementtree(real):
     scanned = [p.name for p in paths if _gpx_agrees(p.read_bytes(), p.name)]
     # all but the two without any track point (metadata only, BOM-only file)
     assert len(scanned) == len(paths) - 2, scanned
-    tiers = {p.name: _tier(p.read_bytes(), b"trkseg", b"trkpt", gpx._scan_column) for p in paths}
+    tiers = {p.name: _tier(p.read_bytes(), b"trkseg", b"trkpt", gpx.point_rule) for p in paths}
     assert tiers["run_strava_export_with_pauses.gpx"] == "uniform"
     assert tiers["run_nike.gpx"] == "expression"  # only some points carry extensions
 
@@ -97,7 +97,7 @@ def test_generated_export_files_take_the_uniform_tier(tmp_path):
         data = _read(path)
         if ".gpx" in path.name:
             assert _gpx_agrees(data, path.name)
-            assert _tier(data, b"trkseg", b"trkpt", gpx._scan_column) == "uniform"
+            assert _tier(data, b"trkseg", b"trkpt", gpx.point_rule) == "uniform"
         elif ".tcx" in path.name:
             assert _tcx_agrees(data, path.name)
             assert _tier(data, b"Track", b"Trackpoint", tcx._scan_column) == "uniform"
@@ -159,7 +159,7 @@ CASES = {
 def test_odd_gpx_points_read_as_elementtree_reads_them(case):
     points, tier = CASES[case]
     data = _gpx(points)
-    assert _tier(data, b"trkseg", b"trkpt", gpx._scan_column) == tier
+    assert _tier(data, b"trkseg", b"trkpt", gpx.point_rule) == tier
     if tier != "none":
         assert _gpx_agrees(data, case)
     # whichever path is taken, the reader's summary is ElementTree's

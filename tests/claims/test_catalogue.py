@@ -37,7 +37,7 @@ def test_claims_are_frozen_and_hashable() -> None:
     with pytest.raises(TypeError):
         claim.thresholds["short_run_min"] = 20.0  # type: ignore[index]
     assert len(set(CLAIMS)) == len(CLAIMS)
-    assert claim.min_count == 5 and CLAIMS[2].min_count is None
+    assert claim.min_count == 10 and CLAIMS[2].min_count is None
     assert pickle.loads(pickle.dumps(CLAIMS)) == CLAIMS
     assert copy.deepcopy(claim) == claim
 

@@ -13,7 +13,7 @@ from runwell.claims.days import preceding_streak
 from runwell.errors import InsufficientDataError
 from runwell.simulate import SimulatedPanel, simulate_panel
 
-VERDICTS = {"supported", "not supported", "opposite", "not enough data"}
+VERDICTS = {"supported", "inconclusive", "opposite", "not enough data"}
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +49,13 @@ def test_known_effects_are_supported(table: pd.DataFrame, sim: SimulatedPanel) -
         row = _row(table, number)
         se = (row["ci_high"] - row["ci_low"]) / (2 * 1.96)
         assert abs(row["estimate"] - truth) < 3 * se, number
-    assert _row(table, 4)["unit"].startswith("hours")
+    assert _row(table, 4)["outcome_unit"] == "hours"
 
 
 def test_claims_without_a_simulated_effect_are_not_supported(table: pd.DataFrame) -> None:
     # the simulator gives indoor and outdoor runs the same effect; stress mirrors mood,
     # which rises with run length, so heavy days go with *less* stress, never more
-    assert _row(table, 7)["verdict"] in {"not supported", "not enough data"}
+    assert _row(table, 7)["verdict"] in {"inconclusive", "not enough data"}
     assert _row(table, 6)["verdict"] != "supported"
 
 
@@ -73,6 +73,42 @@ def test_no_effects_means_no_support() -> None:
     result = check_claims(sim.panel, sim.run_panel)
     for number in (2, 3, 4, 5):
         assert _row(result, number)["verdict"] != "supported", number
+
+
+def test_claims_name_their_scale(table: pd.DataFrame) -> None:
+    tested = table[(table["claim"] != 10) & (table["verdict"] != "not enough data")]
+    assert set(tested["outcome_unit"]) == {"points on the 0-10 scale", "hours"}
+    for _, row in tested.iterrows():
+        where = "" if row["outcome_unit"] == "hours" else " on the 0-10 scale"
+        assert f"higher{where}" in row["reading"] or f"lower{where}" in row["reading"]
+    own = check_claims(simulate_panel(6, 30, seed=5).panel, scale="points on your app's 0-10 scale")
+    assert "points on your app's 0-10 scale" in set(own["outcome_unit"])
+    assert "on your app's 0-10 scale" in " ".join(own["reading"])
+
+
+def test_inconclusive_replaces_not_supported(table: pd.DataFrame) -> None:
+    assert "not supported" not in set(table["verdict"])
+    unclear = table[table["verdict"] == "inconclusive"]
+    assert len(unclear) and unclear["reading"].str.contains("inconclusive").all()
+    # data sufficiency from a target fixed in advance, never from the observed estimate
+    assert not table["data_note"].str.contains("stable answer").any()
+    assert unclear["data_note"].str.contains("smallest effect of interest").all()
+
+
+def test_dose_is_separated_from_the_run_day_lift() -> None:
+    # a pure run-day lift and no dose: claim 2 must not call it a dose effect
+    sim = simulate_panel(30, 60, beta_duration_within=0.0, slope_sd=0.0, seed=34)
+    lifted = sim.panel.assign(mood=sim.panel["mood"] + 0.5 * sim.panel["ran"].astype(float))
+    dose = _row(check_claims(lifted), 2)
+    assert dose["verdict"] == "inconclusive"
+    assert "Run days as such, apart from the dose, went with mood" in dose["reading"]
+    assert "run-day lift" in dose["tested"]
+
+
+def test_claims_adjust_for_the_weekday(table: pd.DataFrame) -> None:
+    assert "night's weekday" in _row(table, 4)["tested"]
+    assert "previous 7 days" in _row(table, 8)["tested"]
+    assert _row(table, 5)["tested"].startswith("Mood change from before a run to a rating 2 to 4 hours")
 
 
 def test_opposite_effect_is_called_opposite() -> None:
@@ -114,8 +150,9 @@ def test_one_short_record(sim: SimulatedPanel) -> None:
     result = check_claims(one)
     assert set(result["verdict"].iloc[:9]) <= VERDICTS
     assert (result["verdict"] == "not enough data").any()
+    tested = result[(result["claim"] != 10) & (result["verdict"] != "not enough data")]
+    assert len(tested) and tested["method"].str.contains("AR(1) errors", regex=False).all()
     dose = _row(result, 2)
-    assert "AR(1) errors" in dose["method"]
     if dose["verdict"] != "not enough data":
         assert f"Fewer than {claims.STABLE_DAYS} days" in dose["data_note"]
     enough_rule = result[result["verdict"] == "not enough data"]["reading"]

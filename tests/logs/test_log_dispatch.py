@@ -44,8 +44,31 @@ def test_detects_sleep_formats(data, name: str, fmt: str) -> None:
 def test_public_api() -> None:
     assert runwell.read_mood is read_mood and runwell.read_sleep is read_sleep
     assert {"read_mood", "read_sleep", "MoodResult", "SleepResult"} <= set(runwell.__all__)
-    assert set(MOOD_FORMATS) == {"daylio", "bearable", "mpath", "apple_health", "generic"}
-    assert set(SLEEP_FORMATS) == {"sleep_as_android", "plees", "oura", "fitbit", "garmin", "apple_health", "generic"}
+    assert list(MOOD_FORMATS) == [
+        "daylio",
+        "bearable",
+        "mpath",
+        "sema3",
+        "mema",
+        "mydatahelps",
+        "whoop_journal",
+        "health_auto_export",
+        "apple_health",
+        "generic",
+    ]
+    assert list(SLEEP_FORMATS) == [
+        "sleep_as_android",
+        "plees",
+        "whoop",
+        "samsung",
+        "oura_export",  # before the trends reader: sleepmodel.csv also has bedtime_start/end
+        "oura",
+        "polar",
+        "fitbit",
+        "garmin",
+        "apple_health",
+        "generic",
+    ]
 
 
 def test_unknown_layout_lists_formats_and_columns(tmp_path) -> None:
@@ -85,7 +108,7 @@ def test_formats_are_registered_and_viewed() -> None:
     fmt = MOOD_FORMATS["daylio"]
     assert (fmt.kind, fmt.reader) == ("mood", runwell.logs.read_daylio)
     assert SLEEP_FORMATS["apple_health"].reader is runwell.logs.read_apple_health_sleep
-    assert "moodpanda" not in MOOD_FORMATS and len(SLEEP_FORMATS) == 7
+    assert "moodpanda" not in MOOD_FORMATS and len(SLEEP_FORMATS) == 11
 
 
 READERS = [

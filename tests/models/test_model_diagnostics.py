@@ -16,7 +16,7 @@ def test_robust_check_and_autocorrelation(result: MoodModelResult) -> None:
     assert robust["method"].iloc[0].startswith("person fixed effects, cluster-robust")
     # the simulator's residuals have AR(1) coefficient 0.3
     assert 0.15 < result.residual_autocorrelation < 0.45
-    assert any("lag-1 r" in d and "robust check" in d for d in result.diagnostics)
+    assert any("lag-1 r" in d and "cluster-robust" in d for d in result.diagnostics)
 
 
 def test_autocorrelation_small_without_ar1() -> None:
@@ -28,16 +28,17 @@ def test_autocorrelation_small_without_ar1() -> None:
     assert fit.share_positive_slope is None
 
 
-def test_autocorrelated_frequency_points_to_the_robust_interval() -> None:
-    # strongly autocorrelated residuals shrink the mixed model's interval for the slowly
-    # changing 7-day frequency; the diagnostics must say so and give the robust interval
+def test_autocorrelated_frequency_gets_the_wider_robust_interval() -> None:
+    # strongly autocorrelated residuals shrink the mixed model's own interval for the
+    # slowly changing 7-day frequency; the reported interval is the cluster-robust one
     sim = simulate_panel(30, 42, ar1=0.7, seed=12)
     fit = fit_mood_model(sim.panel, outcome="mood", random_slopes=False)
-    note = [d for d in fit.diagnostics if "within-person runs_7d effect" in d]
-    assert note and "prefer its wider interval" in note[0]
-    assert fit.robust is not None
-    robust = fit.robust.set_index("term").loc["runs_7d"]
-    assert robust["se"] > ROBUST_SE_RATIO_WARN * fit.effect("runs_7d")["se"]
+    assert "cluster-robust by participant" in fit.method
+    assert fit.model_based is not None
+    own = fit.model_based.set_index(["term", "part"]).loc[("runs_7d", "within")]
+    reported = fit.effect("runs_7d")
+    assert reported["se"] > ROBUST_SE_RATIO_WARN * own["se"]
+    assert reported["ci_high"] - reported["ci_low"] > own["ci_high"] - own["ci_low"]
 
 
 def test_lag1_autocorrelation_over_consecutive_days() -> None:

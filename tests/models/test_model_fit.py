@@ -9,6 +9,7 @@ import pytest
 import runwell
 from runwell.errors import InputError, InsufficientDataError
 from runwell.models import FALLBACK_OPTIMIZERS, OPTIMIZERS, MoodModelResult, fit_acute_model, fit_mood_model
+from runwell.models.mixed import FAST_ENGINE
 from runwell.simulate import SimulatedPanel, simulate_panel
 
 EFFECT_COLUMNS = [
@@ -20,6 +21,7 @@ EFFECT_COLUMNS = [
     "ci_high",
     "p_value",
     "unit",
+    "outcome_unit",
     "reading",
 ]
 
@@ -47,9 +49,16 @@ def test_result_reports_sample_formula_and_random_effects(result: MoodModelResul
     assert "C(weekday)" in result.formula and "study_day" in result.formula
     assert set(result.random_effects_sd) == {"intercept", "run_min slope (per 30 min)", "residual"}
     assert result.share_positive_slope is not None and 0 <= result.share_positive_slope <= 1
-    assert result.share_positive_slope_model is not None and 0 <= result.share_positive_slope_model <= 1
-    assert result.person_slopes is not None and len(result.person_slopes) == 30
-    assert "MixedLM" in result.method and result.optimizer in OPTIMIZERS + FALLBACK_OPTIMIZERS
+    low, high = result.share_positive_slope_ci
+    assert low <= result.share_positive_slope <= high
+    sd_low, sd_high = result.slope_sd_ci
+    assert sd_low <= result.random_effects_sd["run_min slope (per 30 min)"] <= sd_high
+    slopes = result.person_slopes
+    assert slopes is not None and len(slopes) == 30
+    assert list(slopes.columns) == ["participant_id", "slope", "se", "lower", "upper"]
+    assert ((slopes["lower"] < slopes["slope"]) & (slopes["slope"] < slopes["upper"])).all()
+    assert "mixed model" in result.method.lower()
+    assert result.optimizer in (*OPTIMIZERS, *FALLBACK_OPTIMIZERS, FAST_ENGINE)
     assert result.converged
     assert result.sm_result is not None and hasattr(result.sm_result, "cov_re")
     assert result.attempts["valid"].any()
@@ -65,17 +74,50 @@ def test_units_are_natural_whatever_the_scale(sim: SimulatedPanel, result: MoodM
     assert fit.effect("run_min")["estimate"] == pytest.approx(result.effect("run_min")["estimate"] / 2, rel=1e-3)
 
 
-def test_default_outcome_is_mood_change(sim: SimulatedPanel) -> None:
-    fit = fit_mood_model(sim.panel)
+def test_default_outcome_is_the_days_mood(sim: SimulatedPanel, result: MoodModelResult) -> None:
+    fit = fit_mood_model(sim.panel, slope_interval=False)
+    assert fit.outcome == "mood"
+    assert fit.formula.startswith("mood ~ run_min_within")
+    pd.testing.assert_frame_equal(fit.effects, result.effects)
+    assert fit.n_days == int(sim.panel["mood"].notna().sum())
+
+
+def test_change_model_adjusts_for_the_previous_days_mood(sim: SimulatedPanel) -> None:
+    fit = fit_mood_model(sim.panel, outcome="mood_change", slope_interval=False)
     assert fit.outcome == "the change in mood from the day before"
+    assert "mood_yesterday" in fit.formula
+    previous = fit.effect("mood", "previous day")
+    assert -1 < previous["estimate"] < 0  # change regresses towards the person's level
+    assert previous["unit"] == "per point of the previous day's mood"
+    # only consecutive days with both moods; mood_change is computed from mood
     assert fit.n_days == int(sim.panel["mood_change"].notna().sum())
-    # mood_change is computed from mood (consecutive days only) when the column is absent
-    again = fit_mood_model(sim.panel.drop(columns="mood_change"))
+    again = fit_mood_model(sim.panel.drop(columns="mood_change"), outcome="mood_change", slope_interval=False)
     pd.testing.assert_frame_equal(again.effects, fit.effects, rtol=1e-4)
-    # today's run enters today's change with the within-person duration effect (the
-    # simulated runs are independent from day to day, so yesterday's run does not bias it)
-    est = fit.effect("run_min")
-    assert est["ci_low"] < sim.truth.beta_duration_within < est["ci_high"]
+    # a different, conditional question, but the frequency effect keeps its sign (a change
+    # regressed on levels alone got it wrong: yesterday's run is inside runs_7d)
+    assert fit.effect("runs_7d")["ci_low"] > 0
+
+
+def test_every_estimate_names_its_scale(sim: SimulatedPanel, result: MoodModelResult) -> None:
+    assert set(result.effects["outcome_unit"]) == {"points on the 0-10 scale"}
+    assert result.outcome_unit == "points on the 0-10 scale"
+    assert all("points higher on the 0-10 scale" in r or "points lower on the 0-10 scale" in r for r in result.readings)
+    assert "in points on the 0-10 scale" in result.summary()
+    rescaled = sim.panel.copy()
+    rescaled.attrs = {"value": "value_01"}
+    fit = fit_mood_model(rescaled, slope_interval=False, check_missing=False)
+    assert set(fit.effects["outcome_unit"]) == {"points on the rescaled 0-1 scale"}
+    own = fit_mood_model(sim.panel, scale="points on your Daylio 1-5 scale", slope_interval=False, check_missing=False)
+    assert "on your Daylio 1-5 scale" in own.effect("run_min")["reading"]
+    bare = sim.panel.copy()
+    bare.attrs = {}
+    assert "ratings' own scale" in fit_mood_model(bare, slope_interval=False, check_missing=False).outcome_unit
+
+
+def test_run_day_term_sits_beside_duration(sim: SimulatedPanel) -> None:
+    fit = fit_mood_model(sim.panel, run_day=True, slope_interval=False, check_missing=False)
+    assert {("ran", "within"), ("run_min", "within")} <= set(zip(fit.effects["term"], fit.effects["part"], strict=True))
+    assert fit.effect("ran")["unit"] == "run day vs rest day"
 
 
 def test_lagged_model_uses_raw_todays_mood(sim: SimulatedPanel) -> None:
@@ -98,6 +140,8 @@ def test_single_participant_is_a_time_series(sim: SimulatedPanel) -> None:
     assert set(fit.effects["part"]) == {"within"}
     assert fit.random_effects_sd == {} and fit.robust is None and fit.share_positive_slope is None
     assert fit.effect("run_min")["reading"].startswith("On days when this person ran")
+    yours = fit_mood_model(one, outcome="mood", subject="you")
+    assert yours.effect("run_min")["reading"].startswith("On days when you ran")
     with pytest.raises(KeyError, match="between"):
         fit.effect("run_min", "between")
 
@@ -128,9 +172,11 @@ def test_works_without_frequency_and_with_other_outcomes(sim: SimulatedPanel) ->
 
 
 def test_acute_model_on_the_run_panel(sim: SimulatedPanel) -> None:
-    fit = fit_acute_model(sim.run_panel)
+    fit = fit_acute_model(sim.run_panel, panel=sim.panel)
     assert fit.unit_of_observation == "runs"
-    assert fit.n_days == int(sim.run_panel["mood_change"].notna().sum())
+    assert "runs_7d_within" in fit.formula and "cluster-robust" in fit.method
+    assert set(fit.effects["outcome_unit"]) == {"points on the 0-10 scale"}
+    assert fit.n_days == int(sim.run_panel["mood_change"].notna().sum())  # every run's week is known
     after = fit.effect("after a run", "acute")
     # ratings come 5 min to 6 h after the run: the mean boost is acute_boost times the
     # mean of 0.5 ** (hours / half-life) over that range
@@ -139,6 +185,7 @@ def test_acute_model_on_the_run_panel(sim: SimulatedPanel) -> None:
     assert after["ci_low"] < expected < after["ci_high"]
     assert after["unit"] == "for a 30 min run"
     assert after["reading"].startswith("Around a 30-minute run, mood afterwards was on average")
+    assert "on the 0-10 scale than before" in after["reading"]
     per30 = fit.effect("run_min", "acute")
     assert per30["unit"] == "per 30 min"
     assert per30["ci_low"] < 0 < per30["ci_high"]  # no duration effect was simulated

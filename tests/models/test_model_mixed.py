@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from statsmodels.regression.mixed_linear_model import MixedLM
 
+from runwell.errors import InsufficientDataError
 from runwell.models import fit_mood_model
 from runwell.models.mixed import Attempt, two_agree, zeroed_person_terms
 from runwell.simulate import SimulatedPanel
@@ -42,7 +43,7 @@ def test_fits_showing_issue_10239_are_rejected(monkeypatch: pytest.MonkeyPatch, 
         return res
 
     monkeypatch.setattr(MixedLM, "fit", buggy_fit)
-    fit = fit_mood_model(sim.panel, outcome="mood")
+    fit = fit_mood_model(sim.panel, outcome="mood", engine="statsmodels")
     assert fit.optimizer in ("cg", "powell", "nm")
     assert fit.effect("run_min", "between")["estimate"] != 0.0
     assert any("10239" in d for d in fit.diagnostics)
@@ -57,3 +58,25 @@ def test_two_optimizers_agreeing_stop_the_search() -> None:
     assert two_agree([attempt(-10.0), attempt(-10.0001)])
     assert not two_agree([attempt(-10.0), attempt(-10.5)])
     assert not two_agree([attempt(-10.0, ["boundary"]), attempt(-10.0)])
+
+
+def test_fits_without_finite_standard_errors_are_not_results(
+    monkeypatch: pytest.MonkeyPatch, sim: SimulatedPanel
+) -> None:
+    original = MixedLM.fit
+    broken_methods = {"bfgs", "lbfgs"}
+
+    def nan_se_fit(self, *args, **kwargs):  # a "converged" fit with NaN standard errors
+        res = original(self, *args, **kwargs)
+        if kwargs.get("method") in broken_methods:
+            res.bse_fe = res.bse_fe * float("nan")
+        return res
+
+    monkeypatch.setattr(MixedLM, "fit", nan_se_fit)
+    fit = fit_mood_model(sim.panel, outcome="mood", slope_interval=False, check_missing=False, engine="statsmodels")
+    assert fit.optimizer not in broken_methods
+    assert fit.effects["se"].notna().all() and "nan" not in " ".join(fit.readings)
+    assert any("not finite" in d for d in fit.diagnostics)
+    broken_methods.update({"cg", "powell", "nm"})
+    with pytest.raises(InsufficientDataError, match="could not be fitted"):
+        fit_mood_model(sim.panel, outcome="mood", slope_interval=False, check_missing=False, engine="statsmodels")

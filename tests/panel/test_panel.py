@@ -491,14 +491,16 @@ def test_acwr_missing_when_no_chronic_load() -> None:
     assert day(panel, "2024-02-29")["runs_7d"] == 0
 
 
-def test_days_without_data_add_no_load_and_are_counted() -> None:
-    mood = daily_mood("p1", "2024-01-01", "2024-01-05") + daily_mood("p1", "2024-01-09", "2024-01-12")
+def test_days_without_data_make_loads_missing_and_are_counted() -> None:
+    mood = daily_mood("p1", "2024-01-01", "2024-01-05") + daily_mood("p1", "2024-01-09", "2024-01-20")
     panel = build_daily_panel(acts(run("p1", "2024-01-02 07:00", 25)), moods(*mood))
     jan10 = day(panel, "2024-01-10")
-    # 01-03..01-09: no run recorded; 01-06, 07, 08 had no data at all
-    assert jan10["runs_7d"] == 0 and jan10["data_days_7d"] == 4
+    # 01-03..01-09: no run recorded, but 01-06, 07, 08 had no data at all: unknown, not zero
+    assert pd.isna(jan10["runs_7d"]) and np.isnan(jan10["run_min_7d"]) and jan10["data_days_7d"] == 4
     jan9 = day(panel, "2024-01-09")
-    assert jan9["runs_7d"] == 1 and jan9["run_min_7d"] == 25.0 and jan9["data_days_7d"] == 4
+    assert pd.isna(jan9["runs_7d"]) and np.isnan(jan9["run_min_7d"]) and jan9["data_days_7d"] == 4
+    jan16 = day(panel, "2024-01-16")  # 01-09..01-15 all have data again
+    assert jan16["runs_7d"] == 0 and jan16["run_min_7d"] == 0.0 and jan16["data_days_7d"] == 7
 
 
 def test_unknown_run_length_makes_sums_unknown() -> None:
@@ -508,6 +510,7 @@ def test_unknown_run_length_makes_sums_unknown() -> None:
             run("p1", "2024-01-02 07:00", np.nan, km=None),
             run("p1", "2024-01-10 07:00", 30),
         ),
+        moods(*daily_mood("p1", "2024-01-01", "2024-01-10")),  # every day has data
     )
     assert np.isnan(day(panel, "2024-01-02")["run_min"])
     assert np.isnan(day(panel, "2024-01-02")["run_km"])
@@ -604,6 +607,10 @@ def test_start_end_window() -> None:
     assert panel.groupby("participant_id").size().to_dict() == {"p1": 5, "p2": 5}
     jan8 = day(panel, "2024-01-08", "p1")
     assert jan8["study_day"] == 0
+    # 01-02..01-07 had no data at all: the load of 01-08 is unknown, not one run
+    assert pd.isna(jan8["runs_7d"]) and np.isnan(jan8["run_min_7d"])
+    tracked = build_daily_panel(activities, moods(*daily_mood("p1", "2024-01-01", "2024-01-12")), start="2024-01-08")
+    jan8 = day(tracked, "2024-01-08", "p1")
     assert jan8["runs_7d"] == 1 and jan8["run_min_7d"] == 30.0  # the 01-01 run before the window
     assert not day(panel, "2024-01-12", "p1")["has_data"]  # beyond the data: no data
     assert day(panel, "2024-01-09", "p1")["days_since_run"] == 0

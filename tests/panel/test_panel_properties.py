@@ -222,10 +222,12 @@ def test_daily_panel_invariants(data: tuple[list, list, list]) -> None:
         means = raw.groupby(panel["participant_id"]).transform("mean")
         np.testing.assert_allclose(panel[f"{var}_between"], means, rtol=1e-9, atol=1e-12)
 
-    # runs_7d counts the recorded runs of the previous 7 days, once history covers them
+    # runs_7d counts the recorded runs of the previous 7 days, once history covers them,
+    # and is unknown when any of those days has no data at all
     if not ref.empty:
         for pid, d, runs_7d in zip(panel["participant_id"], panel["date"], panel["runs_7d"], strict=True):
-            if d - min(observed[pid]) < pd.Timedelta(days=7):
+            previous = {d - pd.Timedelta(days=k) for k in range(1, 8)}
+            if d - min(observed[pid]) < pd.Timedelta(days=7) or not previous <= observed[pid]:
                 assert pd.isna(runs_7d)
                 continue
             window = ref[(ref["pid"] == pid) & (ref["date"] >= d - pd.Timedelta(days=7)) & (ref["date"] < d)]

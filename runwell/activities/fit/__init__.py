@@ -3,8 +3,8 @@
 Modules, one job each:
 
 :mod:`.reader`
-    :func:`parse_fit`, the entry point: the fast path first, the reference decoder for
-    what it hands back and for samples.
+    :func:`parse_fit`, the entry point: the bulk decoder, the reference decoder for the
+    rare file it hands back.
 :mod:`.protocol`
     What the FIT protocol fixes: epoch, base types, semicircles, the CRC.
 :mod:`.session`
@@ -12,8 +12,16 @@ Modules, one job each:
     a :class:`~runwell.activities._session.Session` out).
 :mod:`.reference`
     The reference decoder (fitparse): every message, samples, damaged files.
-:mod:`.fast`
-    The fast path for summaries: skips the records, declines anything unusual.
+:mod:`.scan`
+    The bulk decoder's first pass: where every message is (runs of records in one step).
+:mod:`.bulk`
+    The bulk decoder: each message type decoded at once into arrays, profile applied.
+:mod:`.values`
+    One field of many messages: floats and times for streams, fitparse's values.
+:mod:`.profile`
+    fitparse's profile and base types as the array code needs them.
+:mod:`.records`
+    Sessions and samples from the bulk decoder (:func:`~.records.read_fit_bulk`).
 :mod:`.repair`
     Byte-level repair of field sizes the reference decoder rejects (COROS).
 """

@@ -8,12 +8,16 @@ Layout of a FIT file, as the walkers in :mod:`.fast` and :mod:`.repair` follow i
 or 14-byte header (its size in byte 0, the data size in bytes 4-7, ``.FIT`` in bytes
 8-11), then records whose 1-byte header says definition or data message and which local
 message type, then a 2-byte CRC. Several such files may be chained back to back.
+:func:`definition_length` and :func:`header_run` measure that layout for the walker of
+the bulk decoder (:mod:`.scan`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+
+import numpy as np
 
 __all__ = [
     "FIT_EPOCH",
@@ -26,6 +30,8 @@ __all__ = [
     "BYTE_BASE_TYPE",
     "fit_crc",
     "crc16",
+    "definition_length",
+    "header_run",
 ]
 
 #: The FIT epoch, 1989-12-31 00:00 UTC, naive (as fitparse gives times).
@@ -107,3 +113,39 @@ def _fast_crc() -> Callable[[bytes], int]:
 #: The FIT CRC of a whole buffer, about 300 times faster than :func:`fit_crc` when the
 #: C implementation (anycrc) is installed; the same values either way.
 crc16: Callable[[bytes], int] = _fast_crc()
+
+
+def definition_length(data: bytes, pos: int) -> int:
+    """The length of the definition message at ``pos``, or 0 when it runs past the end.
+
+    Examples
+    --------
+    >>> definition_length(bytes([0x40, 0, 0, 20, 0, 2, 253, 4, 0x86, 3, 1, 2]), 0)
+    12
+    """
+    n = len(data)
+    if pos + 6 > n:
+        return 0
+    length = 6 + 3 * data[pos + 5]
+    if data[pos] & 0x20:
+        if pos + length >= n:
+            return 0
+        length += 1 + 3 * data[pos + length]
+    return length if pos + length <= n else 0
+
+
+def header_run(arr: np.ndarray, pos: int, step: int, limit: int, want: int) -> int:
+    """How many messages from ``pos`` on, ``step`` bytes apart and starting before
+    ``limit``, have the header byte ``want``: one numpy step per window, the window
+    growing so that a long run costs a few steps and a short one little."""
+    total, window = 0, 64
+    while pos < limit:
+        stop = min(limit, pos + window * step)
+        cand = arr[pos:stop:step]
+        miss = np.flatnonzero(cand != want)
+        if miss.size:
+            return total + int(miss[0])
+        total += len(cand)
+        pos += len(cand) * step
+        window *= 8
+    return total

@@ -1,18 +1,29 @@
 """The FIT reader: which decoder reads a file.
 
-Summaries go to the fast path first (:func:`.fast.summarize_fit`, which skips the
-per-second records); whatever it hands back, and every file whose samples are asked
-for, goes to the reference decoder (:func:`.reference.read_fit_reference`, fitparse).
-Both build sessions with the same rules (:mod:`.session`), so they give the same rows.
+Every file goes to the bulk decoder first (:func:`.records.read_fit_bulk`): it decodes the
+messages of each kind at once into arrays and handles what real devices write (chained
+files, developer fields, compressed timestamps, COROS field sizes, CRC mismatches,
+truncated files) as the reference decoder does. What it cannot read as fitparse would
+(:class:`.scan.NeedsReference`, rare and damaged files) goes to the reference decoder
+(:func:`.reference.read_fit_reference`, fitparse), with a warning that says so and why,
+so that the load report counts such files. Both build sessions with the same rules
+(:mod:`.session`), so they give the same rows.
 """
 
 from __future__ import annotations
 
-from runwell.activities._session import Parsed
-from runwell.activities.fit.fast import summarize_fit
-from runwell.activities.fit.reference import read_fit_reference
+import struct
 
-__all__ = ["parse_fit"]
+from runwell.activities._session import Parsed
+from runwell.activities.fit.records import read_fit_bulk
+from runwell.activities.fit.reference import read_fit_reference
+from runwell.activities.fit.scan import NeedsReference
+from runwell.errors import RunwellError
+
+__all__ = ["parse_fit", "REFERENCE_WARNING"]
+
+#: How a file read by the reference decoder is marked in its warnings (then the reason).
+REFERENCE_WARNING = "read with the reference decoder (fitparse): "
 
 
 def parse_fit(data: bytes, *, path: str, streams: bool = False, fast: bool = True) -> Parsed:
@@ -27,12 +38,13 @@ def parse_fit(data: bytes, *, path: str, streams: bool = False, fast: bool = Tru
     streams
         Also return the record samples.
     fast
-        Summaries only: try :func:`~runwell.activities.fit.fast.summarize_fit` first,
-        which skips the records; it hands anything unusual back to fitparse.
+        Use the bulk decoder (the default); False reads with the reference decoder only.
 
     Returns
     -------
     Parsed
+        A file the bulk decoder handed to the reference has a warning starting with
+        :data:`REFERENCE_WARNING`.
 
     Raises
     ------
@@ -41,8 +53,16 @@ def parse_fit(data: bytes, *, path: str, streams: bool = False, fast: bool = Tru
     InputError
         When nothing usable could be read.
     """
-    if not streams and fast:
-        quick = summarize_fit(data, path=path)
-        if quick is not None:
-            return quick
-    return read_fit_reference(data, path=path, streams=streams)
+    if not fast:
+        return read_fit_reference(data, path=path, streams=streams)
+    try:
+        return read_fit_bulk(data, path=path, streams=streams)
+    except RunwellError:
+        raise
+    except NeedsReference as why:
+        reason = str(why)
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError, struct.error) as err:
+        reason = f"the bulk decoder failed ({type(err).__name__}: {err})"
+    parsed = read_fit_reference(data, path=path, streams=streams)
+    parsed.warnings.append(REFERENCE_WARNING + reason)
+    return parsed

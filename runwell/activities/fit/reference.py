@@ -1,7 +1,7 @@
 """The reference FIT decoder: every message of a file, decoded with fitparse.
 
-Reads what the fast path (:mod:`.fast`) hands back and every file whose samples are asked
-for. Handles what real devices write: chained FIT files, developer fields, multisport
+Reads what the bulk decoder (:mod:`.records`) hands back, and is the reference the
+differential tests compare the bulk decoder with. Handles what real devices write: chained FIT files, developer fields, multisport
 files (one session per sport), device-relative timestamps (old ANT-FS devices), files
 that are not activities (monitoring, settings: skipped), truncated or unterminated files
 (what was readable, marked partial), COROS field-size quirks (repaired, see
@@ -22,8 +22,8 @@ from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseErr
 from runwell.activities._session import Parsed
 from runwell.activities.fit.protocol import DEGREES_PER_SEMICIRCLE, HEADER_MAGIC, crc16
 from runwell.activities.fit.repair import repair_field_sizes
-from runwell.activities.fit.session import Decoded, build_session, device_name, is_time
-from runwell.errors import InputError, NotAnActivityError, RunwellError
+from runwell.activities.fit.session import Decoded, assemble, is_time
+from runwell.errors import InputError, RunwellError
 from runwell.limits import check_points, current
 
 __all__ = ["read_fit_reference"]
@@ -171,25 +171,6 @@ def _records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _session_from_records(decoded: Decoded, frame: pd.DataFrame) -> dict[str, Any] | None:
-    """A stand-in session message built from records, for files cut before it."""
-    times = frame["time_utc"].dropna()
-    if times.empty:
-        return None
-    sport = decoded.sport or (decoded.sessions[0] if decoded.sessions else {})
-    return {
-        "start_time": times.iloc[0].tz_localize(None).to_pydatetime(),
-        "total_elapsed_time": (times.iloc[-1] - times.iloc[0]).total_seconds(),
-        "total_timer_time": None,
-        "total_distance": frame["distance_m"].max(),
-        "avg_heart_rate": frame["heart_rate"].mean(),
-        "max_heart_rate": frame["heart_rate"].max(),
-        "total_ascent": None,
-        "sport": sport.get("sport"),
-        "sub_sport": sport.get("sub_sport"),
-    }
-
-
 def read_fit_reference(data: bytes, *, path: str, streams: bool = False) -> Parsed:
     """Read one FIT file with fitparse into sessions and, optionally, samples.
 
@@ -215,26 +196,4 @@ def read_fit_reference(data: bytes, *, path: str, streams: bool = False) -> Pars
         When nothing usable could be read.
     """
     decoded, warnings = _decode_robustly(data, path)
-    file_type = decoded.file_id.get("type")
-    if file_type not in (None, "activity"):
-        raise NotAnActivityError(path, f"FIT file of type {file_type!r}, not an activity")
-    frame = _records_frame(decoded.records)
-    messages = decoded.sessions
-    partial = decoded.truncated
-    if not messages:
-        stand_in = _session_from_records(decoded, frame)
-        if stand_in is None:
-            if partial:
-                raise InputError(path, f"{partial}; no timed records survive")
-            raise NotAnActivityError(path, "FIT file with no session and no timed records")
-        messages = [stand_in]
-        partial = partial or "no session message; summary built from the records"
-    device = device_name(decoded.file_id)
-    sessions = [build_session(m, decoded, frame, path=path, device=device) for m in messages]
-    return Parsed(
-        source="fit",
-        sessions=sessions,
-        streams=frame if streams else None,
-        partial=partial,
-        warnings=warnings,
-    )
+    return assemble(decoded, _records_frame(decoded.records), path=path, streams=streams, warnings=warnings)

@@ -1,8 +1,9 @@
 """The rules that turn decoded FIT messages into a :class:`~runwell.activities._session.Session`.
 
-Both decoders, the reference one (:mod:`.reference`, fitparse) and the fast path
-(:mod:`.fast`), hand their messages over as a :class:`Decoded` and build sessions with
-:func:`build_session`, so a FIT session means the same whichever decoder read it:
+Both decoders, the reference one (:mod:`.reference`, fitparse) and the bulk decoder
+(:mod:`.records`), hand their messages over as a :class:`Decoded` and build sessions with
+:func:`build_session` (:func:`assemble` for the whole file), so a FIT session means the
+same whichever decoder read it:
 
 * the sport is the session's ``sport``/``sub_sport``, normalised (the original kept as
   ``"sport:sub_sport"``);
@@ -22,15 +23,16 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
+import numpy as np
 import pandas as pd
 
-from runwell.activities._session import Session, elevation_gain, positive_or_nan
+from runwell.activities._session import Parsed, Session, elevation_gain, positive_or_nan
 from runwell.activities.fit.protocol import DEGREES_PER_SEMICIRCLE
 from runwell.activities.sports import normalise_sport
-from runwell.errors import InputError
+from runwell.errors import InputError, NotAnActivityError
 from runwell.tables import INDOOR_SUB_SPORTS
 
-__all__ = ["Decoded", "build_session", "device_name", "is_time", "as_utc"]
+__all__ = ["Decoded", "build_session", "assemble", "needs_records", "device_name", "is_time", "as_utc"]
 
 
 @dataclass
@@ -48,7 +50,8 @@ class Decoded:
     sport
         The first ``sport`` message (stands in for a missing session's sport).
     records
-        The ``record`` messages (the samples); the fast path leaves this empty.
+        The ``record`` messages (the samples) as dicts; the bulk decoder leaves this
+        empty and hands over a streams frame instead.
     truncated
         Why the file ended early, or None when it was read to its end.
     """
@@ -69,7 +72,7 @@ def is_time(value: object) -> TypeGuard[dt.datetime]:
 def as_utc(value: object) -> pd.Timestamp | None:
     """A decoded (naive UTC) instant as an aware UTC timestamp; None for anything else."""
     if is_time(value):
-        return pd.Timestamp(value).tz_localize("UTC")
+        return pd.Timestamp(value, tz="UTC")
     return None
 
 
@@ -102,12 +105,14 @@ def _relative_local_start(session: dict[str, Any], activity: dict[str, Any]) -> 
     return None
 
 
-def _window(frame: pd.DataFrame, start: pd.Timestamp | None, elapsed: float) -> pd.DataFrame:
-    """The records inside a session (all of them when its span is unknown)."""
+def _window(frame: pd.DataFrame, start: pd.Timestamp | None, elapsed: float) -> np.ndarray:
+    """Which records lie inside a session (all of them when its span is unknown)."""
     if start is None or frame.empty or not math.isfinite(elapsed):
-        return frame
+        return np.ones(len(frame), dtype=bool)
     end = start + pd.Timedelta(seconds=elapsed)
-    return frame[(frame["time_utc"] >= start) & (frame["time_utc"] <= end)]
+    times = frame["time_utc"].to_numpy(dtype="datetime64[ns]")
+    first, last = (np.datetime64(t.tz_convert(None).as_unit("ns").to_datetime64(), "ns") for t in (start, end))
+    return (times >= first) & (times <= last)
 
 
 def _first_fix(
@@ -117,10 +122,11 @@ def _first_fix(
     start_lat, start_lon = msg.get("start_position_lat"), msg.get("start_position_long")
     if isinstance(start_lat, int) and isinstance(start_lon, int):
         return (start_lat * DEGREES_PER_SEMICIRCLE, start_lon * DEGREES_PER_SEMICIRCLE)
-    fixes = _window(frame, start, elapsed).dropna(subset=["lat", "lon"])
-    if fixes.empty:
+    lat, lon = frame["lat"].to_numpy(dtype=float), frame["lon"].to_numpy(dtype=float)
+    fixes = np.flatnonzero(_window(frame, start, elapsed) & ~np.isnan(lat) & ~np.isnan(lon))
+    if not fixes.size:
         return None
-    return (float(fixes["lat"].iloc[0]), float(fixes["lon"].iloc[0]))
+    return (float(lat[fixes[0]]), float(lon[fixes[0]]))
 
 
 def _start(msg: dict[str, Any], decoded: Decoded, path: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
@@ -177,7 +183,9 @@ def build_session(
     has_gps = first_fix is not None
     ascent = msg.get("total_ascent")
     gain = (
-        float(ascent) if ascent is not None else elevation_gain(_window(frame, start, elapsed)["altitude_m"].to_numpy())
+        float(ascent)
+        if ascent is not None
+        else elevation_gain(frame["altitude_m"].to_numpy(dtype=float)[_window(frame, start, elapsed)])
     )
     return Session(
         sport=sport,
@@ -196,4 +204,85 @@ def build_session(
         has_gps=has_gps,
         first_fix=first_fix,
         utc_offset_s=_utc_offset(decoded.activity),
+    )
+
+
+def needs_records(session: dict[str, Any]) -> bool:
+    """Whether :func:`build_session` looks at the records for this session message (it
+    has no start position or no total ascent of its own)."""
+    return (
+        not (isinstance(session.get("start_position_lat"), int) and isinstance(session.get("start_position_long"), int))
+        or session.get("total_ascent") is None
+    )
+
+
+def _session_from_records(decoded: Decoded, frame: pd.DataFrame) -> dict[str, Any] | None:
+    """A stand-in session message built from records, for files cut before it."""
+    times = frame["time_utc"].dropna()
+    if times.empty:
+        return None
+    sport = decoded.sport or (decoded.sessions[0] if decoded.sessions else {})
+    return {
+        "start_time": times.iloc[0].tz_localize(None).to_pydatetime(),
+        "total_elapsed_time": (times.iloc[-1] - times.iloc[0]).total_seconds(),
+        "total_timer_time": None,
+        "total_distance": frame["distance_m"].max(),
+        "avg_heart_rate": frame["heart_rate"].mean(),
+        "max_heart_rate": frame["heart_rate"].max(),
+        "total_ascent": None,
+        "sport": sport.get("sport"),
+        "sub_sport": sport.get("sub_sport"),
+    }
+
+
+def assemble(decoded: Decoded, frame: pd.DataFrame, *, path: str, streams: bool, warnings: list[str]) -> Parsed:
+    """A FIT file's :class:`~runwell.activities._session.Parsed` from its decoded messages.
+
+    Parameters
+    ----------
+    decoded
+        The messages (either decoder's).
+    frame
+        The records as a streams frame (all of them when ``streams`` is asked for or a
+        session needs them, see :func:`needs_records`).
+    path
+        Shown in messages.
+    streams
+        Return ``frame`` as the samples.
+    warnings
+        What the decoder did that a user should know.
+
+    Returns
+    -------
+    Parsed
+        Partial (with the reason) when the file ends early or has no session message.
+
+    Raises
+    ------
+    NotAnActivityError
+        For monitoring, settings and other non-activity FIT files.
+    InputError
+        A truncated file with no timed records, or a session that cannot be placed.
+    """
+    file_type = decoded.file_id.get("type")
+    if file_type not in (None, "activity"):
+        raise NotAnActivityError(path, f"FIT file of type {file_type!r}, not an activity")
+    messages = decoded.sessions
+    partial = decoded.truncated
+    if not messages:
+        stand_in = _session_from_records(decoded, frame)
+        if stand_in is None:
+            if partial:
+                raise InputError(path, f"{partial}; no timed records survive")
+            raise NotAnActivityError(path, "FIT file with no session and no timed records")
+        messages = [stand_in]
+        partial = partial or "no session message; summary built from the records"
+    device = device_name(decoded.file_id)
+    sessions = [build_session(m, decoded, frame, path=path, device=device) for m in messages]
+    return Parsed(
+        source="fit",
+        sessions=sessions,
+        streams=frame if streams else None,
+        partial=partial,
+        warnings=warnings,
     )

@@ -13,7 +13,7 @@ import runwell
 from runwell.activities.fit.repair import repair_field_sizes
 from runwell.errors import InputError, NotAnActivityError, UnsupportedFormatError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def write(tmp_path, name, data):

@@ -1,0 +1,213 @@
+"""Ingestion benchmark on real device files: ``python benchmarks/ingest.py --real FOLDER``.
+
+Every activity file under FOLDER (FIT, FIT in gzip or zip, GPX, TCX; bulk-export CSVs are
+left out) is measured in this one run, both sides with the files in the operating
+system's file cache and runwell's cache empty ("cold"):
+
+* FIT: ``load_activities`` on the FIT files against fitparse decoding every message of
+  the same files, one after another (a file fitparse 1.2 rejects for its field sizes is
+  decoded repaired, as runwell's reference does; one that ends early is decoded up to
+  its end);
+* GPX/TCX: ``load_activities`` on those files against gpxpy (GPX) and ElementTree (TCX,
+  which gpxpy does not read);
+* ``read_streams`` on every FIT file against fitparse decoding its records, and whether
+  the values are identical, column by column, to runwell's fitparse-based reading;
+* which files fell back to a reference decoder, and why: FIT files the bulk decoder hands
+  to fitparse (a load-report warning) and GPX/TCX files the point scanner leaves to
+  ElementTree;
+* peak memory of ``read_streams`` on the largest FIT file, in a fresh process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import fitparse
+import gpxpy
+import pandas as pd
+from fitparse.utils import FitEOFError, FitParseError
+
+import runwell
+from runwell.activities import gpx, tcx
+from runwell.activities.fit import parse_fit
+from runwell.activities.fit.reader import REFERENCE_WARNING
+from runwell.activities.fit.repair import repair_field_sizes
+from runwell.activities.formats import activity_format
+from runwell.tables import conform
+
+
+def collect(root: Path) -> tuple[list[Path], list[Path]]:
+    """The FIT files (and zips of them) and the GPX/TCX files under ``root``."""
+    fit, xml = [], []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        fmt = activity_format(path.name)
+        if fmt is None and path.suffix.lower() == ".zip" and fit_payloads(path):
+            fit.append(path)
+        elif fmt is not None:
+            (fit if fmt[0] == "fit" else xml).append(path)
+    return fit, xml
+
+
+def fit_payloads(path: Path) -> list[bytes]:
+    """The FIT bytes in a file: itself, gunzipped, or the FIT members of a zip."""
+    raw = path.read_bytes()
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as zf:
+            return [zf.read(n) for n in zf.namelist() if n.lower().endswith((".fit", ".fit.gz"))]
+    return [gzip.decompress(raw) if path.name.lower().endswith(".gz") else raw]
+
+
+def fitparse_everything(raw: bytes) -> int:
+    """Decode every message with fitparse, as a peer library would; return how many."""
+    n = 0
+    try:
+        for _ in fitparse.FitFile(io.BytesIO(raw), check_crc=False).get_messages():
+            n += 1
+    except FitEOFError:
+        pass
+    except FitParseError as err:
+        if "Invalid field size" not in str(err):
+            raise
+        return fitparse_everything(repair_field_sizes(raw)[0])
+    return n
+
+
+def xml_reference(path: Path) -> None:
+    """Read a GPX file with gpxpy, a TCX file with ElementTree (errors count as read)."""
+    raw = path.read_bytes()
+    raw = gzip.decompress(raw) if path.name.lower().endswith(".gz") else raw
+    try:
+        if ".gpx" in path.name.lower():
+            gpxpy.parse(raw.decode("utf-8-sig"))
+        else:
+            root = ET.fromstring(raw.decode("utf-8-sig").lstrip())
+            sum(1 for e in root.iter() if e.tag.endswith("Trackpoint"))
+    except Exception:
+        pass
+
+
+def scanner_fallback(path: Path) -> str | None:
+    """Why the point scanner leaves a GPX/TCX file to ElementTree, or None."""
+    raw = path.read_bytes()
+    raw = gzip.decompress(raw) if path.name.lower().endswith(".gz") else raw
+    is_gpx = ".gpx" in path.name.lower()
+    scanned = gpx._points_scan(raw) if is_gpx else tcx._scan_activities(raw)
+    if scanned is not None:
+        return None
+    try:
+        ET.fromstring(raw.lstrip(b"\xef\xbb\xbf \t\r\n"))
+    except ET.ParseError as err:
+        return f"not well-formed XML ({err}): ElementTree rejects it too"
+    tag = b"trkpt" if is_gpx else b"Trackpoint"
+    if tag not in raw:
+        return f"no <{tag.decode()}> in the file"
+    return "the scanner cannot vouch for its points"
+
+
+def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return time.perf_counter() - start, out
+
+
+def fit_fallbacks(load: runwell.ActivityLoad) -> list[tuple[str, str]]:
+    """FIT files the bulk decoder handed to fitparse, from the load report's warnings."""
+    report = load.report
+    rows = report[(report["kind"] == "warning") & report["reason"].str.startswith(REFERENCE_WARNING, na=False)]
+    return [(Path(p).name, r[len(REFERENCE_WARNING) :]) for p, r in zip(rows["path"], rows["reason"], strict=True)]
+
+
+def streams_identical(path: Path) -> bool:
+    """``read_streams`` equals, column by column, the same table built from fitparse."""
+    ours = runwell.read_streams(path)
+    frames = []
+    for k, raw in enumerate(fit_payloads(path)):
+        try:
+            frames.append(parse_fit(raw, path=f"{path}#{k}", streams=True, fast=False).streams)
+        except runwell.InputError:
+            continue
+    reference = conform(pd.concat(frames, ignore_index=True), "streams") if frames else None
+    columns = [c for c in ours.columns if c not in ("participant_id", "activity_id")]
+    return reference is not None and all(ours[c].equals(reference[c]) for c in columns)
+
+
+def streams_memory(path: Path) -> tuple[float, float]:
+    """Peak RSS (MB) of a fresh process running ``read_streams(path)``, and the table's size."""
+    # VmHWM, not ru_maxrss: a forked child's ru_maxrss starts at its parent's size
+    code = (
+        "import re, sys, runwell; f = runwell.read_streams(sys.argv[1]); "
+        "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1); "
+        "print(int(hwm) / 1024, f.memory_usage(deep=True).sum() / 2**20)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    peak, size = out.stdout.split()
+    return float(peak), float(size)
+
+
+def run_real(root: Path) -> int:
+    """Measure and print everything in the module docstring; return 0."""
+    fit_paths, xml_paths = collect(root)
+    for path in fit_paths + xml_paths:
+        path.read_bytes()  # both sides read from the operating system's file cache
+    print(f"real files under {root}: {len(fit_paths)} FIT, {len(xml_paths)} GPX/TCX")
+    payloads = [raw for p in fit_paths for raw in fit_payloads(p)]
+    t_fit_ref, _ = timed(lambda: [fitparse_everything(raw) for raw in payloads])
+    t_fit, fit_load = timed(runwell.load_activities, fit_paths, tz="UTC", cache=Path(tempfile.mkdtemp()))
+    gpx_paths = [p for p in xml_paths if ".gpx" in p.name.lower()]
+    tcx_paths = [p for p in xml_paths if p not in gpx_paths]
+    t_gpx_ref, _ = timed(lambda: [xml_reference(p) for p in gpx_paths])
+    t_tcx_ref, _ = timed(lambda: [xml_reference(p) for p in tcx_paths])
+    t_xml_ref = t_gpx_ref + t_tcx_ref
+    t_gpx = timed(runwell.load_activities, gpx_paths, tz="UTC", cache=Path(tempfile.mkdtemp()))[0]
+    t_tcx = timed(runwell.load_activities, tcx_paths, tz="UTC", cache=Path(tempfile.mkdtemp()))[0]
+    t_xml, xml_load = timed(runwell.load_activities, xml_paths, tz="UTC", cache=Path(tempfile.mkdtemp()))
+    t_str, t_str_ref, agree = 0.0, 0.0, True
+    for path in fit_paths:
+        t_str += timed(runwell.read_streams, path)[0]
+        for raw in fit_payloads(path):
+            t_str_ref += timed(lambda raw=raw: [m.get_values() for m in records(raw)])[0]
+        agree &= streams_identical(path)
+    fallbacks = fit_fallbacks(fit_load)
+    xml_why = [(p.name, why) for p in xml_paths if (why := scanner_fallback(p)) is not None]
+    largest = max(fit_paths, key=lambda p: sum(len(r) for r in fit_payloads(p)))
+    peak, table = streams_memory(largest)
+    print(f"FIT:     fitparse, every message   {t_fit_ref:7.2f} s")
+    print(f"FIT:     load_activities, cold     {t_fit:7.3f} s   ratio {t_fit_ref / t_fit:6.1f}x   (target >= 40x)")
+    print(f"GPX:     gpxpy {t_gpx_ref:7.3f} s   load_activities {t_gpx:7.3f} s   ratio {t_gpx_ref / t_gpx:6.1f}x")
+    print(f"TCX:     ElementTree {t_tcx_ref:7.3f} s   load_activities {t_tcx:7.3f} s   ratio {t_tcx_ref / t_tcx:6.1f}x")
+    print(f"GPX/TCX: gpxpy / ElementTree       {t_xml_ref:7.3f} s")
+    print(f"GPX/TCX: load_activities, cold     {t_xml:7.3f} s   ratio {t_xml_ref / t_xml:6.1f}x   (target >= 20x)")
+    print(
+        f"read_streams, every FIT file       {t_str:7.3f} s   fitparse records {t_str_ref:.2f} s   "
+        f"ratio {t_str_ref / t_str:.1f}x (target >= 20x); values identical to fitparse's: {agree}"
+    )
+    print(f"read_streams on the largest FIT ({largest.name}): peak {peak:.0f} MB (target < 200), table {table:.2f} MB")
+    print(f"activities: FIT {fit_load.summary()}  GPX/TCX {xml_load.summary()}")
+    print(f"FIT files read by fitparse instead of the bulk decoder: {len(fallbacks)}")
+    for name, why in fallbacks:
+        print(f"  {name}: {why}")
+    print(f"GPX/TCX files read by ElementTree instead of the point scanner: {len(xml_why)}")
+    for name, why in xml_why:
+        print(f"  {name}: {why}")
+    return 0
+
+
+def records(raw: bytes) -> list[fitparse.records.DataMessage]:
+    """fitparse's record messages of a file (up to where it ends; repaired if it must)."""
+    out = []
+    try:
+        for message in fitparse.FitFile(io.BytesIO(raw), check_crc=False).get_messages("record"):
+            out.append(message)
+    except FitEOFError:
+        pass
+    except FitParseError:
+        return records(repair_field_sizes(raw)[0])
+    return out
