@@ -218,6 +218,7 @@ TABLE_DELIMITERS = (",", ";", "\t", "|")
 #: What pandas and pyarrow raise on a damaged parquet file (pyarrow's errors subclass these).
 _PARQUET_ERRORS = (OSError, ValueError, TypeError, KeyError, IndexError, NotImplementedError, RuntimeError)
 _LINE = re.compile(r"\bline (\d+)")
+_LINE_END = re.compile(r"[\r\n]")
 
 
 def read_table(path: PathLike) -> tuple[pd.DataFrame, int]:
@@ -247,15 +248,19 @@ def read_table(path: PathLike) -> tuple[pd.DataFrame, int]:
     if path.suffix.lower() in (".parquet", ".pq"):
         return _read_parquet(path), 1
     text = read_text(path)
-    cut = text.find("\n", 0, 1 << 20)
-    first = text[: cut if cut >= 0 else 1 << 20]
+    end = _LINE_END.search(text, 0, 1 << 20)
+    first = text[: end.start() if end else 1 << 20]
     counts = {d: first.count(d) for d in TABLE_DELIMITERS}
     check_columns(max(counts.values()) + 1, path)
     delimiter = max(TABLE_DELIMITERS, key=lambda d: counts[d])
+    bad = _first_bad_record(text, delimiter)  # pandas drops or shifts extra fields without a word
+    if bad is not None:
+        raise _record_error(path, delimiter, bad)
     try:
         df = pd.read_csv(
             io.StringIO(text, newline=""),
             sep=delimiter,
+            index_col=False,  # never the first column as an index (pandas' guess for ragged rows)
             engine="python",
             dtype=str,
             keep_default_na=False,
@@ -271,21 +276,28 @@ def read_table(path: PathLike) -> tuple[pd.DataFrame, int]:
     return df, 2
 
 
+_TABLE_FIX = "check the file in a spreadsheet (quotes closed, no row with more fields than the header); re-export it"
+
+
+def _record_error(path: Path, delimiter: str, bad: tuple[int, str, str | None]) -> InputError:
+    """The error for the record :func:`_first_bad_record` found: the file, its line and value."""
+    line, reason, value = bad
+    return InputError(path, f"{reason} (separator {delimiter!r})", row=line, value=value, fix=_TABLE_FIX)
+
+
 def _table_error(path: Path, text: str, delimiter: str, err: Exception) -> InputError:
     """The error for a CSV pandas could not split, naming the line where it happened.
 
-    The line is found by splitting the text again with the csv module in strict mode
+    The line is looked for by splitting the text with the csv module in strict mode
     (:func:`_first_bad_record`); pandas' own message is the fallback.
     """
-    fix = "check the file in a spreadsheet (quotes closed, no row with more fields than the header); re-export it"
     bad = _first_bad_record(text, delimiter)
     if bad is not None:
-        line, reason, value = bad
-        return InputError(path, f"{reason} (separator {delimiter!r})", row=line, value=value, fix=fix)
+        return _record_error(path, delimiter, bad)
     detail = " ".join(str(err).split())[:200]
     found = _LINE.search(detail)
     return InputError(
-        path, f"not a table runwell can read ({detail})", row=int(found.group(1)) if found else None, fix=fix
+        path, f"not a table runwell can read ({detail})", row=int(found.group(1)) if found else None, fix=_TABLE_FIX
     )
 
 

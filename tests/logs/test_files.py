@@ -80,6 +80,7 @@ TABLES = Path(__file__).resolve().parents[1] / "data" / "logs" / "tables"
 #: Damaged tables (tests/data/logs/tables): (file, row named or None, words of the reason).
 DAMAGED_TABLES = [
     ("ragged_row.csv", 3, "row has 3 fields where the header has 2"),
+    ("extra_field_first_row.csv", 2, "row has 3 fields where the header has 2"),
     ("unclosed_quote.csv", 3, "unexpected end of data"),
     ("text_after_quote.csv", 2, "expected after"),
     ("latin1.csv", None, "not UTF-8 text (byte b'\\xe9' at offset 37)"),
@@ -132,3 +133,10 @@ def test_csv_records_names_the_file_and_line() -> None:
     with pytest.raises(InputError) as caught:
         csv_records("a,b\n1,2\n3," + "x" * 140_000 + "\n", path="x.csv")
     assert caught.value.path == "x.csv" and caught.value.row == 3
+
+
+def test_read_table_header_of_a_cr_only_file_is_its_first_line(tmp_path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"date,mood\r" + b"2024-01-01,3\r" * 20_000)
+    frame, _ = read_table(path)
+    assert frame.shape == (20_000, 2)
