@@ -78,8 +78,8 @@ def _left_out_by_name(info: zipfile.ZipInfo) -> LeftOut | None:
     if bad:
         return LeftOut(info.filename, "error", bad)
     rel = _safe_name(info.filename)
-    if rel is None:
-        return LeftOut(info.filename, "skipped", "hidden or __MACOSX member") if not info.is_dir() else None
+    if rel is None or info.is_dir():
+        return None  # folders; hidden and __MACOSX files (never unpacked, see unpacked)
     if rel.suffix.lower() == ".zip":
         return LeftOut(info.filename, "skipped", "a zip inside the archive: unzip it to read its logs")
     if rel.suffix.lower() not in LOG_SUFFIXES:
@@ -131,9 +131,10 @@ def unpacked(path: Path) -> Iterator[tuple[Path, list[LeftOut]]]:
         folder, budget, total = Path(tmp), Budget(where), 0
         for info in archive.infolist():
             skip = _left_out_by_name(info)
-            if skip is not None or info.is_dir():
-                left_out += [skip] if skip is not None else []
-                continue
+            if skip is not None:
+                left_out.append(skip)
+            if skip is not None or info.is_dir() or _safe_name(info.filename) is None:
+                continue  # hidden and __MACOSX files are macOS litter: neither read nor reported
             total += info.file_size
             if total > MAX_UNPACKED_BYTES:
                 raise InputError(

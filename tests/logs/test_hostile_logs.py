@@ -175,6 +175,16 @@ def test_zip_of_logs_reports_bad_members_and_reads_the_rest(data, tmp_path) -> N
     assert not (tmp_path / "up.csv").exists()
 
 
+def test_zip_of_logs_ignores_macos_litter_even_under_strict(data, tmp_path) -> None:
+    sleeps = (data / "whoop_export" / "sleeps.csv").read_bytes()
+    archive = tmp_path / "whoop.zip"
+    litter = [("__MACOSX/w/._sleeps.csv", b"\0\5\26\7"), (".DS_Store", b"x")]
+    archive.write_bytes(zip_of([("w/sleeps.csv", sleeps), *litter]))
+    res = read_sleep(archive, strict=True)
+    assert len(res.sleep) == 3
+    assert not res.report["path"].str.contains("MACOSX|DS_Store").any()
+
+
 @pytest.mark.parametrize(("declared", "words"), [(None, "(limit max_ratio)"), (1000, "damaged archive (Bad CRC-32")])
 def test_zip_of_logs_bomb_stops_at_the_ratio_limit(tmp_path, declared, words) -> None:
     """A 3 GiB member of zeros in a zip read as a folder of logs: refused from its header, or
