@@ -208,7 +208,6 @@ def _assert_no_failures(results: list[tuple[campaign.Recipe, str, Result]]) -> N
     assert not bad, "\n" + campaign.report(results)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 12: the merged readers still fail part of the fixed slice")
 def test_fuzz_slice() -> None:
     """200 fixed inputs from seeds up to 100 kB: no CRASH, HANG, MEMORY or UNCLEAN."""
     seeds, _ = campaign.discover_seeds(max_bytes=SLICE_MAX_BYTES)

@@ -62,6 +62,8 @@ class Exports:
         Names of Apple workout-route files: read by their export, not as activities.
     summaries
         Summary exports (Garmin summaries, Polar, Samsung, Whoop, Fitbit) with their format.
+    damaged
+        Other files whose head could not be read (a damaged archive member), with the error.
     """
 
     strava: list[Member] = field(default_factory=list)
@@ -69,6 +71,7 @@ class Exports:
     unreadable: list[Member] = field(default_factory=list)
     routes: set[str] = field(default_factory=set)
     summaries: list[tuple[Format, Member]] = field(default_factory=list)
+    damaged: list[tuple[Member, InputError]] = field(default_factory=list)
 
 
 def _header_of(member: Member) -> list[str] | None:
@@ -103,12 +106,15 @@ def find_exports(members: list[Member]) -> Exports:
     if found.apple:
         found.routes = {m.name for m in members if "workout-routes/" in m.name}
     taken = {m.name for m in found.strava + found.apple + found.unreadable}
-    found.summaries = find_summaries([m for m in members if m.name not in taken])
+    found.summaries, found.damaged = find_summaries([m for m in members if m.name not in taken])
     return found
 
 
 def report_unreadable(batch: Batch, exports: Exports) -> set[str]:
     """Report each unreadable Strava ``activities.csv`` as an error naming its headers.
+
+    Files that could not be read to tell what they are (:attr:`Exports.damaged`) are
+    reported as errors too.
 
     Returns
     -------
@@ -130,7 +136,10 @@ def report_unreadable(batch: Batch, exports: Exports) -> set[str]:
             error = None
         batch.status(csv_member.display, "error")
         batch.note(csv_member.display, "error", reason, error=error)
-    return {m.name for m in exports.unreadable}
+    for member, damage in exports.damaged:
+        batch.status(member.display, "error")
+        batch.note(member.display, "error", damage.reason, error=damage)
+    return {m.name for m in exports.unreadable} | {m.name for m, _ in exports.damaged}
 
 
 def load_exports(batch: Batch, exports: Exports, by_name: dict[str, Member]) -> set[str]:

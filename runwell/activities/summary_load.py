@@ -25,6 +25,7 @@ from runwell.activities.formats import export_format
 from runwell.activities.rows import rows_for
 from runwell.activities.summary import ExportPeek, SummaryRead, SummaryRow
 from runwell.errors import InputError
+from runwell.guard import reading
 from runwell.registry import Format
 
 __all__ = ["find_summaries", "load_summaries"]
@@ -39,24 +40,44 @@ class _Read:
     read: SummaryRead
 
 
-def find_summaries(members: list[Member]) -> list[tuple[Format, Member]]:
-    """The summary exports among a load's files that are not activity files."""
-    found = []
+def find_summaries(members: list[Member]) -> tuple[list[tuple[Format, Member]], list[tuple[Member, InputError]]]:
+    """The summary exports among a load's files that are not activity files.
+
+    Parameters
+    ----------
+    members
+        The load's files.
+
+    Returns
+    -------
+    found : list of (Format, Member)
+        The summary exports, with their format.
+    damaged : list of (Member, InputError)
+        Files whose head could not be read to tell what they are (a damaged archive
+        member): reported as errors, never silently ignored.
+    """
+    found, damaged = [], []
     for member in members:
         if member.format is not None:
             continue
-        fmt = export_format(ExportPeek(member.name, member.open))
+        try:
+            with reading(member.display, "file"):
+                fmt = export_format(ExportPeek(member.name, member.open))
+        except InputError as err:
+            damaged.append((member, err))
+            continue
         if fmt is not None:
             found.append((fmt, member))
-    return found
+    return found, damaged
 
 
 def _read_all(batch: Batch, found: list[tuple[Format, Member]]) -> list[_Read]:
-    """Read each file; one that cannot be read is an ``error`` of its own."""
+    """Read each file; one that cannot be read (damaged, nested too deeply, ...) is an ``error`` of its own."""
     out = []
     for fmt, member in sorted(found, key=lambda pair: pair[1].display):
         try:
-            read = fmt.reader(member.read(), path=member.display)
+            with reading(member.display, f"{fmt.name} export"):
+                read = fmt.reader(member.read(), path=member.display)
         except InputError as err:
             batch.status(member.display, "error")
             batch.note(member.display, "error", err.reason, error=err)

@@ -6,8 +6,10 @@ unpacked into a temporary folder, read there by :mod:`runwell.logs.dispatch`, an
 path in the result is written back as ``archive.zip!member``. Only members that can be
 logs by their name are unpacked (text tables, JSON, XML, parquet, names without a
 suffix), within :data:`MAX_UNPACKED_BYTES` in all; the others, and zips inside the zip,
-are listed in the report as ``skipped``. Member names that would leave the folder
-(absolute, or with ``..``) are never written.
+are listed in the report as ``skipped``. Members are streamed through the limits of
+:mod:`runwell.safeio` (a bomb stops at the ratio limit); member names that would leave
+the folder (absolute, or with ``..``), encrypted and damaged members are never written
+and are listed in the report as ``error``.
 """
 
 from __future__ import annotations
@@ -17,16 +19,17 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 import pandas as pd
 
-from runwell.errors import InputError
+from runwell.errors import InputError, LimitError
 from runwell.logs.results import LogResult
+from runwell.safeio import CHUNK, Budget, hostile_name, member_issue, open_archive, open_member
 
-__all__ = ["LOG_SUFFIXES", "MAX_UNPACKED_BYTES", "is_archive", "unpacked", "relabel"]
+__all__ = ["LOG_SUFFIXES", "MAX_UNPACKED_BYTES", "LeftOut", "is_archive", "unpacked", "relabel"]
 
 #: Member suffixes unpacked from an archive: the files a log can be.
 LOG_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".json", ".xml", ".parquet", ".pq", ""})
@@ -49,9 +52,60 @@ def _safe_name(name: str) -> PurePosixPath | None:
     return rel
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """An archive member not unpacked, and why.
+
+    Attributes
+    ----------
+    name
+        The member's name in the archive.
+    kind
+        ``"skipped"`` (not a log by its name, a zip inside the zip) or ``"error"`` (a
+        hostile name, an encrypted or damaged member, one past a limit).
+    reason
+        Why, for the report.
+    """
+
+    name: str
+    kind: str
+    reason: str
+
+
+def _left_out_by_name(info: zipfile.ZipInfo) -> LeftOut | None:
+    """Why a member is not unpacked, judged from its header alone, or ``None`` to unpack it."""
+    bad = hostile_name(info.filename)
+    if bad:
+        return LeftOut(info.filename, "error", bad)
+    rel = _safe_name(info.filename)
+    if rel is None or info.is_dir():
+        return None  # folders; hidden and __MACOSX files (never unpacked, see unpacked)
+    if rel.suffix.lower() == ".zip":
+        return LeftOut(info.filename, "skipped", "a zip inside the archive: unzip it to read its logs")
+    if rel.suffix.lower() not in LOG_SUFFIXES:
+        return LeftOut(info.filename, "skipped", "not a log file")
+    issue = member_issue(info)
+    return LeftOut(info.filename, "error", issue) if issue else None
+
+
+def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, where: str, budget: Budget) -> None:
+    """Stream one member to ``target`` through the ratio and archive limits of :mod:`runwell.safeio`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open_member(archive, info, where, budget) as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst, CHUNK)
+    except InputError:
+        target.unlink(missing_ok=True)
+        raise
+
+
 @contextmanager
-def unpacked(path: Path) -> Iterator[tuple[Path, list[str]]]:
+def unpacked(path: Path) -> Iterator[tuple[Path, list[LeftOut]]]:
     """Unpack an archive's log members into a temporary folder (removed afterwards).
+
+    Members are streamed through the limits of :mod:`runwell.limits` (compression ratio,
+    total per archive); a member that is damaged, encrypted, hostile by its name or past
+    the ratio limit is left out and named, and the others are still read.
 
     Parameters
     ----------
@@ -62,41 +116,39 @@ def unpacked(path: Path) -> Iterator[tuple[Path, list[str]]]:
     ------
     folder : Path
         The temporary folder holding the members (with their folders).
-    left_out : list of str
-        Members not unpacked (not logs by their name, or zips inside the zip).
+    left_out : list of LeftOut
+        Members not unpacked, with the report kind and reason.
 
     Raises
     ------
     InputError
-        For a damaged archive, or one whose logs unpack to more than
-        :data:`MAX_UNPACKED_BYTES`.
+        For an archive that cannot be opened, or one whose logs unpack to more than
+        :data:`MAX_UNPACKED_BYTES` or the archive limit ``max_archive_gb``.
     """
-    left_out: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="runwell-logs-") as tmp:
-        folder = Path(tmp)
-        try:
-            with zipfile.ZipFile(path) as archive:
-                total = 0
-                for info in archive.infolist():
-                    rel = None if info.is_dir() else _safe_name(info.filename)
-                    if rel is None:
-                        continue
-                    if rel.suffix.lower() not in LOG_SUFFIXES:
-                        left_out.append(info.filename)
-                        continue
-                    total += info.file_size
-                    if total > MAX_UNPACKED_BYTES:
-                        raise InputError(
-                            path,
-                            f"its logs unpack to more than {MAX_UNPACKED_BYTES / 1024**3:.0f} GiB",
-                            fix="unzip it yourself and pass the log files or their folder",
-                        )
-                    target = folder.joinpath(*rel.parts)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    with archive.open(info) as src, open(target, "wb") as dst:
-                        shutil.copyfileobj(src, dst)
-        except (zipfile.BadZipFile, EOFError) as err:
-            raise InputError(path, f"not a readable zip archive ({err})", fix="download the export again") from err
+    left_out: list[LeftOut] = []
+    where = str(path)
+    with tempfile.TemporaryDirectory(prefix="runwell-logs-") as tmp, open_archive(path, where) as archive:
+        folder, budget, total = Path(tmp), Budget(where), 0
+        for info in archive.infolist():
+            skip = _left_out_by_name(info)
+            if skip is not None:
+                left_out.append(skip)
+            if skip is not None or info.is_dir() or _safe_name(info.filename) is None:
+                continue  # hidden and __MACOSX files are macOS litter: neither read nor reported
+            total += info.file_size
+            if total > MAX_UNPACKED_BYTES:
+                raise InputError(
+                    path,
+                    f"its logs unpack to more than {MAX_UNPACKED_BYTES / 1024**3:.0f} GiB",
+                    fix="unzip it yourself and pass the log files or their folder",
+                )
+            rel = PurePosixPath(info.filename.replace("\\", "/"))
+            try:
+                _copy_member(archive, info, folder.joinpath(*rel.parts), f"{where}!{info.filename}", budget)
+            except InputError as err:
+                if isinstance(err, LimitError) and budget.used > budget.limits.max_archive_bytes:
+                    raise
+                left_out.append(LeftOut(info.filename, "error", err.reason))
         yield folder, left_out
 
 

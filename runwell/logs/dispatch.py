@@ -16,7 +16,7 @@ from typing import Any
 from runwell.errors import InputError, MissingInputError, OptionError, UnsupportedFormatError
 from runwell.guard import guarded, reading
 from runwell.loadreport import ReportBook
-from runwell.logs.archives import is_archive, relabel, unpacked
+from runwell.logs.archives import LeftOut, is_archive, relabel, unpacked
 from runwell.logs.formats import LOG_KINDS, MOOD_FORMATS, SLEEP_FORMATS
 from runwell.logs.generic import MOOD_OPTIONS, SLEEP_OPTIONS
 from runwell.logs.instants import given_tz
@@ -200,7 +200,7 @@ def _read_folder(
     tz: str | None,
     options: dict[str, Any],
     *,
-    left_out: list[str] | None = None,
+    left_out: list[LeftOut] | None = None,
     shown: Path | None = None,
 ) -> MoodResult | SleepResult:
     """Read every log of one kind in a folder (e.g. a Fitbit or Garmin export) as one.
@@ -214,11 +214,8 @@ def _read_folder(
     """
     results = []
     skipped = ReportBook(strict=bool(options.get("strict")), participant_id=participant_id)
-    for name in left_out or []:
-        why = (
-            "a zip inside the archive: unzip it to read its logs" if name.lower().endswith(".zip") else "not a log file"
-        )
-        skipped.add(folder / name, "skipped", why, fix=f"read the {kind} logs one by one")
+    for out in left_out or []:
+        skipped.add(f"{folder}/{out.name}", out.kind, out.reason, fix=f"read the {kind} logs one by one")
     paths = []
     for entry in walk_folder(folder):
         if entry.problem:

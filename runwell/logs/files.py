@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -212,8 +213,19 @@ def load_json_list(path: PathLike) -> list[Any]:
     return data
 
 
+#: Field separators :func:`read_table` chooses from (the most frequent in the header wins).
+TABLE_DELIMITERS = (",", ";", "\t", "|")
+#: What pandas and pyarrow raise on a damaged parquet file (pyarrow's errors subclass these).
+_PARQUET_ERRORS = (OSError, ValueError, TypeError, KeyError, IndexError, NotImplementedError, RuntimeError)
+_LINE = re.compile(r"\bline (\d+)")
+_LINE_END = re.compile(r"[\r\n]")
+
+
 def read_table(path: PathLike) -> tuple[pd.DataFrame, int]:
-    """Read a CSV (any common delimiter, BOM tolerated) or parquet file, CSV as text columns.
+    """Read a CSV (``,``, ``;``, tab or ``|`` separated, BOM tolerated) or parquet file, CSV as text columns.
+
+    The separator is the one of :data:`TABLE_DELIMITERS` found most often in the header
+    line (``,`` when none is: a table of one column).
 
     Returns
     -------
@@ -226,29 +238,107 @@ def read_table(path: PathLike) -> tuple[pd.DataFrame, int]:
     Raises
     ------
     InputError
-        For a CSV that cannot be split into a table (ragged, not UTF-8, a field over
-        the csv module's limit) or whose header is wider than ``max_columns``.
+        For a file that cannot be read as a table, naming the file and, for CSV, the
+        line: not UTF-8 (with the byte offset), ragged (more fields than the header),
+        an unclosed quote, a field over the csv module's limit, no header at all, a
+        damaged parquet file; or a header wider than ``max_columns``
+        (:class:`~runwell.errors.LimitError`).
     """
     path = Path(path)
     if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path), 1
-    with open(path, "rb") as fh:
-        first = fh.readline(1 << 20)
-    check_columns(max(first.count(d) for d in (b",", b";", b"\t", b"|")) + 1, path)
+        return _read_parquet(path), 1
+    text = read_text(path)
+    end = _LINE_END.search(text, 0, 1 << 20)
+    first = text[: end.start() if end else 1 << 20]
+    counts = {d: first.count(d) for d in TABLE_DELIMITERS}
+    check_columns(max(counts.values()) + 1, path)
+    delimiter = max(TABLE_DELIMITERS, key=lambda d: counts[d])
+    bad = _first_bad_record(text, delimiter)  # pandas drops or shifts extra fields without a word
+    if bad is not None:
+        raise _record_error(path, delimiter, bad)
     try:
         df = pd.read_csv(
-            path,
-            sep=None,
+            io.StringIO(text, newline=""),
+            sep=delimiter,
+            index_col=False,  # never the first column as an index (pandas' guess for ragged rows)
             engine="python",
             dtype=str,
             keep_default_na=False,
-            encoding="utf-8-sig",
             skip_blank_lines=True,
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, UnicodeDecodeError) as err:
-        raise InputError(path, f"not a table runwell can read ({' '.join(str(err).split())[:200]})") from err
+    except pd.errors.EmptyDataError as err:
+        raise InputError(
+            path, "no header row: the file holds only blank lines", fix="give a table with a header row"
+        ) from err
+    except (pd.errors.ParserError, csv.Error, ValueError, IndexError) as err:
+        raise _table_error(path, text, delimiter, err) from err
     df.columns = [str(c).strip() for c in df.columns]
     return df, 2
+
+
+_TABLE_FIX = "check the file in a spreadsheet (quotes closed, no row with more fields than the header); re-export it"
+
+
+def _record_error(path: Path, delimiter: str, bad: tuple[int, str, str | None]) -> InputError:
+    """The error for the record :func:`_first_bad_record` found: the file, its line and value."""
+    line, reason, value = bad
+    return InputError(path, f"{reason} (separator {delimiter!r})", row=line, value=value, fix=_TABLE_FIX)
+
+
+def _table_error(path: Path, text: str, delimiter: str, err: Exception) -> InputError:
+    """The error for a CSV pandas could not split, naming the line where it happened.
+
+    The line is looked for by splitting the text with the csv module in strict mode
+    (:func:`_first_bad_record`); pandas' own message is the fallback.
+    """
+    bad = _first_bad_record(text, delimiter)
+    if bad is not None:
+        return _record_error(path, delimiter, bad)
+    detail = " ".join(str(err).split())[:200]
+    found = _LINE.search(detail)
+    return InputError(
+        path, f"not a table runwell can read ({detail})", row=int(found.group(1)) if found else None, fix=_TABLE_FIX
+    )
+
+
+def _first_bad_record(text: str, delimiter: str) -> tuple[int, str, str | None] | None:
+    """``(line, reason, value)`` of the first record the strict csv module cannot split or that
+    has more fields than the header, or ``None`` when there is none.
+
+    Examples
+    --------
+    >>> _first_bad_record('a,b\\n1,2\\n3,"4\\n', ",")
+    (3, 'CSV cannot be read from here on (unexpected end of data)', None)
+    >>> _first_bad_record("a,b\\n\\n1,2,3\\n", ",")
+    (3, 'row has 3 fields where the header has 2', '1,2,3')
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    width, line = None, 1
+    try:
+        for fields in reader:
+            start, line = line, reader.line_num + 1
+            if not fields or all(not f.strip() for f in fields):
+                continue
+            if width is None:
+                width = len(fields)
+            elif len(fields) > width:
+                return start, f"row has {len(fields)} fields where the header has {width}", delimiter.join(fields)[:80]
+    except csv.Error as err:
+        return line, f"CSV cannot be read from here on ({err})", None
+    return None
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """A parquet file as a table; a damaged or non-parquet file is an :class:`InputError`."""
+    try:
+        return pd.read_parquet(path)
+    except ImportError as err:
+        raise InputError(path, "reading parquet needs pyarrow", fix="pip install pyarrow, or export CSV") from err
+    except _PARQUET_ERRORS as err:
+        detail = " ".join(str(err).split())[:200]
+        raise InputError(
+            path, f"not a parquet file runwell can read ({type(err).__name__}: {detail})", fix="re-export the file"
+        ) from err
 
 
 def first_present(columns: Iterable[str], candidates: Iterable[str]) -> str | None:

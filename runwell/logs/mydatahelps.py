@@ -79,7 +79,7 @@ def side_file_values(folder: Path, part: str) -> dict[tuple[str, str], list[str]
     for path in sorted(folder.glob(f"{_STEM}{part}_*")):
         if not path.is_file():
             continue
-        header, raw = csv_records(read_text(path))
+        header, raw = csv_records(read_text(path), path=path)
         lower = [_lower(h) for h in header]
         column = next((h for h in lower if part.lower().rstrip("s") in h and h != _KEY), None)
         if column is None:

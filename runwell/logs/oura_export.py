@@ -68,7 +68,7 @@ def daily_scores(folder: Path) -> dict[pd.Timestamp, float]:
     scores: dict[pd.Timestamp, float] = {}
     for path in sorted(folder.glob("dailysleep*.csv")):
         text = read_text(path)
-        header, raw = csv_records(text, delimiter=delimiter_of(text.split("\n", 1)[0]))
+        header, raw = csv_records(text, delimiter=delimiter_of(text.split("\n", 1)[0]), path=path)
         for _, rec in dict_records([h.lower() for h in header], raw):
             score = optional_float(rec.get("score"))
             try:

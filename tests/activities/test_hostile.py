@@ -141,6 +141,18 @@ def test_bad_zip_among_good_files_does_not_stop_the_load(good) -> None:
     assert _status(load, "empty.zip") == "skipped"
 
 
+def test_damaged_non_activity_member_is_reported_not_a_stop(good) -> None:
+    """A zipped CSV with a bad CRC: sniffing it for a summary export fails; it is an error row."""
+    (good / "heart_rate.zip").write_bytes(_bad_crc_zip(b"Time,Value\n" * 40, "heart_rate.csv"))
+    load = runwell.load_activities(good, workers=1)
+    _good_loaded(load)
+    member = f"{good / 'heart_rate.zip'}!heart_rate.csv"
+    assert _status(load, "heart_rate.zip!heart_rate.csv") == "error"
+    rows = load.report[load.report["path"].astype(str) == member]
+    assert "CRC" in rows["reason"].iloc[0]
+    assert member not in load.ignored
+
+
 # ------------------------------------------------------------------ bombs and limits
 
 

@@ -152,6 +152,52 @@ def test_damaged_and_bomb_archives(data, tmp_path) -> None:
     assert len(read_sleep(padded, tz="UTC").sleep)  # the default floor (100 MB) lets it through
 
 
+def _last_member_bad_crc(data: bytes) -> bytes:
+    """Flip the CRC of the archive's last member (local header and central entry)."""
+    out = bytearray(data)
+    for sig, off in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        at = out.rfind(sig)
+        struct.pack_into("<I", out, at + off, struct.unpack_from("<I", out, at + off)[0] ^ 1)
+    return bytes(out)
+
+
+def test_zip_of_logs_reports_bad_members_and_reads_the_rest(data, tmp_path) -> None:
+    """A Whoop zip with a damaged, an encrypted-flagged and a climbing member: the sleeps load."""
+    sleeps = (data / "whoop_export" / "sleeps.csv").read_bytes()
+    raw = zip_of([("../up.csv", sleeps), ("w/sleeps.csv", sleeps), ("w/broken.csv", sleeps)], zipfile.ZIP_STORED)
+    archive = tmp_path / "whoop.zip"
+    archive.write_bytes(_last_member_bad_crc(raw))
+    res = read_sleep(archive)
+    assert len(res.sleep) == 3 and res.reconciles
+    errors = res.report[res.report["kind"] == "error"].set_index("path")["reason"]
+    assert "damaged archive (Bad CRC-32" in errors[f"{archive}!w/broken.csv"]
+    assert "climbs out of the archive" in errors[f"{archive}!../up.csv"]
+    assert not (tmp_path / "up.csv").exists()
+
+
+def test_zip_of_logs_ignores_macos_litter_even_under_strict(data, tmp_path) -> None:
+    sleeps = (data / "whoop_export" / "sleeps.csv").read_bytes()
+    archive = tmp_path / "whoop.zip"
+    litter = [("__MACOSX/w/._sleeps.csv", b"\0\5\26\7"), (".DS_Store", b"x")]
+    archive.write_bytes(zip_of([("w/sleeps.csv", sleeps), *litter]))
+    res = read_sleep(archive, strict=True)
+    assert len(res.sleep) == 3
+    assert not res.report["path"].str.contains("MACOSX|DS_Store").any()
+
+
+@pytest.mark.parametrize(("declared", "words"), [(None, "(limit max_ratio)"), (1000, "damaged archive (Bad CRC-32")])
+def test_zip_of_logs_bomb_stops_at_the_ratio_limit(tmp_path, declared, words) -> None:
+    """A 3 GiB member of zeros in a zip read as a folder of logs: refused from its header, or
+    (a header that understates it) cut at what it declares; never 3 GiB on disk."""
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(bomb_zip("logs/heartrate.csv", declared=declared))
+    start = time.monotonic()
+    res = read_sleep(archive, tz="UTC")
+    assert time.monotonic() - start < 8
+    (reason,) = res.report.loc[res.report["path"] == f"{archive}!logs/heartrate.csv", "reason"]
+    assert words in reason
+
+
 def test_folder_reports_a_bad_file_and_goes_on(data, tmp_path, check) -> None:
     folder = tmp_path / "logs"
     folder.mkdir()
