@@ -209,6 +209,8 @@ def _cli_fix(err: InputError) -> str | None:
         hint = '"' + ",".join(f"{k}={'?' if v is None else v}" for k, v in hint.items()) + '"'
     if err.option in ("start", "end"):
         return "give files that cover the same days, or set the window with --start YYYY-MM-DD --end YYYY-MM-DD"
+    if err.option == "moods":
+        return f"give {flag} {hint} with each label's value (1 = worst ... 5 = best)"
     return f"give {flag} {hint}" if hint is not None else f"give {flag}"
 
 

@@ -110,6 +110,20 @@ def test_window_without_runs_is_an_input_error(capsys):
     assert code == EXIT_INPUT and "2030-01-01" in one_error_line(out)
 
 
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (["--tz", "Europe/Berlin"], 'give --mood-labels "'),  # custom Daylio moods
+        ([], "give --tz ZONE"),  # local times without a zone
+    ],
+)
+def test_log_errors_name_the_command_line_option(capsys, extra, words):
+    log = Path(__file__).parent / "data" / "logs" / "daylio_custom_labels.csv"
+    code, out = run(capsys, "report", "--activities", STRAVA, "--mood", log, *extra)
+    line = one_error_line(out)
+    assert code == EXIT_INPUT and words in line and "pass " not in line
+
+
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_quiet_before_or_after_the_command(capsys, where):
     window = ["--sample", "--start", "2030-01-01", "--end", "2030-02-01"]

@@ -105,6 +105,8 @@ def _check_labels(path: Path, records: list[tuple[int, dict[str, str]]], table: 
             field="mood",
             fix=f"pass moods={{{example}}} giving each custom mood its value on the 1..5 "
             "scale (5 = best, like 'rad'; 1 = worst, like 'awful')",
+            option="moods",
+            suggestion=dict.fromkeys(unknown),
         )
 
 

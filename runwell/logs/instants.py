@@ -90,6 +90,8 @@ def require_tz(tz: str | None, path: PathLike, fmt: str, *, why: str | None = No
             field="tz",
             fix="pass tz='<IANA zone>' (the zone the participant lived in, e.g. "
             "tz='Europe/Berlin'); DST changes inside that zone are handled",
+            option="tz",
+            suggestion="ZONE (e.g. Europe/Berlin)",
         )
     return check_zone(tz)
 
