@@ -181,7 +181,13 @@ def excessive_stress(
     long_run_min: float,
     min_count: int,
 ) -> Finding:
-    """Claim 6: stress on high-load days vs moderate run days."""
+    """Claim 6: stress on high-load days vs moderate run days.
+
+    For one person the AR(1) regression's errors are leverage-robust (HC3): the
+    high-load days are few (often 10-15 of about 60 run days) and some weekdays have
+    only a couple of run days, and with the plain AR(1) errors a 5% test rejected a
+    true null 5.5-7.2% of the time (1,400 simulated 180-day diaries per seed, two seeds).
+    """
     need(panel, ["stress", "ran", "run_min"], "relate heavy running to stress")
     if panel["stress"].notna().sum() == 0:
         raise NotEnough("the panel has no stress ratings")
@@ -200,6 +206,7 @@ def excessive_stress(
         comparison="than on the same person's moderate run days",
         measure="stress",
         min_count=min_count,
+        one_person="ar1_hc3",
     )
 
 
@@ -277,8 +284,12 @@ def stable_mood(
     """Claim 9: weekly spread of mood against runs that week.
 
     Uses full weeks (7 days with data) with at least ``min_week_ratings`` ratings, of
-    participants whose weeks differ in their number of runs; neighbouring weeks are
-    allowed to be correlated (AR(1) over weeks for one person).
+    participants whose weeks differ in their number of runs. For one person the weeks
+    are treated as independent rows with leverage-robust (HC3) errors and a t
+    interval: an AR(1) coefficient estimated from about 25 weeks made the 5% test
+    reject a true null 6.9-8.3% of the time (1,500 simulated 180-day diaries per
+    scenario and seed, two seeds), while the weeks' own autocorrelation was nil
+    (median estimate -0.04); HC3 held 5.0-5.3%, a log-SD outcome did not help.
     """
     need(panel, ["mood", "ran"], "relate mood variability to running")
     weekly = _weekly_spread(sorted_panel(panel))
@@ -286,7 +297,7 @@ def stable_mood(
     per_person = weekly.groupby("participant_id")["runs"].transform("nunique")
     weekly = weekly[per_person >= 2].assign(day=lambda d: d["week"].astype(float))
     count_rule({f"person-weeks with {min_week_ratings}+ ratings": len(weekly)}, min_count)
-    found = within(weekly, "mood_sd", "runs")
+    found = within(weekly, "mood_sd", "runs", one_person="hc3")
     found.unit = "SD of daily mood, per extra run that week"
     found.subject = "In weeks with one more run than the same person's usual"
     found.measure = "the day-to-day spread of mood (SD)"

@@ -125,6 +125,7 @@ def within(
     controls: list[str] | None = None,
     *,
     shift_days: int = 0,
+    one_person: str = "ar1",
 ) -> Finding:
     """Within-person regression of ``outcome`` on ``term``, weekday adjusted, as a finding.
 
@@ -139,6 +140,9 @@ def within(
         Columns adjusted for besides the weekday (those missing from ``data`` are skipped).
     shift_days
         Adjust for the weekday this many days later (1 for the night after a day).
+    one_person
+        Standard errors for one participant (``"ar1"``, ``"ar1_hc3"`` or ``"hc3"``, see
+        :func:`runwell.models.within_person_ols`).
 
     Returns
     -------
@@ -156,7 +160,9 @@ def within(
     controls = [c for c in (controls or []) if c in data.columns] + weekday
     usable = data.dropna(subset=[outcome, term, *controls, "day"])
     try:
-        table, method, n = within_person_ols(usable, outcome, [term], controls=controls, day="day")
+        table, method, n = within_person_ols(
+            usable, outcome, [term], controls=controls, day="day", one_person=one_person
+        )
     except InsufficientDataError as err:
         raise NotEnough(str(err)) from err
     found = from_table(table, term, method, usable, n)
@@ -209,6 +215,7 @@ def contrast(
     measure: str = "mood",
     min_count: int = MIN_DAYS_PER_CONDITION,
     shift_days: int = 0,
+    one_person: str = "ar1",
 ) -> Finding:
     """Compare days in one condition with the same person's days in another.
 
@@ -235,6 +242,8 @@ def contrast(
         Fewest days allowed in each condition.
     shift_days
         Adjust for the weekday this many days later (see :func:`within`).
+    one_person
+        Standard errors for one participant (see :func:`within`).
 
     Returns
     -------
@@ -249,7 +258,7 @@ def contrast(
     """
     flag = data[indicator]
     count_rule({conditions[0]: int(flag.sum()), conditions[1]: int((flag == 0).sum())}, min_count)
-    found = within(data, outcome, indicator, controls, shift_days=shift_days)
+    found = within(data, outcome, indicator, controls, shift_days=shift_days, one_person=one_person)
     found.unit = unit
     found.subject = subject
     found.comparison = comparison

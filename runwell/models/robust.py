@@ -189,14 +189,24 @@ def fit_ar1(
     return result, rho
 
 
-def _one_person_ar1(frame: pd.DataFrame, outcome: str, X: pd.DataFrame, day: str | None) -> tuple[pd.DataFrame, str]:
-    """One participant: the regression with AR(1) errors over consecutive days."""
+def _one_person_ar1(
+    frame: pd.DataFrame, outcome: str, X: pd.DataFrame, day: str | None, errors: str = "ar1"
+) -> tuple[pd.DataFrame, str]:
+    """One participant: the regression with AR(1) errors over consecutive days (see ``errors``)."""
     days = frame[day].to_numpy(dtype=float) if day else np.arange(len(frame), dtype=float)
     order = np.argsort(days, kind="stable")
     design = sm.add_constant(X.iloc[order].reset_index(drop=True), has_constant="add")
     design, _ = drop_collinear(design, keep_first=["const", *X.columns])
-    result, rho = fit_ar1(frame[outcome].iloc[order].reset_index(drop=True).astype(float), design, days[order])
+    y = frame[outcome].iloc[order].reset_index(drop=True).astype(float)
+    if errors == "hc3":
+        result = sm.OLS(y.to_numpy(), design).fit(cov_type="HC3", use_t=True)
+        return ols_fixed(result), "OLS with leverage-robust (HC3) SEs, t intervals"
+    result, rho = fit_ar1(y, design, days[order])
     method = f"regression with AR(1) errors (feasible GLS, autocorrelation {rho:.2f}), t intervals"
+    if errors == "ar1_hc3":
+        whitened = pd.DataFrame(result.model.exog, columns=design.columns)
+        result = sm.OLS(result.model.endog, whitened).fit(cov_type="HC3", use_t=True)
+        method = method.replace("t intervals", "leverage-robust (HC3) SEs, t intervals")
     return ols_fixed(result), method
 
 
@@ -218,6 +228,7 @@ def within_person_ols(
     group: str = "participant_id",
     controls: Sequence[str] = (),
     day: str | None = None,
+    one_person: str = "ar1",
 ) -> tuple[pd.DataFrame, str, int]:
     """Person-fixed-effects OLS of ``outcome`` on ``terms`` with errors that allow for autocorrelation.
 
@@ -242,6 +253,13 @@ def within_person_ols(
     day
         Column numbering the rows in time (days, weeks), so that only consecutive values
         are treated as neighbours for one participant; ``None``: the rows in their order.
+    one_person
+        Standard errors for one participant: ``"ar1"`` (the AR(1) regression's),
+        ``"ar1_hc3"`` (the AR(1) regression with leverage-robust HC3 errors on the
+        whitened rows, for few rows in one condition) or ``"hc3"`` (OLS with HC3 errors
+        and no autocorrelation, for short series of nearly independent rows such as
+        weeks, where estimating an AR(1) coefficient from about 25 rows made a 5% test
+        reject a true null 7-8% of the time; benchmarks/calibration.py, README).
 
     Returns
     -------
@@ -254,6 +272,8 @@ def within_person_ols(
     InsufficientDataError
         When rows are too few or a term does not vary within people.
     """
+    if one_person not in ("ar1", "ar1_hc3", "hc3"):
+        raise ValueError(f"one_person must be 'ar1', 'ar1_hc3' or 'hc3', not {one_person!r}")
     cols = [outcome, *terms, *controls]
     frame = data[[group, *cols, *([day] if day and day not in cols else [])]].dropna()
     if len(frame) < len(terms) + len(controls) + 3:
@@ -267,7 +287,7 @@ def within_person_ols(
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
         if g.nunique() == 1:
-            table, method = _one_person_ar1(frame, outcome, frame[list(X.columns)].astype(float), day)
+            table, method = _one_person_ar1(frame, outcome, frame[list(X.columns)].astype(float), day, one_person)
             return table.loc[list(terms)], method, len(frame)
         result, n_groups, _ = robust_ols(demeaned[outcome].to_numpy(), X, g)
     method = f"person fixed effects, cluster-robust SEs ({n_groups} clusters)"

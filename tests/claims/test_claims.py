@@ -214,3 +214,16 @@ def test_no_flag_without_low_mood() -> None:
     assert "not a diagnosis" in row["reading"]
     below = _row(check_claims(_low_recent_mood(0.0), low_mood_threshold=100.0), 10)
     assert below["verdict"] == "flag"
+
+
+def test_one_person_weekly_spread_uses_leverage_robust_errors() -> None:
+    # claim 9 on ~28 weeks: an AR(1) coefficient estimated from the weeks made the 5%
+    # test reject a true null 7-8% of the time; OLS with HC3 errors held 5.0-5.3%
+    one = simulate_panel(1, 200, seed=5).panel
+    result = check_claims(one)
+    spread = _row(result, 9)
+    assert spread["verdict"] != "not enough data"
+    assert "HC3" in spread["method"] and "AR(1)" not in spread["method"]
+    stress = _row(result, 6)
+    if stress["verdict"] != "not enough data":
+        assert "HC3" in stress["method"] and "AR(1)" in stress["method"]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from runwell.models import newey_west_lags, robust_ols
+from runwell.models import newey_west_lags, robust_ols, within_person_ols
 from runwell.models.robust import ar1_transform, fit_ar1
 
 
@@ -84,3 +84,23 @@ def test_ar1_t_intervals_hold_their_level_under_the_null_with_gaps() -> None:
         result, _ = fit_ar1(pd.Series(e[keep]), X, day)
         rejected.append(result.pvalues["x"] < 0.05)
     assert np.mean(rejected) <= 0.09
+
+
+def test_one_person_hc3_matches_statsmodels() -> None:
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 6, 25).astype(float)
+    y = np.abs(rng.standard_normal(25)) + 0.5
+    data = pd.DataFrame({"participant_id": "a", "y": y, "x": x, "week": np.arange(25.0)})
+    table, method, n = within_person_ols(data, "y", ["x"], day="week", one_person="hc3")
+    expected = sm.OLS(y, sm.add_constant(x)).fit(cov_type="HC3", use_t=True)
+    assert n == 25 and "HC3" in method
+    assert table.loc["x", "se"] == pytest.approx(expected.bse[1])
+    assert table.loc["x", "p_value"] == pytest.approx(expected.pvalues[1])
+    plain = within_person_ols(data, "y", ["x"], day="week")[0]
+    robust = within_person_ols(data, "y", ["x"], day="week", one_person="ar1_hc3")[0]
+    assert robust.loc["x", "estimate"] == pytest.approx(plain.loc["x", "estimate"])
+    assert robust.loc["x", "se"] != pytest.approx(plain.loc["x", "se"])
+    with pytest.raises(ValueError):
+        within_person_ols(data, "y", ["x"], day="week", one_person="hac")
