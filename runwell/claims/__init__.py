@@ -17,7 +17,8 @@ Rules applied to every claim
   weekday of the night measured).
 * Intervals hold their level with short, autocorrelated series: one participant's claims
   are regressions with AR(1) errors over consecutive days and t intervals; several
-  participants' are person fixed effects with cluster-robust errors (t, G - 1 df), and
+  participants' are person fixed effects with cluster-robust (jackknife) errors and
+  Bell-McCaffrey t intervals, and
   claim 2 is the mood model (cluster-robust intervals). Under no effect at all, reports
   of one person (180 or 365 days) and of 30 x 120 cohorts declared any claim supported or
   opposite in at most 5% of simulated reports (benchmarks/calibration.py).

@@ -2,8 +2,9 @@
 
 A :class:`Finding` holds the estimate, its interval, the counts and the words used to
 describe it. :func:`within` fits a within-person regression (person fixed effects with
-cluster-robust errors for several participants, a regression with AR(1) errors and t
-intervals for one, see :func:`runwell.models.within_person_ols`) adjusted for the
+cluster-robust errors for several participants, a regression with AR(1) errors,
+leverage-robust errors and t intervals for one, see
+:func:`runwell.models.within_person_ols`) adjusted for the
 weekday; :func:`contrast` compares the days of one condition with the same person's days
 of another; :func:`mean_change` averages a change score.
 """
@@ -18,7 +19,7 @@ import pandas as pd
 from runwell.claims.days import calendar
 from runwell.claims.rules import MIN_DAYS_PER_CONDITION, NotEnough, count_rule
 from runwell.errors import InsufficientDataError
-from runwell.models import fit_ar1, robust_ols, within_person_ols
+from runwell.models import ar1_table, cluster_robust_table, within_person_ols
 
 __all__ = ["Finding", "contrast", "from_table", "mean_change", "within"]
 
@@ -125,7 +126,7 @@ def within(
     controls: list[str] | None = None,
     *,
     shift_days: int = 0,
-    one_person: str = "ar1",
+    one_person: str = "ar1_hc3",
 ) -> Finding:
     """Within-person regression of ``outcome`` on ``term``, weekday adjusted, as a finding.
 
@@ -175,28 +176,23 @@ def within(
 def mean_change(data: pd.DataFrame, change: str) -> Finding:
     """The average of a change score (e.g. mood after minus before a run) with its interval.
 
-    Several participants: cluster-robust by participant (t, G - 1 df); one participant:
+    Several participants: cluster-robust by participant (jackknife, Bell-McCaffrey t);
+    one participant:
     a regression on a constant with AR(1) errors over days (``day`` column).
     """
     y = data[change].astype(float).reset_index(drop=True)
     X = pd.DataFrame({"const": np.ones(len(y))})
     groups = data["participant_id"].astype(str).to_numpy()
     if len(np.unique(groups)) > 1:
-        result, n_groups, _ = robust_ols(y, X, groups)
-        method = f"mean change, cluster-robust SEs ({n_groups} clusters)"
+        try:
+            table, n_groups = cluster_robust_table(y.to_numpy(), X, groups)
+        except InsufficientDataError as err:
+            raise NotEnough(str(err)) from err
+        method = f"mean change, cluster-robust (jackknife) SEs ({n_groups} clusters), Bell-McCaffrey t interval"
     else:
         order = np.argsort(data["day"].to_numpy(), kind="stable")
-        result, rho = fit_ar1(y.iloc[order].reset_index(drop=True), X, data["day"].to_numpy()[order])
-        method = f"mean change, AR(1) errors over days (autocorrelation {rho:.2f}), t interval"
-    table = pd.DataFrame(
-        {
-            "estimate": result.params,
-            "se": result.bse,
-            "ci_low": result.conf_int().iloc[:, 0],
-            "ci_high": result.conf_int().iloc[:, 1],
-            "p_value": result.pvalues,
-        }
-    )
+        table, rho, _ = ar1_table(y.iloc[order].reset_index(drop=True), X, data["day"].to_numpy()[order])
+        method = f"mean change, AR(1) errors over days (autocorrelation {rho:.2f}), jackknife SEs, t interval"
     found = from_table(table, "const", method, data, len(y))
     found.outcome_sd = float(y.std(ddof=1)) if len(y) > 1 else float("nan")
     return found
@@ -215,7 +211,7 @@ def contrast(
     measure: str = "mood",
     min_count: int = MIN_DAYS_PER_CONDITION,
     shift_days: int = 0,
-    one_person: str = "ar1",
+    one_person: str = "ar1_hc3",
 ) -> Finding:
     """Compare days in one condition with the same person's days in another.
 

@@ -20,10 +20,11 @@ kept; fits without finite standard errors, or showing statsmodels issue 10239, a
 rejected, and when none is left the model says it could not be fitted.
 
 MixedLM assumes independent residuals, which daily moods are not, so its reported
-intervals are cluster-robust by participant (t with G - 1 degrees of freedom): in
-simulated 30 x 120 cohorts with AR(1) 0.3 residuals they covered the within-person
-frequency effect in 95% of fits, the model's own intervals in 89% (benchmarks/
-calibration.py). The result also gives the residual lag-1 autocorrelation, a person
+intervals are cluster-robust by participant (the leave-one-participant-out jackknife,
+t with Bell-McCaffrey degrees of freedom, :mod:`~runwell.models.clustered`): in
+simulated 30 x 120 cohorts with AR(1) 0.3 residuals the model's own intervals covered
+the within-person frequency effect in 87-89% of fits (benchmarks/calibration.py,
+README). The result also gives the residual lag-1 autocorrelation, a person
 fixed-effects check, the slope SD with a profile-likelihood interval, each person's own
 slope with an interval, and a check of whether ratings go missing with running or mood.
 One participant alone is a time series: it is fitted as a regression with AR(1) errors
@@ -41,7 +42,8 @@ This package face re-exports the public names of its modules; each module has on
 * :mod:`~runwell.models.sandwich`: cluster-robust intervals for the mixed model;
 * :mod:`~runwell.models.randomfx`: random effects with their uncertainty;
 * :mod:`~runwell.models.missingness`: rating compliance and a pattern-mixture bound;
-* :mod:`~runwell.models.robust`: robust OLS, person fixed effects, AR(1) regression;
+* :mod:`~runwell.models.clustered`: cluster-robust inference for few participants;
+* :mod:`~runwell.models.robust`: person fixed effects, AR(1) regression;
 * :mod:`~runwell.models.diagnostics`: residual autocorrelation and the robust check;
 * :mod:`~runwell.models.effects`: tidy tables of fixed effects;
 * :mod:`~runwell.models.wording`: plain-language readings;
@@ -53,6 +55,7 @@ This package face re-exports the public names of its modules; each module has on
 from __future__ import annotations
 
 from runwell.models.acute import fit_acute_model, fit_naive_pooled
+from runwell.models.clustered import cluster_robust_table
 from runwell.models.design import (
     MIN_PARTICIPANTS_BETWEEN,
     MIN_PARTICIPANTS_SLOPE,
@@ -64,7 +67,7 @@ from runwell.models.fit import fit_mood_model
 from runwell.models.missingness import MissingnessCheck, rating_compliance
 from runwell.models.mixed import BOUNDARY_REL, FALLBACK_OPTIMIZERS, LLF_AGREE, OPTIMIZERS
 from runwell.models.result import MoodModelResult
-from runwell.models.robust import fit_ar1, newey_west_lags, robust_ols, within_person_ols
+from runwell.models.robust import ar1_table, fit_ar1, within_person_ols
 from runwell.models.units import OUTCOME_WORDS, UNITS, outcome_scale, scale_phrase, unit_of
 from runwell.models.wording import decimals_for
 
@@ -72,6 +75,7 @@ __all__ = [
     "MoodModelResult",
     "MissingnessCheck",
     "rating_compliance",
+    "ar1_table",
     "fit_ar1",
     "outcome_scale",
     "scale_phrase",
@@ -80,8 +84,7 @@ __all__ = [
     "fit_naive_pooled",
     "within_person_ols",
     "split_within_between",
-    "newey_west_lags",
-    "robust_ols",
+    "cluster_robust_table",
     "unit_of",
     "decimals_for",
     "OPTIMIZERS",

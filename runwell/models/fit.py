@@ -2,10 +2,10 @@
 
 :func:`fit_mood_model` fits several participants as a linear mixed model and one
 participant alone as a regression with AR(1) errors. The mixed model's reported intervals
-are cluster-robust by participant (:mod:`runwell.models.sandwich`): its own standard
-errors assume independent days and covered a true 7-day frequency effect in 89% of
-simulated 30 x 120 cohorts with AR(1) 0.3 residuals, the cluster-robust t intervals in
-95% (benchmarks/calibration.py). :mod:`runwell.models.acute` fits mood around each run.
+are cluster-robust by participant (:mod:`runwell.models.sandwich`, the leave-one-out
+jackknife with Bell-McCaffrey t intervals): its own standard errors assume independent
+days and covered a true 7-day frequency effect in 87-89% of simulated 30 x 120 cohorts
+with AR(1) 0.3 residuals (benchmarks/calibration.py, README). :mod:`runwell.models.acute` fits mood around each run.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import pandas as pd
 from runwell.errors import InsufficientDataError
 from runwell.models.design import Design, check_enough, formula, prepare_daily
 from runwell.models.diagnostics import autocorr_note, lag1_autocorrelation, robust_check
-from runwell.models.effects import coefficients_table, effects_from_fixed, mixed_fixed, ols_fixed
+from runwell.models.effects import coefficients_table, effects_from_fixed, mixed_fixed
 from runwell.models.missingness import MissingnessCheck, pattern_mixture, rating_compliance
 from runwell.models.mixed import attempts_table, engine_text, fit_mixed, fit_notes
 from runwell.models.randomfx import RandomEffects, summarise_random_effects
 from runwell.models.result import MoodModelResult
-from runwell.models.robust import fit_ar1
+from runwell.models.robust import ar1_table
 from runwell.models.sandwich import cluster_robust_fixed
 from runwell.models.units import OUTCOME_ITEMS
 
@@ -55,9 +55,8 @@ def _not_fitted(what: str, why: str) -> InsufficientDataError:
 
 
 def _estimate_time_series(design: Design, what: str) -> _Estimate:
-    """One participant: regression with AR(1) errors (feasible GLS), t intervals."""
-    result, ar_rho = fit_ar1(design.y, design.X, design.day)
-    fixed = ols_fixed(result)
+    """One participant: regression with AR(1) errors (feasible GLS), jackknife errors, t intervals."""
+    fixed, ar_rho, result = ar1_table(design.y, design.X, design.day)
     if not np.all(np.isfinite(fixed["se"])):
         raise _not_fitted(what, "the standard errors are not finite")
     return _Estimate(
@@ -67,7 +66,7 @@ def _estimate_time_series(design: Design, what: str) -> _Estimate:
         method=(
             "One participant: a time series, not a mixed model. Regression with AR(1) "
             f"errors (feasible GLS, Prais-Winsten; day-to-day autocorrelation {ar_rho:.2f}), "
-            f"t intervals with {int(result.df_resid)} degrees of freedom."
+            "leverage-robust (jackknife) standard errors, t intervals with Bell-McCaffrey degrees of freedom."
         ),
         resid=design.y.to_numpy() - design.X.to_numpy() @ np.asarray(result.params),
         random=RandomEffects(sds={}),
@@ -91,8 +90,9 @@ def _estimate_mixed(design: Design, what: str, slope_interval: bool, engine: str
         model_based=mixed_fixed(result),
         method=(
             f"{engine_text(best).rstrip('.')}; "
-            f"intervals cluster-robust by participant (t with {design.n_groups - 1} degrees of "
-            "freedom), so they allow for day-to-day autocorrelation."
+            f"intervals cluster-robust by participant (leave-one-out jackknife over {design.n_groups} "
+            "participants, t with Bell-McCaffrey degrees of freedom), so they allow for day-to-day "
+            "autocorrelation and for effects carried by few people."
         ),
         resid=np.asarray(result.resid),
         random=random,

@@ -23,7 +23,8 @@ class MoodModelResult:
         (95%), ``p_value``, ``unit`` (the predictor's, e.g. ``"per 30 min"``),
         ``outcome_unit`` (the estimate's scale, e.g. ``"points on the 1-5 scale"``) and
         ``reading`` (one plain sentence naming that scale). For several participants the
-        intervals are cluster-robust by participant (t with G - 1 degrees of freedom).
+        intervals are cluster-robust by participant (jackknife, t with Bell-McCaffrey
+        degrees of freedom).
     coefficients
         Every fixed effect, covariates included, in the same layout (without readings).
     random_effects_sd

@@ -1,14 +1,11 @@
-"""Econometric estimators beside the mixed model: robust OLS, person fixed effects, AR(1).
+"""Estimators beside the mixed model: person fixed effects and regressions with AR(1) errors.
 
-* :func:`robust_ols`: OLS with standard errors clustered by participant, or Newey-West
-  (HAC) for one participant; the rule used throughout runwell;
-* :func:`within_person_ols`: person-fixed-effects OLS with cluster-robust standard errors
-  for several participants (the robust check beside the mixed model, and the claims'
-  contrasts), and for one participant a regression with AR(1) errors (:func:`fit_ar1`):
-  Newey-West errors with a handful of lags rejected a true null 7.5-11.5% of the time in
-  single-person claims (180-365 days, AR(1) 0.3); with the AR(1) regression's t
-  intervals the claims' raw levels are 2.7-8.5% and the intervals of the model's
-  effects cover 94-96% (benchmarks/calibration.py, README);
+* :func:`within_person_ols`: person-fixed-effects OLS with cluster-robust (jackknife)
+  standard errors for several participants (the robust check beside the mixed model,
+  and the claims' contrasts, see :mod:`runwell.models.clustered`), and for one
+  participant a regression with AR(1) errors (:func:`fit_ar1`): Newey-West errors with
+  a handful of lags rejected a true null 7.5-11.5% of the time in single-person claims
+  (180-365 days, AR(1) 0.3), so they are not used (benchmarks/calibration.py, README);
 * :func:`fit_ar1`: one participant's time series as a regression with AR(1) errors
   (feasible GLS over consecutive days).
 """
@@ -25,70 +22,18 @@ import statsmodels.api as sm
 from statsmodels.regression.linear_model import RegressionResultsWrapper
 
 from runwell.errors import InsufficientDataError
+from runwell.models.clustered import cluster_robust_table, leverage_robust_table
 from runwell.models.design import drop_collinear
 from runwell.models.effects import ols_fixed
 
-__all__ = ["MIN_AR1_PAIRS", "newey_west_lags", "robust_ols", "ar1_transform", "fit_ar1", "within_person_ols"]
-
-#: Fewest pairs of consecutive days from which an AR(1) coefficient is estimated.
-MIN_AR1_PAIRS = 10
+__all__ = ["MIN_AR1_PAIRS", "ar1_transform", "ar1_table", "fit_ar1", "within_person_ols"]
 
 
-def newey_west_lags(n: int) -> int:
-    """Newey-West rule of thumb for HAC lags: ``floor(4 (n/100)^(2/9))``, at least 1.
-
-    Parameters
-    ----------
-    n
-        Number of observations.
-
-    Returns
-    -------
-    int
-        The number of lags.
-
-    Examples
-    --------
-    >>> newey_west_lags(90), newey_west_lags(5)
-    (3, 2)
-    """
-    return max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
-
-
-def robust_ols(
-    y: np.ndarray | pd.Series, X: pd.DataFrame, groups: np.ndarray | pd.Series
-) -> tuple[RegressionResultsWrapper, int, int | None]:
-    """OLS with standard errors robust to autocorrelation within each participant.
-
-    The rule used throughout runwell: with two or more participants the standard errors
-    are cluster-robust by participant, with one they are Newey-West (HAC) over the rows
-    in their order (:func:`newey_west_lags` lags, small-sample correction); intervals and
-    p-values use the t distribution.
-
-    Parameters
-    ----------
-    y
-        Response, one value per row.
-    X
-        Design matrix (its column names name the coefficients).
-    groups
-        Participant of each row.
-
-    Returns
-    -------
-    tuple
-        ``(result, n_clusters, lags)``: the statsmodels result, the number of
-        participants, and the HAC lags (``None`` when the errors are clustered).
-    """
-    codes, uniques = pd.factorize(np.asarray(groups))
-    n_clusters = len(uniques)
-    model = sm.OLS(y, X)
-    if n_clusters >= 2:
-        result = model.fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
-        return result, n_clusters, None
-    lags = newey_west_lags(len(X))
-    result = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True)
-    return result, n_clusters, lags
+#: Fewest pairs of consecutive days from which an AR(1) coefficient is estimated. With
+#: fewer its standard error exceeds about 0.18 and the estimate does more harm than good:
+#: one person's claim 7 (run days only, few of them consecutive) rejected a true null
+#: 7.8% of the time when it was estimated from 10 pairs, 6.1% from 30 (5.7% for OLS).
+MIN_AR1_PAIRS = 30
 
 
 def ar1_transform(y: np.ndarray, X: np.ndarray, gap: np.ndarray, rho: float) -> tuple[np.ndarray, np.ndarray]:
@@ -189,8 +134,35 @@ def fit_ar1(
     return result, rho
 
 
+def ar1_table(y: pd.Series, X: pd.DataFrame, day: np.ndarray) -> tuple[pd.DataFrame, float, RegressionResultsWrapper]:
+    """One participant's regression with AR(1) errors, with jackknife errors over the whitened rows.
+
+    The coefficients are :func:`fit_ar1`'s; their standard errors are leverage-robust
+    (the leave-one-row-out jackknife of the whitened rows, about HC3) with each
+    coefficient's Bell-McCaffrey degrees of freedom
+    (:func:`runwell.models.clustered.leverage_robust_table`). With the AR(1)
+    regression's own errors and ``n - k`` degrees of freedom, 5% tests of one person's
+    claims on a fixed weekday schedule (few rows of some weekdays or conditions carry
+    the estimate) rejected true nulls 5.9-7.8% of the time (benchmarks/calibration.py).
+
+    Parameters
+    ----------
+    y, X, day
+        As for :func:`fit_ar1`.
+
+    Returns
+    -------
+    tuple
+        ``(table, rho, result)``: the coefficient table, the autocorrelation used and
+        :func:`fit_ar1`'s result.
+    """
+    result, rho = fit_ar1(y, X, day)
+    whitened = pd.DataFrame(np.asarray(result.model.exog), columns=X.columns)
+    return leverage_robust_table(np.asarray(result.model.endog), whitened).drop(columns="df"), rho, result
+
+
 def _one_person_ar1(
-    frame: pd.DataFrame, outcome: str, X: pd.DataFrame, day: str | None, errors: str = "ar1"
+    frame: pd.DataFrame, outcome: str, X: pd.DataFrame, day: str | None, errors: str
 ) -> tuple[pd.DataFrame, str]:
     """One participant: the regression with AR(1) errors over consecutive days (see ``errors``)."""
     days = frame[day].to_numpy(dtype=float) if day else np.arange(len(frame), dtype=float)
@@ -199,15 +171,16 @@ def _one_person_ar1(
     design, _ = drop_collinear(design, keep_first=["const", *X.columns])
     y = frame[outcome].iloc[order].reset_index(drop=True).astype(float)
     if errors == "hc3":
-        result = sm.OLS(y.to_numpy(), design).fit(cov_type="HC3", use_t=True)
-        return ols_fixed(result), "OLS with leverage-robust (HC3) SEs, t intervals"
-    result, rho = fit_ar1(y, design, days[order])
-    method = f"regression with AR(1) errors (feasible GLS, autocorrelation {rho:.2f}), t intervals"
-    if errors == "ar1_hc3":
-        whitened = pd.DataFrame(result.model.exog, columns=design.columns)
-        result = sm.OLS(result.model.endog, whitened).fit(cov_type="HC3", use_t=True)
-        method = method.replace("t intervals", "leverage-robust (HC3) SEs, t intervals")
-    return ols_fixed(result), method
+        table = leverage_robust_table(y.to_numpy(), design).drop(columns="df")
+        return table, "OLS with leverage-robust (jackknife) SEs, Bell-McCaffrey t intervals"
+    if errors == "ar1":
+        result, rho = fit_ar1(y, design, days[order])
+        return ols_fixed(result), f"regression with AR(1) errors (feasible GLS, autocorrelation {rho:.2f}), t intervals"
+    table, rho, _ = ar1_table(y, design, days[order])
+    return table, (
+        f"regression with AR(1) errors (feasible GLS, autocorrelation {rho:.2f}), "
+        "leverage-robust (jackknife) SEs, Bell-McCaffrey t intervals"
+    )
 
 
 def _person_centred(frame: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
@@ -228,15 +201,19 @@ def within_person_ols(
     group: str = "participant_id",
     controls: Sequence[str] = (),
     day: str | None = None,
-    one_person: str = "ar1",
+    one_person: str = "ar1_hc3",
 ) -> tuple[pd.DataFrame, str, int]:
     """Person-fixed-effects OLS of ``outcome`` on ``terms`` with errors that allow for autocorrelation.
 
     With two or more participants every variable is centred on the person's mean (which
-    absorbs person fixed effects) and the standard errors are cluster-robust by person
-    (t intervals with G - 1 degrees of freedom). With one participant the rows are a time
+    absorbs person fixed effects) and the standard errors are the cluster jackknife's
+    (CV3) with each term's Bell-McCaffrey degrees of freedom
+    (:func:`runwell.models.clustered.cluster_robust_table`): with the usual sandwich and
+    ``G - 1`` degrees of freedom, simulated 30 x 120 cohorts with no effect declared a
+    claim in 10.5% of reports. With one participant the rows are a time
     series: a regression with an intercept and AR(1) errors over consecutive values of
-    ``day`` (feasible GLS, :func:`fit_ar1`), with t intervals.
+    ``day`` (feasible GLS, :func:`fit_ar1`), with leverage-robust errors and t intervals
+    (:func:`ar1_table`).
 
     Parameters
     ----------
@@ -254,9 +231,9 @@ def within_person_ols(
         Column numbering the rows in time (days, weeks), so that only consecutive values
         are treated as neighbours for one participant; ``None``: the rows in their order.
     one_person
-        Standard errors for one participant: ``"ar1"`` (the AR(1) regression's),
-        ``"ar1_hc3"`` (the AR(1) regression with leverage-robust HC3 errors on the
-        whitened rows, for few rows in one condition) or ``"hc3"`` (OLS with HC3 errors
+        Standard errors for one participant: ``"ar1_hc3"`` (the AR(1) regression with
+        leverage-robust errors on the whitened rows, :func:`ar1_table`), ``"ar1"``
+        (the AR(1) regression's own, for comparison) or ``"hc3"`` (OLS with leverage-robust errors
         and no autocorrelation, for short series of nearly independent rows such as
         weeks, where estimating an AR(1) coefficient from about 25 rows made a 5% test
         reject a true null 7-8% of the time; benchmarks/calibration.py, README).
@@ -289,7 +266,6 @@ def within_person_ols(
         if g.nunique() == 1:
             table, method = _one_person_ar1(frame, outcome, frame[list(X.columns)].astype(float), day, one_person)
             return table.loc[list(terms)], method, len(frame)
-        result, n_groups, _ = robust_ols(demeaned[outcome].to_numpy(), X, g)
-    method = f"person fixed effects, cluster-robust SEs ({n_groups} clusters)"
-    table = ols_fixed(result).loc[list(terms)]
-    return table, method, len(frame)
+    table, n_groups = cluster_robust_table(demeaned[outcome].to_numpy(), X, g)
+    method = f"person fixed effects, cluster-robust (jackknife) SEs ({n_groups} clusters), Bell-McCaffrey t intervals"
+    return table.loc[list(terms)].drop(columns="df"), method, len(frame)

@@ -7,9 +7,12 @@ estimates and its working covariance ``V_i = Z_i G Z_i' + sigma^2 I`` as weights
 estimates the covariance of the estimates from each person's actual residuals, so it
 holds whatever the correlation of one person's days (Liang and Zeger 1986):
 
-``cov = A^-1 (sum_i X_i' W_i r_i r_i' W_i X_i) A^-1 * G / (G - 1)``, with
-``W_i = V_i^-1`` and ``A = sum_i X_i' W_i X_i``; intervals and p-values use the t
-distribution with ``G - 1`` degrees of freedom (``G`` participants).
+the leave-one-participant-out (jackknife, CV3) covariance ``(G - 1) / G * sum_i d_i
+d_i'`` with ``d_i = (A - A_i)^-1 X_i' W_i r_i``, ``W_i = V_i^-1``, ``A_i = X_i' W_i X_i``
+and ``A = sum_i A_i``; intervals and p-values use the t distribution with each term's
+Bell-McCaffrey degrees of freedom (:mod:`runwell.models.clustered`). The plain
+sandwich with ``G - 1`` degrees of freedom covered the within-person duration effect
+in 92.5% of simulated 30 x 120 cohorts (benchmarks/calibration.py).
 
 Only ``beta``, ``G`` and ``sigma^2`` of the fit are used, so any REML backend will do.
 """
@@ -20,8 +23,8 @@ from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from runwell.models.clustered import bell_mccaffrey_df, jackknife_covariance, t_table
 from runwell.models.design import Design
 
 __all__ = ["group_blocks", "weight_root", "cluster_robust_fixed", "re_design"]
@@ -76,7 +79,7 @@ def _weighted(Z: np.ndarray, L: np.ndarray, scale: float, M: np.ndarray) -> np.n
 def cluster_robust_fixed(
     design: Design, beta: pd.Series, cov_re: np.ndarray, scale: float, level: float = 0.95
 ) -> pd.DataFrame:
-    """Fixed effects with cluster-robust standard errors and t intervals (``G - 1`` df).
+    """Fixed effects with jackknife (CV3) standard errors and Bell-McCaffrey t intervals.
 
     Parameters
     ----------
@@ -111,23 +114,13 @@ def cluster_robust_fixed(
     """
     L = weight_root(cov_re, scale)
     b = beta.reindex(design.X.columns).to_numpy(dtype=float)
-    p = len(b)
-    bread = np.zeros((p, p))
-    scores = []
+    parts, scores = [], []
     for _, X, Z, y in group_blocks(design):
         WX = _weighted(Z, L, scale, X)
-        bread += X.T @ WX
+        parts.append(X.T @ WX)
         scores.append(WX.T @ (y - X @ b))
-    n_groups = len(scores)
-    U = np.asarray(scores)
-    A_inv = np.linalg.pinv(bread)
-    cov = A_inv @ (U.T @ U) @ A_inv * n_groups / max(n_groups - 1, 1)
+    information = np.asarray(parts)
+    total = information.sum(axis=0)
+    cov = jackknife_covariance(total, information, np.asarray(scores))
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-    df = max(n_groups - 1, 1)
-    crit = stats.t.ppf(0.5 + level / 2, df)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p_value = 2 * stats.t.sf(np.abs(b / se), df)
-    return pd.DataFrame(
-        {"estimate": b, "se": se, "ci_low": b - crit * se, "ci_high": b + crit * se, "p_value": p_value},
-        index=design.X.columns,
-    )
+    return t_table(b, se, bell_mccaffrey_df(total, information), design.X.columns, level).drop(columns="df")
