@@ -16,12 +16,13 @@ Rules applied to every claim
 * Every comparison adjusts for the weekday, as the mood model does (claim 4 for the
   weekday of the night measured).
 * Intervals hold their level with short, autocorrelated series: one participant's claims
-  are regressions with AR(1) errors over consecutive days and t intervals; several
-  participants' are person fixed effects with cluster-robust (jackknife) errors and
-  Bell-McCaffrey t intervals, and
-  claim 2 is the mood model (cluster-robust intervals). Under no effect at all, reports
-  of one person (180 or 365 days) and of 30 x 120 cohorts declared any claim supported or
-  opposite in at most 5% of simulated reports (benchmarks/calibration.py).
+  are regressions with AR(1) errors over consecutive days, leave-one-day-out jackknife
+  errors and Bell-McCaffrey t intervals; several participants' are person fixed effects
+  with leave-one-participant-out jackknife errors and Bell-McCaffrey t intervals, and
+  claim 2 is the mood model (intervals of the same kind). Under no effect at all,
+  reports of one person (180 days, also on a fixed weekday schedule) and of 30 x 120
+  cohorts declared any claim supported or opposite in 2-4% of simulated reports, of one
+  person over 365 days in 5.6 ± 0.8% (benchmarks/calibration.py, README).
 * Data sufficiency: at least :data:`MIN_DAYS_PER_CONDITION` days in each condition
   compared (or the claim's own ``min_count``) and :data:`MIN_MOOD_DAYS` days with a
   rating; fewer than :data:`STABLE_DAYS` days per participant earns a note. An
