@@ -23,6 +23,7 @@ Monte Carlo errors are ``sqrt(p (1 - p) / R)``. Usage::
     python benchmarks/calibration.py            # the full campaign (about 7 min with --workers 2)
     python benchmarks/calibration.py --quick    # a smoke run (a minute or two)
     python benchmarks/calibration.py --workers 2
+    python benchmarks/calibration.py --only null --scenario 365 --individuals 1000 --seed 3
 """
 
 from __future__ import annotations
@@ -248,8 +249,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["null", "coverage", "power"], help="run one part only")
     parser.add_argument("--individuals", type=int, default=400, help="one-person reports per scenario (400)")
     parser.add_argument("--cohorts", type=int, default=100, help="cohort reports per scenario (100)")
+    parser.add_argument("--scenario", default="", help="only scenarios whose name contains this, e.g. '365'")
     args = parser.parse_args(argv)
-    null_runs, coverage_runs, power_runs = scenarios(args.quick, args.individuals, args.cohorts)
+    null_runs, coverage_runs, power_runs = (
+        [sc for sc in runs if args.scenario in sc.name]
+        for runs in scenarios(args.quick, args.individuals, args.cohorts)
+    )
     pd.set_option("display.width", 250)
     pd.set_option("display.max_columns", 60)
     started = time.time()
