@@ -303,10 +303,10 @@ _VALUE_CHARS = b"0123456789.-+:"
 _POW10 = np.array([float(10**k) for k in range(23)])
 #: Most digits the vectorised parser takes (at most 16 characters); longer numbers go through ``float``.
 _MAX_DIGITS = 15
-#: Per window width (8 or 16 characters): the offsets of its columns from a value's end,
-#: and each column's distance from the last.
-_OFFSETS = {w: np.arange(-w, 0, dtype=np.int32) for w in (8, 16)}
+#: Per window width (8 or 16 characters): each column's distance from the last.
 _DESCENDING = {w: np.arange(w - 1, -1, -1, dtype=np.int32) for w in (8, 16)}
+#: Per window width: row ``k`` marks the last ``k`` bytes of a window (a value ``k`` wide).
+_INSIDE = {w: _DESCENDING[w][None, :] < np.arange(w + 1)[:, None] for w in (8, 16)}
 
 
 _POW10_INT = np.array([10**k for k in range(17)], dtype=np.uint64)
@@ -420,8 +420,12 @@ def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarra
         arr = np.concatenate([arr, np.zeros(cols - len(arr), dtype=np.uint8)])
     # each row: the `cols` characters ending where the value ends (rows ending before
     # the first `cols` bytes are left to float), one byte per column
-    chars = arr[np.maximum(end, cols).astype(np.int32)[:, None] + _OFFSETS[cols]]
-    inside = (_DESCENDING[cols] < width.astype(np.int32)[:, None]) & (end >= cols)[:, None]
+    # rows of `cols` bytes gathered whole: a sliding window viewed as one record per offset
+    windows = np.lib.stride_tricks.sliding_window_view(arr, cols).view(f"V{cols}")[:, 0]
+    chars = windows[np.maximum(end, cols) - cols].view(np.uint8).reshape(n, cols)
+    # which of a row's bytes belong to the value: a row of a table by width (none for
+    # rows ending before the first `cols` bytes, left to float)
+    inside = _INSIDE[cols][np.where(end >= cols, np.clip(width, 0, cols), 0)]
     digits = chars - np.uint8(48)  # wraps below '0': only 0..9 are digits
     digit = (digits <= 9) & inside
     dot = (chars == 46) & inside
@@ -439,11 +443,10 @@ def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarra
         & (n_dots <= 1)
         & (n_digits + n_dots + negative == width)
     )
-    dot_at = np.full(len(start), cols, dtype=np.int64)
-    with np.errstate(divide="ignore"):
-        for word in range(cols // 8):  # a lone 0x01 byte at byte b of a word is 2**(8*b)
-            here = dot_words[:, word] != 0
-            dot_at[here] = 8 * word + np.log2(dot_words[here, word].astype(np.float64)).astype(np.int64) // 8
+    dot_at = np.full(n, cols, dtype=np.int64)
+    for word in range(cols // 8):  # a lone 0x01 byte at byte b of a word is 2**(8*b), exact in float64
+        exponent = np.frexp(dot_words[:, word].astype(np.float64))[1].astype(np.int64)
+        dot_at = np.where(exponent > 0, 8 * word + (exponent - 1) // 8, dot_at)
     # the digits as one integer, the point read as a 0 digit, eight digits per word at a time
     words = (digits * digit).view(np.uint64)
     whole = _eight_digits(words[:, 0])
@@ -511,16 +514,23 @@ def _civil_times(char: Callable[[int], np.ndarray], width: int) -> np.ndarray | 
 
 
 def _span_times(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Times written in ``body[start:end]``, as :func:`to_times` reads them."""
+    """Times written in ``body[start:end]`` (NaT where empty), as :func:`to_times` reads them:
+    each width in one pass (:func:`_civil_times`) when written ``YYYY-MM-DDTHH:MM:SSZ``."""
     width = end - start
-    if len(start) and (width == width[0]).all() and width[0] > 19:
-        w = int(width[0])
-        first = body[int(start[0]) : int(end[0])].decode("ascii", "replace")
-        if _UTC_ISO.fullmatch(first):
-            parsed = _civil_times(lambda k: arr[start + k], w)
-            if parsed is not None:
-                return parsed
-    return to_times([body[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)])
+    out = np.full(len(start), np.datetime64("NaT", "us"))
+    widths = np.unique(width).tolist()
+    for w in widths:
+        if not w:
+            continue  # empty: NaT
+        rows = np.flatnonzero(width == w) if len(widths) > 1 else np.arange(len(start))
+        begin = start[rows]
+        parsed = None
+        if _UTC_ISO.fullmatch(body[int(begin[0]) : int(begin[0]) + w].decode("ascii", "replace")):
+            parsed = _civil_times(lambda k: arr[begin + k], w)  # noqa: B023 (called here, in this pass)
+        if parsed is None:
+            return to_times([body[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)])
+        out[rows] = parsed
+    return out
 
 
 def _scan_uniform(

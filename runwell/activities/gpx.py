@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name, namespace
-from runwell.activities._pointscan import ABORT, PointColumns, parse_skeleton, scan_points
+from runwell.activities._pointgroups import read_points
+from runwell.activities._pointscan import ABORT, PointColumns, parse_skeleton
 from runwell.activities._session import (
     Parsed,
     Session,
@@ -41,7 +42,7 @@ from runwell.activities._session import (
 )
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
-from runwell.limits import check_points
+from runwell.limits import check_point_tags
 
 __all__ = [
     "parse_gpx",
@@ -127,7 +128,7 @@ _EXTENSION_COLUMNS = {name: _COLUMNS[index] for name, index in _EXTENSION_FIELDS
 
 
 def _scan_column(path: tuple[str, ...]) -> str | None:
-    """Column rule for :func:`scan_points`: the same elements :func:`_points_fast` reads."""
+    """Column rule for :func:`._pointgroups.read_points`: the same elements :func:`_points_fast` reads."""
     head = path[0]
     if ":" in head:
         return ABORT  # a prefixed child of <trkpt>: leave namespaces to the XML parser
@@ -154,7 +155,7 @@ def _points_scan(data: bytes) -> tuple[PointColumns, np.ndarray, str | None, str
     if parsed is None:
         return None
     root, segments = parsed
-    scanned = scan_points([body for _segment, body in segments], b"trkpt", _scan_column, times=_TIMES)
+    scanned = read_points([body for _segment, body in segments], b"trkpt", _scan_column, times=_TIMES)
     if scanned is None or not sum(scanned[1]):
         return None
     points, counts = scanned
@@ -309,7 +310,7 @@ def _step_distances(
 def _read_points(data: bytes, path: str) -> tuple[PointColumns, np.ndarray, str | None, str | None]:
     """Points (:func:`_arrays`), track type and creator: the point scanner, else
     ElementTree, else gpxpy."""
-    check_points(data.count(b"<trkpt"), path)
+    check_point_tags(data, b"<trkpt", path)
     scanned = _points_scan(data)
     if scanned is not None:
         return scanned

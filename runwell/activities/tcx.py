@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name, namespace
-from runwell.activities._pointscan import PointColumns, parse_skeleton, scan_points, to_times
+from runwell.activities._pointgroups import read_points
+from runwell.activities._pointscan import PointColumns, parse_skeleton, to_times
 from runwell.activities._session import (
     Parsed,
     Session,
@@ -34,7 +35,7 @@ from runwell.activities._session import (
 )
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
-from runwell.limits import check_points
+from runwell.limits import check_point_tags
 
 __all__ = ["parse_tcx"]
 
@@ -146,7 +147,7 @@ def _arrays(frame: pd.DataFrame) -> PointColumns:
 
 
 def _scan_column(path: tuple[str, ...]) -> str | None:
-    """Column rule for :func:`scan_points`: the elements :func:`_trackpoints` reads."""
+    """Column rule for :func:`._pointgroups.read_points`: the elements :func:`_trackpoints` reads."""
     index = _TP_FIELDS.get(path[-1].rsplit(":", 1)[-1])
     return None if index is None or path[-1].startswith("@") else _POINT_COLUMNS[index]
 
@@ -161,7 +162,7 @@ def _scan_activities(data: bytes) -> list[tuple[ET.Element, PointColumns]] | Non
     body_of = {id(track): body for track, body in tracks}
     found = []
     for activity in _iter_local(root, "Activity"):
-        scanned = scan_points(
+        scanned = read_points(
             [body_of[id(track)] for track in _iter_local(activity, "Track")], b"Trackpoint", _scan_column, times=_TIMES
         )
         if scanned is None:
@@ -226,7 +227,7 @@ def _session(activity: ET.Element, points: PointColumns, device: str | None, pat
 def _read_activities(data: bytes, path: str) -> tuple[list[tuple[ET.Element, PointColumns]], str | None]:
     """Each complete activity with its trackpoints, and for a broken file the parse
     error: the point scanner, else ElementTree."""
-    check_points(data.count(b"<Trackpoint"), path)
+    check_point_tags(data, b"<Trackpoint", path)
     scanned = _scan_activities(data)
     if scanned is not None:
         return scanned, None
