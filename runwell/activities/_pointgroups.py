@@ -116,8 +116,9 @@ def scan_grouped(
     Returns
     -------
     tuple of PointColumns and list of int, or None
-        The columns (times converted, numbers when first used) and the points in each
-        body; ``None`` when the groups cannot vouch for the result.
+        The columns (times converted, numbers when first used: one that does not
+        convert raises :class:`._pointscan.UnreadableValue` then) and the points in
+        each body; ``None`` when the groups cannot vouch for the result.
 
     Raises
     ------
@@ -140,6 +141,8 @@ def scan_grouped(
     if found is None:
         return None
     shapes, ids, firsts = found
+    if any(b"&" in key for key in shapes):
+        return None  # a character or entity reference: left to the XML parser
     arr = np.frombuffer(region, dtype=np.uint8)
     all_tags = np.flatnonzero(arr == 60)
     tags_of = np.array([key.count(b"<") for key in shapes], dtype=np.int64)
@@ -160,9 +163,7 @@ def scan_grouped(
     if spans is None:
         return None
     values = {name: _span_times(region, arr, *spans.pop(name)) for name in times if name in spans}
-    columns = PointColumns(len(ids), spans=spans, region=region, arr=arr, times=times, values=values)
-    columns.load(list(spans))  # now: a number that does not convert hands the file on
-    return columns, counts
+    return PointColumns(len(ids), spans=spans, region=region, arr=arr, times=times, values=values), counts
 
 
 def _body_counts(bodies: Sequence[bytes], all_tags: np.ndarray, first_tag: np.ndarray) -> list[int] | None:

@@ -40,7 +40,16 @@ import pandas as pd
 
 from runwell._xml import namespace
 
-__all__ = ["ABORT", "PointColumns", "cut_containers", "parse_skeleton", "scan_points", "to_floats", "to_times"]
+__all__ = [
+    "ABORT",
+    "PointColumns",
+    "UnreadableValue",
+    "cut_containers",
+    "parse_skeleton",
+    "scan_points",
+    "to_floats",
+    "to_times",
+]
 
 #: Returned by a column rule to refuse the fast path for this file.
 ABORT = "<abort>"
@@ -608,6 +617,11 @@ def _scan_uniform(
     return PointColumns(sum(counts), spans=joined, region=region, arr=arr, times=times), counts
 
 
+class UnreadableValue(ValueError):
+    """A number among scanned points does not convert (found when the column is first
+    used): the reader then reads the file with the XML parser instead."""
+
+
 class PointColumns(Mapping[str, np.ndarray]):
     """The columns of scanned points, each converted when it is first used.
 
@@ -660,12 +674,15 @@ class PointColumns(Mapping[str, np.ndarray]):
                 self._values[name] = _span_times(self._region, self._bytes(), *self._spans[name])
         numbers = [name for name in todo if name not in self._times]
         if numbers:
-            values = _span_floats(
-                self._region,
-                self._bytes(),
-                np.concatenate([self._spans[c][0] for c in numbers]),
-                np.concatenate([self._spans[c][1] for c in numbers]),
-            )
+            try:
+                values = _span_floats(
+                    self._region,
+                    self._bytes(),
+                    np.concatenate([self._spans[c][0] for c in numbers]),
+                    np.concatenate([self._spans[c][1] for c in numbers]),
+                )
+            except ValueError as err:
+                raise UnreadableValue(str(err)) from err
             self._values.update(zip(numbers, np.split(values, len(numbers)), strict=True))
 
     @classmethod
@@ -699,7 +716,10 @@ class PointColumns(Mapping[str, np.ndarray]):
             return self.column(name)[:count]
         starts, ends = self._spans[name]
         convert = _span_times if name in self._times else _span_floats
-        return convert(self._region, self._bytes(), starts[:count], ends[:count])
+        try:
+            return convert(self._region, self._bytes(), starts[:count], ends[:count])
+        except ValueError as err:
+            raise UnreadableValue(str(err)) from err
 
 
 def scan_points(

@@ -29,7 +29,7 @@ import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name, namespace
 from runwell.activities._pointgroups import read_points
-from runwell.activities._pointscan import ABORT, PointColumns, parse_skeleton
+from runwell.activities._pointscan import ABORT, PointColumns, UnreadableValue, parse_skeleton
 from runwell.activities._session import (
     Parsed,
     Session,
@@ -156,7 +156,7 @@ def _points_scan(data: bytes) -> tuple[PointColumns, np.ndarray, str | None, str
         return None
     root, segments = parsed
     scanned = read_points([body for _segment, body in segments], b"trkpt", _scan_column, times=_TIMES)
-    if scanned is None or not sum(scanned[1]):
+    if scanned is None:
         return None
     points, counts = scanned
     return points, np.repeat(np.arange(len(counts)), counts), *_track_meta(root, namespace(root.tag))
@@ -314,6 +314,11 @@ def _read_points(data: bytes, path: str) -> tuple[PointColumns, np.ndarray, str 
     scanned = _points_scan(data)
     if scanned is not None:
         return scanned
+    return _read_points_xml(data, path)
+
+
+def _read_points_xml(data: bytes, path: str) -> tuple[PointColumns, np.ndarray, str | None, str | None]:
+    """:func:`_read_points` without the point scanner: ElementTree, else gpxpy."""
     text = decode_xml_text(data, path)
     try:
         with gc_paused():
@@ -350,7 +355,11 @@ def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
         Not valid GPX.
     """
     points, segment, type_raw, creator = _read_points(data, path)
-    return gpx_from_points(points, segment, type_raw, creator, path=path, streams=streams)
+    try:
+        return gpx_from_points(points, segment, type_raw, creator, path=path, streams=streams)
+    except UnreadableValue:  # a scanned number does not convert: read it as ElementTree does
+        points, segment, type_raw, creator = _read_points_xml(data, path)
+        return gpx_from_points(points, segment, type_raw, creator, path=path, streams=streams)
 
 
 def gpx_from_points(

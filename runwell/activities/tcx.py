@@ -21,7 +21,7 @@ import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name, namespace
 from runwell.activities._pointgroups import read_points
-from runwell.activities._pointscan import PointColumns, parse_skeleton, to_times
+from runwell.activities._pointscan import PointColumns, UnreadableValue, parse_skeleton, to_times
 from runwell.activities._session import (
     Parsed,
     Session,
@@ -231,6 +231,11 @@ def _read_activities(data: bytes, path: str) -> tuple[list[tuple[ET.Element, Poi
     scanned = _scan_activities(data)
     if scanned is not None:
         return scanned, None
+    return _read_activities_xml(data, path)
+
+
+def _read_activities_xml(data: bytes, path: str) -> tuple[list[tuple[ET.Element, PointColumns]], str | None]:
+    """:func:`_read_activities` without the point scanner: ElementTree alone."""
     text = decode_xml_text(data, path)
     with gc_paused():
         activities, error = _complete_activities(text)
@@ -261,7 +266,16 @@ def parse_tcx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
     NotAnActivityError
         Well-formed but without activities.
     """
-    activities, error = _read_activities(data, path)
+    try:
+        return _parsed(*_read_activities(data, path), path=path, streams=streams)
+    except UnreadableValue:  # a scanned number does not convert: read it as ElementTree does
+        return _parsed(*_read_activities_xml(data, path), path=path, streams=streams)
+
+
+def _parsed(
+    activities: list[tuple[ET.Element, PointColumns]], error: str | None, *, path: str, streams: bool
+) -> Parsed:
+    """The sessions (and samples) of a TCX file's activities (see :func:`parse_tcx`)."""
     if not activities:
         if error:
             raise InputError(path, f"not well-formed TCX XML ({error})", fix="re-export the activity")

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runwell._xml import decode_xml_text
-from runwell.activities import _pointscan, gpx, tcx
+from runwell.activities import _pointgroups, _pointscan, gpx, tcx
 from runwell.activities._pointscan import _span_floats, to_times
 from runwell.sample import write_benchmark_export
 
@@ -64,6 +64,8 @@ def _tier(data: bytes, container: bytes, point: bytes, rule) -> str:
     if _pointscan._scan_uniform(bodies, point, rule, frozenset({"time_utc"})) is not None:
         return "uniform"
     times = frozenset({"time_utc"})
+    if _pointgroups.scan_grouped(bodies, point, rule, times) is not None:
+        return "grouped"
     return "expression" if _pointscan.scan_points(bodies, point, rule, times) is not None else "none"
 
 
@@ -73,11 +75,11 @@ def _tier(data: bytes, container: bytes, point: bytes, rule) -> str:
 def test_real_gpx_files_read_by_the_scanner_as_by_elementtree(real):
     paths = sorted((real / "activities" / "gpx").glob("*.gpx")) + sorted((real / "logs").rglob("*.gpx"))
     scanned = [p.name for p in paths if _gpx_agrees(p.read_bytes(), p.name)]
-    # all but the two without any track point (metadata only, BOM-only file)
-    assert len(scanned) == len(paths) - 2, scanned
+    # every one, the two without any track point (metadata only, BOM-only file) too
+    assert len(scanned) == len(paths), scanned
     tiers = {p.name: _tier(p.read_bytes(), b"trkseg", b"trkpt", gpx.point_rule) for p in paths}
     assert tiers["run_strava_export_with_pauses.gpx"] == "uniform"
-    assert tiers["run_nike.gpx"] == "expression"  # only some points carry extensions
+    assert tiers["run_nike.gpx"] == "grouped"  # only some points carry extensions
 
 
 def test_real_tcx_files_read_by_the_scanner_as_by_elementtree(real):
@@ -87,7 +89,8 @@ def test_real_tcx_files_read_by_the_scanner_as_by_elementtree(real):
     assert len(scanned) == len(paths) - 1, scanned
     tiers = {p.name: _tier(p.read_bytes(), b"Track", b"Trackpoint", tcx._scan_column) for p in paths}
     assert tiers["run_garmin.tcx"] == "uniform"
-    assert tiers["swim_garmin_hrm_pool.tcx"] == "expression"
+    assert tiers["swim_garmin_hrm_pool.tcx"] == "grouped"
+    assert tiers["ride_mapmyride.tcx"] == "grouped"  # a few points without a position
 
 
 def test_generated_export_files_take_the_uniform_tier(tmp_path):
@@ -133,7 +136,7 @@ def _pt(i: int, *, hr: bool = True, ele: str | None = None, attrs: str | None = 
 
 CASES = {
     "uniform": ("\n".join(_pt(i) for i in range(5)), "uniform"),
-    "some points without heart rate": ("\n".join(_pt(i, hr=i % 2 == 0) for i in range(6)), "expression"),
+    "some points without heart rate": ("\n".join(_pt(i, hr=i % 2 == 0) for i in range(6)), "grouped"),
     "lon before lat": ("\n".join(_pt(i, attrs=f"lon='13.{i}' lat='52.{i}'") for i in range(4)), "uniform"),
     "one point in single quotes": (
         "\n".join(_pt(i, attrs=(f"lat='52.{i}' lon='13.{i}'" if i == 2 else None)) for i in range(4)),
@@ -143,14 +146,14 @@ CASES = {
         "\n".join(_pt(i, ele=["-3.5", "12345678901234567.25", "-0", "7"][i]) for i in range(4)),
         "uniform",
     ),
-    "exponent": ("\n".join(_pt(i, ele="1e2" if i == 1 else None) for i in range(4)), "expression"),
+    "exponent": ("\n".join(_pt(i, ele="1e2" if i == 1 else None) for i in range(4)), "grouped"),
     "empty elevation": ("\n".join(_pt(i, ele="" if i == 1 else None) for i in range(4)), "uniform"),
-    "number with spaces": ("\n".join(_pt(i, ele=" 41 " if i == 1 else None) for i in range(4)), "expression"),
+    "number with spaces": ("\n".join(_pt(i, ele=" 41 " if i == 1 else None) for i in range(4)), "grouped"),
     "comment between points": ("\n<!-- pause -->\n".join(_pt(i) for i in range(4)), "none"),
     "comment inside a point": ("\n".join(_pt(i, extra="<!-- x -->" if i == 2 else "") for i in range(4)), "none"),
     "character reference": ("\n".join(_pt(i, ele="&#52;0" if i == 1 else None) for i in range(4)), "none"),
     "CDATA": ("\n".join(_pt(i, extra="<name><![CDATA[a]]></name>" if i == 1 else "") for i in range(4)), "none"),
-    "empty point": ("\n".join([_pt(0), '<trkpt lat="52.6" lon="13.5"/>', _pt(2)]), "expression"),
+    "empty point": ("\n".join([_pt(0), '<trkpt lat="52.6" lon="13.5"/>', _pt(2)]), "grouped"),
     "unknown child": ("\n".join(_pt(i, extra=f"<sat>{i}</sat>") for i in range(4)), "uniform"),
 }
 
