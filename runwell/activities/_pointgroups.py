@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from runwell.activities._isotimes import span_times
 from runwell.activities._pointscan import (
     _VALUE_CHARS,
     _WS,
@@ -31,7 +32,6 @@ from runwell.activities._pointscan import (
     _gathered_equal,
     _Layout,
     _layout,
-    _span_times,
     scan_points,
 )
 
@@ -162,7 +162,7 @@ def scan_grouped(
     spans = _spans(arr, all_tags, first_tag, ids, layouts)
     if spans is None:
         return None
-    values = {name: _span_times(region, arr, *spans.pop(name)) for name in times if name in spans}
+    values = {name: span_times(region, arr, *spans.pop(name)) for name in times if name in spans}
     return PointColumns(len(ids), spans=spans, region=region, arr=arr, times=times, values=values), counts
 
 

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import namespace
+from runwell.activities._isotimes import span_times, to_times
 
 __all__ = [
     "ABORT",
@@ -63,7 +64,6 @@ _TOKEN = re.compile(rb"<(/?)([^\s/>!?]+)((?:\s[^>]*?)?)(/?)>([^<]*)")
 #: An attribute; its name must follow whitespace (as XML requires), so that a long run of
 #: junk is not tried from every position inside it (quadratic time on damaged files).
 _ATTR = re.compile(rb"""(?<=\s)([^\s=]+)\s*=\s*(["'])(.*?)\2""", re.S)
-_UTC_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z")
 
 
 def cut_containers(data: bytes, container: bytes) -> tuple[bytes, list[bytes]] | None:
@@ -310,6 +310,8 @@ SHAPE_ROUNDS = 3
 _VALUE_CHARS = b"0123456789.-+:"
 #: Exact powers of ten (10**k for k <= 22 is exactly representable).
 _POW10 = np.array([float(10**k) for k in range(23)])
+#: Most numbers read one by one with ``float`` rather than as arrays.
+_FEW_NUMBERS = 64
 #: Most digits the vectorised parser takes (at most 16 characters); longer numbers go through ``float``.
 _MAX_DIGITS = 15
 #: Per window width (8 or 16 characters): each column's distance from the last.
@@ -420,9 +422,13 @@ def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarra
     ``float``.
     """
     n = len(start)
+    if n <= _FEW_NUMBERS:  # a few: one by one costs less than the array set-up
+        return np.array(
+            [float(body[a:b]) if b > a else np.nan for a, b in zip(start.tolist(), end.tolist(), strict=True)]
+        )
     out = np.full(n, np.nan)
     width = end - start
-    if not n or not width.any():
+    if not width.any():
         return out
     cols = 8 if width.max() <= 8 else 16
     if len(arr) < cols:  # a tiny document: pad so every window can be read
@@ -469,76 +475,6 @@ def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarra
     out[simple] = np.where(negative, -parsed, parsed)[simple]
     for row in np.flatnonzero(~simple & (width > 0)).tolist():
         out[row] = float(body[start[row] : end[row]])
-    return out
-
-
-#: Character positions of the digits of ``YYYY-MM-DDTHH:MM:SS`` and the separators between them.
-_DATE_DIGITS = ((0, 1, 2, 3), (5, 6), (8, 9), (11, 12), (14, 15), (17, 18))
-_DATE_SEPARATORS = ((4, ord("-")), (7, ord("-")), (10, ord("T")), (13, ord(":")), (16, ord(":")))
-_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-
-
-def _civil_times(char: Callable[[int], np.ndarray], width: int) -> np.ndarray | None:
-    """UTC times written ``YYYY-MM-DDTHH:MM:SS[.f]Z`` (``width`` characters each), or None
-    unless every one of them is a valid date and time.
-
-    ``char(k)`` gives the ``k``-th character of every value as a ``uint8`` array. The
-    fields are checked (digits, separators, month 1..12, the month's days, hour 0..23,
-    minute and second 0..59) and the instants computed with integer arithmetic (days
-    from the civil date, Hinnant's algorithm), never by numpy's string-to-datetime cast,
-    which crashes the interpreter on an invalid value among a few hundred (numpy 2.4).
-    """
-    ok = char(width - 1) == ord("Z")
-    for pos, sep in _DATE_SEPARATORS:
-        ok &= char(pos) == sep
-    fields = []
-    for positions in _DATE_DIGITS:
-        value = np.zeros(len(ok), dtype=np.int64)
-        for pos in positions:
-            digit = char(pos).astype(np.int64) - 48
-            ok &= (digit >= 0) & (digit <= 9)
-            value = value * 10 + digit
-        fields.append(value)
-    year, month, day, hour, minute, second = fields
-    micro = np.zeros(len(ok), dtype=np.int64)
-    if width > 20:  # a fraction: '.' then 1..6 digits before the Z
-        ok &= char(19) == ord(".")
-        for pos in range(20, width - 1):
-            digit = char(pos).astype(np.int64) - 48
-            ok &= (digit >= 0) & (digit <= 9)
-            micro = micro * 10 + digit
-        micro *= 10 ** (6 - (width - 21))
-    ok &= (month >= 1) & (month <= 12) & (hour <= 23) & (minute <= 59) & (second <= 59) & (day >= 1)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    ok &= day <= _MONTH_DAYS[np.clip(month, 1, 12) - 1] + (leap & (month == 2))
-    if not ok.all():
-        return None
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
-    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
-    seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
-    return (seconds * 1_000_000 + micro).view("datetime64[us]")
-
-
-def _span_times(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Times written in ``body[start:end]`` (NaT where empty), as :func:`to_times` reads them:
-    each width in one pass (:func:`_civil_times`) when written ``YYYY-MM-DDTHH:MM:SSZ``."""
-    width = end - start
-    out = np.full(len(start), np.datetime64("NaT", "us"))
-    widths = np.unique(width).tolist()
-    for w in widths:
-        if not w:
-            continue  # empty: NaT
-        rows = np.flatnonzero(width == w) if len(widths) > 1 else np.arange(len(start))
-        begin = start[rows]
-        parsed = None
-        if _UTC_ISO.fullmatch(body[int(begin[0]) : int(begin[0]) + w].decode("ascii", "replace")):
-            parsed = _civil_times(lambda k: arr[begin + k], w)  # noqa: B023 (called here, in this pass)
-        if parsed is None:
-            return to_times([body[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)])
-        out[rows] = parsed
     return out
 
 
@@ -671,7 +607,7 @@ class PointColumns(Mapping[str, np.ndarray]):
         todo = [name for name in names if name in self._spans and name not in self._values]
         for name in todo:
             if name in self._times:
-                self._values[name] = _span_times(self._region, self._bytes(), *self._spans[name])
+                self._values[name] = span_times(self._region, self._bytes(), *self._spans[name])
         numbers = [name for name in todo if name not in self._times]
         if numbers:
             try:
@@ -715,7 +651,7 @@ class PointColumns(Mapping[str, np.ndarray]):
         if name in self._values or name not in self._spans:
             return self.column(name)[:count]
         starts, ends = self._spans[name]
-        convert = _span_times if name in self._times else _span_floats
+        convert = span_times if name in self._times else _span_floats
         try:
             return convert(self._region, self._bytes(), starts[:count], ends[:count])
         except ValueError as err:
@@ -828,40 +764,3 @@ def to_floats(values: Sequence[bytes]) -> np.ndarray:
     if b"" in values:
         values = [value or b"nan" for value in values]
     return np.array(values, dtype=float)
-
-
-def to_times(values: Sequence[bytes]) -> np.ndarray:
-    """UTC times (``datetime64[us]``, NaT where a text is empty) from ISO 8601 texts, as
-    ``pandas.to_datetime(..., utc=True, format="ISO8601")`` reads them.
-
-    The common case, every time written ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` with the same
-    width (as devices and Strava write them), is converted with integer arithmetic
-    without a Python loop (:func:`_civil_times`); anything else, an invalid date among
-    them, goes through pandas.
-
-    Raises
-    ------
-    ValueError
-        A text is not an ISO 8601 time.
-
-    Examples
-    --------
-    >>> to_times([b"2024-05-01T06:00:00Z", b"2024-05-01T06:00:01Z"])
-    array(['2024-05-01T06:00:00.000000', '2024-05-01T06:00:01.000000'],
-          dtype='datetime64[us]')
-    >>> to_times([b" 2024-05-01T08:00:00+02:00 ", b""])
-    array(['2024-05-01T06:00:00.000000',                        'NaT'],
-          dtype='datetime64[us]')
-    """
-    n = len(values)
-    width = len(values[0]) if n else 0
-    if n and _UTC_ISO.fullmatch(values[0].decode("ascii", "replace")):
-        joined = b"".join(values)
-        if len(joined) == n * width:
-            chars = np.frombuffer(joined, dtype=np.uint8).reshape(n, width)
-            parsed = _civil_times(lambda k: chars[:, k], width)
-            if parsed is not None:
-                return parsed
-    texts = [value.strip(_WS).decode("ascii", "replace") or None for value in values]
-    parsed = pd.DatetimeIndex(pd.to_datetime(texts, utc=True, format="ISO8601"))
-    return parsed.tz_convert(None).to_numpy().astype("datetime64[us]")

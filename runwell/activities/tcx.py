@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name, namespace
+from runwell.activities._isotimes import to_times
 from runwell.activities._pointgroups import read_points
-from runwell.activities._pointscan import PointColumns, UnreadableValue, parse_skeleton, to_times
+from runwell.activities._pointscan import PointColumns, UnreadableValue, parse_skeleton
 from runwell.activities._session import (
     Parsed,
     Session,

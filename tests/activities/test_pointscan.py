@@ -224,10 +224,12 @@ def test_tcx_activity_without_trackpoints():
 
 
 def _floats(texts: list[str]) -> np.ndarray:
-    body = "".join(texts).encode()
-    ends = np.cumsum([len(t) for t in texts])
-    starts = ends - np.array([len(t) for t in texts])
-    return _span_floats(body, np.frombuffer(body, dtype=np.uint8), starts, ends)
+    """The texts read by the vectorised parser (repeated past the few read one by one)."""
+    many = texts * (_pointscan._FEW_NUMBERS // len(texts) + 1)
+    body = "".join(many).encode()
+    ends = np.cumsum([len(t) for t in many])
+    starts = ends - np.array([len(t) for t in many])
+    return _span_floats(body, np.frombuffer(body, dtype=np.uint8), starts, ends)[: len(texts)]
 
 
 decimals = st.builds(
