@@ -1,6 +1,7 @@
 """ISO 8601 times of GPX and TCX files, read as pandas reads them, without pandas.
 
-Devices and Strava write every time of a file alike, ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``.
+Devices and Strava write every time of a file alike, ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``
+(or with ``+00:00`` for the ``Z``).
 Such times are checked and converted in a few array operations (:func:`civil_times`):
 the characters of all of them lined up in a table, compared with the pattern at once,
 the fields read with one matrix product and the instants computed with integer
@@ -21,9 +22,9 @@ import pandas as pd
 
 __all__ = ["UTC_ISO", "civil_times", "few_times", "span_times", "to_times"]
 
-#: A UTC time as devices write it (the one form read without pandas).
-UTC_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z")
-_UTC_ISO_FIELDS = re.compile(rb"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?Z")
+#: A UTC time as devices write it (the one form read without pandas), ``Z`` or ``+00:00``.
+UTC_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|\+00:00)")
+_UTC_ISO_FIELDS = re.compile(rb"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?:Z|\+00:00)")
 #: Most times read one by one (:func:`few_times`) rather than as arrays.
 FEW = 16
 _WS = b" \t\r\n"
@@ -31,11 +32,14 @@ _MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=n
 #: Character positions of the digits of year, month, day, hour, minute and second.
 _FIELD_DIGITS = ((0, 1, 2, 3), (5, 6), (8, 9), (11, 12), (14, 15), (17, 18))
 _SEPARATORS = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":", 19: "."}
+_SUFFIXES = (b"Z", b"+00:00")
 
 
-def _pattern(width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For times ``width`` characters wide: which positions hold digits, the character
-    expected at the others, and the weights giving the seven fields from the digits."""
+def _pattern(core: int, suffix: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For times of ``core`` characters (``YYYY-MM-DDTHH:MM:SS[.f]``) then ``suffix``:
+    which positions hold digits, the character expected at the others, and the weight
+    of each digit in each of the seven fields."""
+    width = core + len(suffix)
     digit = np.zeros(width, dtype=bool)
     expect = np.zeros(width, dtype=np.uint8)
     weights = np.zeros((width, 7))
@@ -43,18 +47,22 @@ def _pattern(width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for k, pos in enumerate(positions):
             digit[pos] = True
             weights[pos, field] = 10.0 ** (len(positions) - 1 - k)
-    for pos in range(20, width - 1):  # the fraction, in microseconds
+    for pos in range(20, core):  # the fraction, in microseconds
         digit[pos] = True
         weights[pos, 6] = 10.0 ** (25 - pos)
     for pos, char in _SEPARATORS.items():
-        if pos < width - 1:
+        if pos < core:
             expect[pos] = ord(char)
-    expect[width - 1] = ord("Z")
+    expect[core:] = np.frombuffer(suffix, dtype=np.uint8)
     return digit, expect, weights
 
 
-#: :func:`_pattern` of every width a UTC time can have (20 without a fraction, 22..26 with).
-_PATTERNS = {width: _pattern(width) for width in (20, 22, 23, 24, 25, 26)}
+#: :func:`_pattern` by width and last character: no fraction (19) or 1 to 6 digits of one.
+_PATTERNS = {
+    (core + len(suffix), suffix[-1]): _pattern(core, suffix)
+    for core in (19, 21, 22, 23, 24, 25, 26)
+    for suffix in _SUFFIXES
+}
 
 
 def _terms(weights: np.ndarray) -> list[tuple[int, float]]:
@@ -64,7 +72,8 @@ def _terms(weights: np.ndarray) -> list[tuple[int, float]]:
 
 def civil_times(table: np.ndarray) -> np.ndarray | None:
     """UTC times from a table of their characters (one row of ``uint8`` per time, all
-    written ``YYYY-MM-DDTHH:MM:SS[.f]Z``), or None unless every one is a valid time.
+    written ``YYYY-MM-DDTHH:MM:SS[.f]Z`` or all ``...+00:00``), or None unless every one
+    is a valid time.
 
     The characters are compared with the pattern (digits, separators, the ``Z``), the
     fields checked (month 1..12, the month's days, hour 0..23, minute and second 0..59)
@@ -79,9 +88,10 @@ def civil_times(table: np.ndarray) -> np.ndarray | None:
     array(['2024-05-01T06:00:00.500000'], dtype='datetime64[us]')
     """
     n, width = table.shape
-    if width not in _PATTERNS:
+    pattern = _PATTERNS.get((width, int(table[0, -1]))) if n else None
+    if pattern is None:
         return None
-    digit, expect, weights = _PATTERNS[width]
+    digit, expect, weights = pattern
     columns = np.ascontiguousarray(table.T)  # one row per character position
     values = columns[digit] - np.uint8(48)  # wraps below '0': only 0..9 are digits
     if (values > 9).any() or (columns[~digit] != expect[~digit, None]).any():
@@ -106,7 +116,7 @@ def civil_times(table: np.ndarray) -> np.ndarray | None:
 
 
 def few_times(values: Sequence[bytes]) -> np.ndarray | None:
-    """A few UTC times written ``YYYY-MM-DDTHH:MM:SS[.f]Z``, read one by one with the
+    """A few UTC times written ``YYYY-MM-DDTHH:MM:SS[.f]Z`` (or ``+00:00``), read one by one with the
     standard library; None unless every one is such a valid time.
 
     Examples
@@ -174,7 +184,7 @@ def to_times(values: Sequence[bytes]) -> np.ndarray:
     """UTC times (``datetime64[us]``, NaT where a text is empty) from ISO 8601 texts, as
     ``pandas.to_datetime(..., utc=True, format="ISO8601")`` reads them.
 
-    The common case, every time written ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` with the same
+    The common case, every time written ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` (or ``+00:00``) with the same
     width (as devices and Strava write them), is converted with integer arithmetic
     without a Python loop (:func:`civil_times`), a few such times one by one
     (:func:`few_times`); anything else, an invalid date among them, goes through pandas.

@@ -72,17 +72,13 @@ def _iter_local(element: ET.Element, name: str) -> Iterator[ET.Element]:
 def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
     """The complete ``<Activity>`` elements and, for a broken file, the parse error.
 
-    Well-formed files are parsed in one C call; only a broken one is re-read
-    incrementally to keep the activities that were complete before the break.
+    One incremental parse: a well-formed file gives its whole tree (its last element
+    to end is the root, whose activities are taken as a one-call parse finds them); a
+    broken one keeps the activities that were complete before the break.
     """
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError:
-        pass
-    else:
-        return list(_iter_local(root, "Activity")), None
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("end",))
     done: list[ET.Element] = []
+    root = None
     error = None
     try:
         parser.feed(text)
@@ -92,10 +88,14 @@ def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
     try:
         for event in parser.read_events():
             element = event[-1]  # (event, element) pairs
-            if isinstance(element, ET.Element) and local_name(element.tag) == "Activity":
-                done.append(element)
+            if isinstance(element, ET.Element):
+                root = element
+                if element.tag.endswith("Activity") and local_name(element.tag) == "Activity":
+                    done.append(element)
     except ET.ParseError as err:  # events before the error have been kept
         error = error or str(err)
+    if error is None and root is not None:
+        return list(_iter_local(root, "Activity")), None
     return done, error
 
 

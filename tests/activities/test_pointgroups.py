@@ -27,24 +27,38 @@ def _pandas(texts: list[bytes]) -> np.ndarray:
 instants = st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 12, 31))
 
 
-def _iso(instant: dt.datetime, digits: int) -> bytes:
+def _iso(instant: dt.datetime, digits: int, suffix: str = "Z") -> bytes:
     text = instant.strftime("%Y-%m-%dT%H:%M:%S")
     if digits:
         text += "." + f"{instant.microsecond:06d}"[:digits]
-    return (text + "Z").encode()
+    return (text + suffix).encode()
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(instants, st.sampled_from([0, 1, 3, 6])), min_size=1, max_size=60))
+@given(
+    st.lists(
+        st.tuples(instants, st.sampled_from([0, 1, 3, 4, 6]), st.sampled_from(["Z", "Z", "+00:00"])),
+        min_size=1,
+        max_size=60,
+    )
+)
 def test_times_of_any_width_as_pandas_reads_them(values):
-    texts = [_iso(instant, digits) for instant, digits in values]
+    texts = [_iso(instant, digits, suffix) for instant, digits, suffix in values]
     body = b"".join(texts)
     ends = np.cumsum([len(t) for t in texts])
     starts = ends - np.array([len(t) for t in texts])
     expected = _pandas(texts)
     assert np.array_equal(_isotimes.span_times(body, np.frombuffer(body, np.uint8), starts, ends), expected)
-    same_width = [_iso(instant, 3) for instant, _ in values]
+    same_width = [_iso(instant, 6, suffix=values[0][2]) for instant, _, _ in values]
     assert np.array_equal(_isotimes.to_times(same_width), _pandas(same_width))
+
+
+def test_common_forms_are_read_without_pandas(monkeypatch):
+    monkeypatch.setattr(_isotimes.pd, "to_datetime", None)  # any use would fail
+    for suffix in ("Z", "+00:00"):
+        for digits in (0, 1, 4, 6):
+            texts = [_iso(dt.datetime(2024, 5, 1, 6, 0, k, 123456), digits, suffix) for k in range(40)]
+            assert len(_isotimes.to_times(texts)) == 40 and len(_isotimes.to_times(texts[:2])) == 2
 
 
 @pytest.mark.parametrize("text", [b"2023-02-29T00:00:00Z", b"2024-13-01T00:00:00Z", b"2024-05-01T24:00:00Z"])
