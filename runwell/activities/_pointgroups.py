@@ -20,6 +20,7 @@ not convert) returns ``None``, and the caller goes on to :func:`._pointscan.scan
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import islice, repeat
 
 import numpy as np
 
@@ -69,10 +70,11 @@ def _shapes(markup: bytes, opening: bytes) -> tuple[list[bytes], np.ndarray, lis
         stop = first + len(unit) * copies
         if len(markup) - stop < len(unit) and (last := markup[stop:].rstrip(_WS)) == unit.rstrip(_WS):
             return [last], np.zeros(copies + 1, dtype=np.int64), [0]
-    pieces = markup[first:].split(opening)
-    number: dict[bytes, int] = {}
-    ids = np.array([number.setdefault(piece.rstrip(_WS), len(number)) for piece in pieces[1:]], dtype=np.int64)
-    firsts = np.unique(ids, return_index=True)[1]  # shapes are numbered in order of first use
+    pieces = markup.split(opening)
+    keys = list(map(bytes.rstrip, islice(pieces, 1, None), repeat(_WS, len(pieces) - 1)))
+    number = {key: index for index, key in enumerate(dict.fromkeys(keys))}  # in order of first use
+    ids = np.fromiter(map(number.__getitem__, keys), dtype=np.int64, count=len(keys))
+    firsts = np.unique(ids, return_index=True)[1]
     return [opening + key for key in number], ids, firsts.tolist()
 
 
