@@ -11,7 +11,7 @@ parser, and the points are read in one of two tiers, both exact or not taken:
    the first, once the characters of numbers and times are set aside, the values sit
    between the same tags in every point. Tag positions come from one search for ``<``,
    the values are cut out with array arithmetic and numbers are parsed in numpy with
-   the same result as ``float`` (:func:`_span_floats`).
+   the same result as ``float`` (:func:`._numbers.span_floats`).
 2. *One expression* (:func:`_scan_expression`): a regular expression built from the
    shapes of the file's own points (every child optional, their order fixed). Only
    when the number of matches equals the number of ``<point`` tags has every point been
@@ -40,6 +40,7 @@ import pandas as pd
 
 from runwell._xml import namespace
 from runwell.activities._isotimes import span_times, to_times
+from runwell.activities._numbers import span_floats
 
 __all__ = [
     "ABORT",
@@ -308,37 +309,6 @@ def _point_texts(region: bytes, opening: bytes, closing: bytes, first: int) -> l
 SHAPE_ROUNDS = 3
 #: Characters the uniformity check sets aside as those of numbers and times.
 _VALUE_CHARS = b"0123456789.-+:"
-#: Exact powers of ten (10**k for k <= 22 is exactly representable).
-_POW10 = np.array([float(10**k) for k in range(23)])
-#: Most numbers read one by one with ``float`` rather than as arrays.
-_FEW_NUMBERS = 64
-#: Most digits the vectorised parser takes (at most 16 characters); longer numbers go through ``float``.
-_MAX_DIGITS = 15
-#: Per window width (8 or 16 characters): each column's distance from the last.
-_DESCENDING = {w: np.arange(w - 1, -1, -1, dtype=np.int32) for w in (8, 16)}
-#: Per window width: row ``k`` marks the last ``k`` bytes of a window (a value ``k`` wide).
-_INSIDE = {w: _DESCENDING[w][None, :] < np.arange(w + 1)[:, None] for w in (8, 16)}
-
-
-_POW10_INT = np.array([10**k for k in range(17)], dtype=np.uint64)
-
-
-def _ones_per_row(words: np.ndarray) -> np.ndarray:
-    """How many mask bytes are set in each row of a boolean matrix viewed as 64-bit words."""
-    counts = np.bitwise_count(words[:, 0]).astype(np.int64)
-    for column in range(1, words.shape[1]):
-        counts += np.bitwise_count(words[:, column])
-    return counts
-
-
-def _eight_digits(words: np.ndarray) -> np.ndarray:
-    """The integers written by eight digit values (0..9) per little-endian 64-bit word,
-    most significant digit first (Lemire's SWAR method; the products wrap by design)."""
-    words = words * np.uint64(10) + (words >> np.uint64(8))
-    mask = np.uint64(0x000000FF000000FF)
-    high = (words & mask) * np.uint64(0x000F424000000064)  # 100 + (1000000 << 32)
-    low = ((words >> np.uint64(16)) & mask) * np.uint64(0x0000271000000001)  # 1 + (10000 << 32)
-    return (high + low) >> np.uint64(32)
 
 
 @dataclass(frozen=True)
@@ -408,74 +378,6 @@ def _gathered_equal(arr: np.ndarray, starts: np.ndarray, expected: bytes) -> boo
     if index.size and index.max() >= len(arr):
         return False
     return bool((arr[index] == want).all())
-
-
-def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Numbers written in ``body[start:end]`` (NaN where empty), exactly as ``float``.
-
-    Plain decimals of at most 15 digits are parsed in numpy: the characters are lined
-    up at their right end, so that within a group of rows with the decimal point in the
-    same place every column has one weight, and the digits become an integer with one
-    matrix product. The integer and the power of ten are exact in binary, so the one
-    rounding of their quotient gives the correctly rounded value, the same as ``float``
-    (Clinger's fast path). Anything else (more digits, exponents, spaces) goes through
-    ``float``.
-    """
-    n = len(start)
-    if n <= _FEW_NUMBERS:  # a few: one by one costs less than the array set-up
-        return np.array(
-            [float(body[a:b]) if b > a else np.nan for a, b in zip(start.tolist(), end.tolist(), strict=True)]
-        )
-    out = np.full(n, np.nan)
-    width = end - start
-    if not width.any():
-        return out
-    cols = 8 if width.max() <= 8 else 16
-    if len(arr) < cols:  # a tiny document: pad so every window can be read
-        arr = np.concatenate([arr, np.zeros(cols - len(arr), dtype=np.uint8)])
-    # each row: the `cols` characters ending where the value ends (rows ending before
-    # the first `cols` bytes are left to float), one byte per column
-    # rows of `cols` bytes gathered whole: a sliding window viewed as one record per offset
-    windows = np.lib.stride_tricks.sliding_window_view(arr, cols).view(f"V{cols}")[:, 0]
-    chars = windows[np.maximum(end, cols) - cols].view(np.uint8).reshape(n, cols)
-    # which of a row's bytes belong to the value: a row of a table by width (none for
-    # rows ending before the first `cols` bytes, left to float)
-    inside = _INSIDE[cols][np.where(end >= cols, np.clip(width, 0, cols), 0)]
-    digits = chars - np.uint8(48)  # wraps below '0': only 0..9 are digits
-    digit = (digits <= 9) & inside
-    dot = (chars == 46) & inside
-    # per-row counts and the point's column, from each row's mask bytes read as 64-bit words
-    digit_words = digit.view(np.uint64)
-    dot_words = dot.view(np.uint64)
-    n_digits = _ones_per_row(digit_words)
-    n_dots = _ones_per_row(dot_words)
-    negative = arr[start] == 45
-    simple = (
-        (width > 0)
-        & (width <= cols)
-        & (n_digits >= 1)
-        & (n_digits <= _MAX_DIGITS)
-        & (n_dots <= 1)
-        & (n_digits + n_dots + negative == width)
-    )
-    dot_at = np.full(n, cols, dtype=np.int64)
-    for word in range(cols // 8):  # a lone 0x01 byte at byte b of a word is 2**(8*b), exact in float64
-        exponent = np.frexp(dot_words[:, word].astype(np.float64))[1].astype(np.int64)
-        dot_at = np.where(exponent > 0, 8 * word + (exponent - 1) // 8, dot_at)
-    # the digits as one integer, the point read as a 0 digit, eight digits per word at a time
-    words = (digits * digit).view(np.uint64)
-    whole = _eight_digits(words[:, 0])
-    if cols > 8:
-        whole = whole * np.uint64(10**8) + _eight_digits(words[:, 1])
-    # drop the 0 that stands for the point: (N - R) / 10 + R, R the digits after the point
-    decimals = np.where(dot_at < cols, cols - 1 - dot_at, 0)
-    after = whole % _POW10_INT[decimals]
-    mantissa = np.where(dot_at < cols, (whole - after) // np.uint64(10) + after, whole)
-    parsed = mantissa / _POW10[decimals]
-    out[simple] = np.where(negative, -parsed, parsed)[simple]
-    for row in np.flatnonzero(~simple & (width > 0)).tolist():
-        out[row] = float(body[start[row] : end[row]])
-    return out
 
 
 def _scan_uniform(
@@ -611,7 +513,7 @@ class PointColumns(Mapping[str, np.ndarray]):
         numbers = [name for name in todo if name not in self._times]
         if numbers:
             try:
-                values = _span_floats(
+                values = span_floats(
                     self._region,
                     self._bytes(),
                     np.concatenate([self._spans[c][0] for c in numbers]),
@@ -651,7 +553,7 @@ class PointColumns(Mapping[str, np.ndarray]):
         if name in self._values or name not in self._spans:
             return self.column(name)[:count]
         starts, ends = self._spans[name]
-        convert = span_times if name in self._times else _span_floats
+        convert = span_times if name in self._times else span_floats
         try:
             return convert(self._region, self._bytes(), starts[:count], ends[:count])
         except ValueError as err:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from runwell._xml import decode_xml_text
 from runwell.activities import _isotimes, _pointgroups, gpx, tcx
+from runwell.activities._numbers import FEW_NUMBERS, span_floats
 from runwell.errors import NotAnActivityError
 
 TIMES = frozenset({"time_utc"})
@@ -161,3 +162,31 @@ def test_gpx_without_track_points_is_answered_by_the_scanner():
     assert scanned is not None and scanned[0].n == 0
     with pytest.raises(NotAnActivityError, match="no track points"):
         gpx.parse_gpx(data, path="x")
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _float_or_error(text: str) -> float | None:
+    try:
+        return float(text) if text else float("nan")
+    except ValueError:
+        return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("0123456789.-+e x", max_size=18), min_size=1, max_size=12), st.integers(0, 20))
+def test_numbers_of_any_characters_read_as_float_reads_them(texts, pad):
+    """Any mix of characters, near the start of the text or not: ``float``'s value
+    (every bit), or a ValueError where ``float`` raises one."""
+    many = texts * (FEW_NUMBERS // len(texts) + 1)
+    body = ("<" * pad + "<".join(many)).encode()
+    lengths = np.array([len(t) for t in many])
+    starts = pad + np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+    expected = [_float_or_error(t) for t in many]
+    if any(value is None for value in expected):
+        with pytest.raises(ValueError):
+            span_floats(body, np.frombuffer(body, np.uint8), starts, starts + lengths)
+        return
+    got = span_floats(body, np.frombuffer(body, np.uint8), starts, starts + lengths)
+    assert got.tobytes() == np.array(expected).tobytes()

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from runwell._xml import decode_xml_text
 from runwell.activities import _pointgroups, _pointscan, gpx, tcx
-from runwell.activities._pointscan import _span_floats, to_times
+from runwell.activities._numbers import FEW_NUMBERS, span_floats
+from runwell.activities._pointscan import to_times
 from runwell.sample import write_benchmark_export
 
 GPX_COLUMNS = ["time_utc", "lat", "lon", "altitude_m", "heart_rate", "cadence", "speed_mps"]
@@ -225,11 +226,11 @@ def test_tcx_activity_without_trackpoints():
 
 def _floats(texts: list[str]) -> np.ndarray:
     """The texts read by the vectorised parser (repeated past the few read one by one)."""
-    many = texts * (_pointscan._FEW_NUMBERS // len(texts) + 1)
+    many = texts * (FEW_NUMBERS // len(texts) + 1)
     body = "".join(many).encode()
     ends = np.cumsum([len(t) for t in many])
     starts = ends - np.array([len(t) for t in many])
-    return _span_floats(body, np.frombuffer(body, dtype=np.uint8), starts, ends)[: len(texts)]
+    return span_floats(body, np.frombuffer(body, dtype=np.uint8), starts, ends)[: len(texts)]
 
 
 decimals = st.builds(
