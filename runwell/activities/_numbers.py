@@ -38,17 +38,13 @@ _ZEROS = _bytes_of(0x30)  # eight '0' characters
 _LOW7 = _bytes_of(0x7F)
 _HIGH = _bytes_of(0x80)
 _ABOVE9 = _bytes_of(0x76)  # a byte above 9 plus this sets its high bit
-#: By the number of characters before the number (0..16): which bytes of each word hold
-#: the number (the others become '0').
-_KEEP = np.array(
-    [[(_ALL << (8 * min(c, 8))) & _ALL, (_ALL << (8 * max(c - 8, 0))) & _ALL] for c in range(17)],
-    dtype=np.uint64,
-)
-#: By the position of a leading '-' (0..15): the bits that turn it into a '0' in each word.
-_MINUS = np.array(
-    [[(0x1D << (8 * p)) if p < 8 else 0, (0x1D << (8 * (p - 8))) if p >= 8 else 0] for p in range(16)],
-    dtype=np.uint64,
-)
+#: By the number of characters before the number (0..16): which bytes of the first and
+#: of the second word hold the number (the others become '0').
+_KEEP_FIRST = np.array([(_ALL << (8 * min(c, 8))) & _ALL for c in range(17)], dtype=np.uint64)
+_KEEP_SECOND = np.array([(_ALL << (8 * max(c - 8, 0))) & _ALL for c in range(17)], dtype=np.uint64)
+#: By the position of a leading '-' (0..16): the bits that turn it into a '0' in each word.
+_MINUS_FIRST = np.array([(0x1D << (8 * p)) if p < 8 else 0 for p in range(17)], dtype=np.uint64)
+_MINUS_SECOND = np.array([(0x1D << (8 * (p - 8))) if 8 <= p < 16 else 0 for p in range(17)], dtype=np.uint64)
 
 
 def _eight_digits(words: np.ndarray) -> np.ndarray:
@@ -66,11 +62,28 @@ def _zero_bytes(words: np.ndarray) -> np.ndarray:
     return ~(((words & _LOW7) + _LOW7) | words | _LOW7)
 
 
-def _windows(arr: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """The 16 bytes ending at each offset in ``end`` (at least 16), as two 64-bit words
-    per row: a sliding window viewed as one 16-byte record per offset, copied whole."""
+def _windows(arr: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 16 bytes ending at each offset in ``end`` (at least 16) as two 64-bit words
+    (a sliding window viewed as one 16-byte record per offset, copied whole)."""
     records = np.lib.stride_tricks.sliding_window_view(arr, 16).view("V16")[:, 0]
-    return records[end - 16].view(np.uint64).reshape(len(end), 2)
+    words = records[end - 16].view(np.uint64).reshape(len(end), 2)
+    return np.ascontiguousarray(words[:, 0]), np.ascontiguousarray(words[:, 1])
+
+
+def _plain_digits(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Rows whose 16 bytes (as two words) are all digit values 0..9."""
+    high = ((first + _ABOVE9) | first | (second + _ABOVE9) | second) & _HIGH
+    return high == 0
+
+
+def _dot_at(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Where a lone 0x80 byte is (0..15), 16 where neither word has one: a byte ``b``
+    with only its high bit set is the power of two ``2**(8 * b + 7)``, exact in a float."""
+    exponent_first = np.frexp(first.astype(np.float64))[1]  # 8 * b + 8, or 0 for no dot
+    exponent_second = np.frexp(second.astype(np.float64))[1]
+    return np.where(
+        exponent_first > 0, (exponent_first - 8) // 8, np.where(exponent_second > 0, 8 + (exponent_second - 8) // 8, 16)
+    )
 
 
 def span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -108,25 +121,25 @@ def span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray
         )
     width = end - start
     fits = (width > 0) & (width <= 16) & (end >= 16)
-    before = np.where(fits, 16 - width, 0)  # characters before the number in its 16
-    words = _windows(arr, np.maximum(end, 16))
-    keep = _KEEP[before]
-    words = (words & keep) | (_ZEROS & ~keep)
+    before = np.where(fits, 16 - width, 16)  # characters before the number in its 16
+    first, second = _windows(arr, np.maximum(end, 16))
+    first = (first & _KEEP_FIRST[before]) | (_ZEROS & ~_KEEP_FIRST[before])
+    second = (second & _KEEP_SECOND[before]) | (_ZEROS & ~_KEEP_SECOND[before])
     negative = fits & (arr[np.minimum(start, len(arr) - 1)] == 45)
-    words ^= np.where(negative[:, None], _MINUS[np.minimum(before, 15)], np.uint64(0))
-    dots = _zero_bytes(words ^ _bytes_of(0x2E))  # 0x80 at each '.'
-    n_dots = np.bitwise_count(dots).sum(axis=1, dtype=np.int64)
-    words ^= (dots >> np.uint64(7)) * np.uint64(0x1E)  # each '.' becomes a '0'
-    digits = words ^ _ZEROS  # digit values 0..9, other characters 10 and up
-    plain = ~((((digits + _ABOVE9) | digits) & _HIGH).any(axis=1))
+    minus_at = np.where(negative, before, 16)
+    first ^= _MINUS_FIRST[minus_at]
+    second ^= _MINUS_SECOND[minus_at]
+    dots_first = _zero_bytes(first ^ _bytes_of(0x2E))  # 0x80 at each '.'
+    dots_second = _zero_bytes(second ^ _bytes_of(0x2E))
+    n_dots = np.bitwise_count(dots_first).astype(np.int64) + np.bitwise_count(dots_second)
+    first ^= (dots_first >> np.uint64(7)) * np.uint64(0x1E)  # each '.' becomes a '0'
+    second ^= (dots_second >> np.uint64(7)) * np.uint64(0x1E)
+    first ^= _ZEROS  # digit values 0..9, other characters 10 and up
+    second ^= _ZEROS
     n_digits = width - n_dots - negative
-    plain &= fits & (n_dots <= 1) & (n_digits >= 1) & (n_digits <= MAX_DIGITS)
-    # where the point was: its byte's high bit, counted from the right end of the 16
-    dot_bit = np.frexp(dots.astype(np.float64))[1]  # 8 * byte + 8 in a word holding one '.'
-    dot_at = np.where(
-        dot_bit[:, 0] > 0, (dot_bit[:, 0] - 8) // 8, np.where(dot_bit[:, 1] > 0, 8 + (dot_bit[:, 1] - 8) // 8, 16)
-    )
-    whole = _eight_digits(digits[:, 0]) * np.uint64(10**8) + _eight_digits(digits[:, 1])
+    plain = _plain_digits(first, second) & fits & (n_dots <= 1) & (n_digits >= 1) & (n_digits <= MAX_DIGITS)
+    dot_at = _dot_at(dots_first, dots_second)
+    whole = _eight_digits(first) * np.uint64(10**8) + _eight_digits(second)
     # drop the 0 that stands for the point: (N - R) / 10 + R, R the digits after the point
     decimals = np.where(dot_at < 16, 15 - dot_at, 0)
     after = whole % _POW10_INT[decimals]
