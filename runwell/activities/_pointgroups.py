@@ -146,7 +146,7 @@ def scan_grouped(
     if any(b"&" in key for key in shapes):
         return None  # a character or entity reference: left to the XML parser
     arr = np.frombuffer(region, dtype=np.uint8)
-    all_tags, quoted = _marks(arr, shapes[0])
+    all_tags = np.flatnonzero(arr == 60)
     tags_of = np.array([key.count(b"<") for key in shapes], dtype=np.int64)
     first_tag = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(tags_of[ids], out=first_tag[1:])
@@ -161,7 +161,7 @@ def scan_grouped(
     counts = _body_counts(bodies, all_tags, first_tag)
     if counts is None:
         return None
-    spans = _spans(arr, all_tags, first_tag, ids, layouts, quoted)
+    spans = _spans(arr, all_tags, first_tag, ids, layouts)
     if spans is None:
         return None
     values = {name: span_times(region, arr, *spans.pop(name)) for name in times if name in spans}
@@ -180,35 +180,17 @@ def _body_counts(bodies: Sequence[bytes], all_tags: np.ndarray, first_tag: np.nd
     return np.diff(at).tolist()
 
 
-def _marks(arr: np.ndarray, shape: bytes) -> tuple[np.ndarray, tuple[int, np.ndarray] | None]:
-    """Where every ``<`` is and, in one pass with them, every quote of the kind the first
-    shape's point tag uses (GPX ``lat="..."``), as ``(quote byte, positions)``."""
-    head = shape.split(b">", 1)[0]
-    quote = 34 if b'"' in head else 39 if b"'" in head else 0
-    if not quote:
-        return np.flatnonzero(arr == 60), None
-    marks = np.flatnonzero((arr == 60) | (arr == quote))
-    is_tag = arr[marks] == 60
-    return marks[is_tag], (quote, marks[~is_tag])
-
-
 def _spans(
-    arr: np.ndarray,
-    all_tags: np.ndarray,
-    first_tag: np.ndarray,
-    ids: np.ndarray,
-    layouts: list[_Layout],
-    quoted: tuple[int, np.ndarray] | None,
+    arr: np.ndarray, all_tags: np.ndarray, first_tag: np.ndarray, ids: np.ndarray, layouts: list[_Layout]
 ) -> dict[str, tuple[np.ndarray, np.ndarray]] | None:
-    """Where each column's value is written in every point (empty where a shape lacks it);
-    ``quoted`` holds the positions of one kind of quote, if :func:`_marks` found them."""
+    """Where each column's value is written in every point (empty where a shape lacks it)."""
     n = len(ids)
     quote = _quote_of(layouts)
     if quote is None:
         return None
     quotes = first_quote = None
     if quote:
-        quotes = quoted[1] if quoted is not None and quoted[0] == quote else np.flatnonzero(arr == quote)
+        quotes = np.flatnonzero(arr == quote)
         per_shape = np.array([layout.quotes if layout.quote == quote else -1 for layout in layouts])
         first_quote = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(per_shape[ids], out=first_quote[1:])
