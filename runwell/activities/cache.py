@@ -23,7 +23,7 @@ import hashlib
 import json
 import math
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +114,7 @@ def _rows(key: str, result: Parsed | Failure) -> list[dict[str, Any]]:
     base = {"key": key, "source": result.source, "partial": result.partial, "warnings": json.dumps(result.warnings)}
     out = []
     for index, session in enumerate(result.sessions):
-        values = asdict(session)
+        values = {name: getattr(session, name) for name in _SESSION_FIELDS}  # asdict() without deep copies
         fix = values.pop("first_fix")
         values["fix_lat"], values["fix_lon"] = fix if fix is not None else (math.nan, math.nan)
         out.append(base | {"index": index} | values)
