@@ -65,9 +65,21 @@ _PATTERNS = {
 }
 
 
-def _terms(weights: np.ndarray) -> list[tuple[int, float]]:
-    """The (position, weight) pairs of one field's digits."""
-    return [(pos, weight) for pos, weight in enumerate(weights.tolist()) if weight]
+def _terms(weights: np.ndarray) -> list[list[tuple[int, int]]]:
+    """The (digit, weight) pairs of each field, from a pattern's weights of its digits."""
+    return [[(pos, int(weight)) for pos, weight in enumerate(column) if weight] for column in weights.T.tolist()]
+
+
+#: The (digit, weight) pairs of each field by the number of digits of a time (14, 15..20).
+_TERMS = {int(digit.sum()): _terms(weights[digit]) for digit, _expect, weights in _PATTERNS.values()}
+
+
+def _field(digits: np.ndarray, terms: list[tuple[int, int]]) -> np.ndarray:
+    """One field's value: its digits (rows of ``digits``) times their weights, summed."""
+    value = np.zeros(digits.shape[1], dtype=np.int64)  # no fraction: no microseconds
+    for row, weight in terms:
+        value += digits[row] * weight
+    return value
 
 
 def civil_times(table: np.ndarray) -> np.ndarray | None:
@@ -97,11 +109,7 @@ def civil_times(table: np.ndarray) -> np.ndarray | None:
     if (values > 9).any() or (columns[~digit] != expect[~digit, None]).any():
         return None
     digits = values.astype(np.int64)
-    places = weights[digit]
-    year, month, day, hour, minute, second, micro = (
-        sum((digits[row] * int(weight) for row, weight in _terms(places[:, field])), start=np.zeros(n, np.int64))
-        for field in range(7)
-    )
+    year, month, day, hour, minute, second, micro = (_field(digits, terms) for terms in _TERMS[len(digits)])
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     ok = (month >= 1) & (month <= 12) & (hour <= 23) & (minute <= 59) & (second <= 59) & (day >= 1)
     if not (ok & (day <= _MONTH_DAYS[np.clip(month, 1, 12) - 1] + (leap & (month == 2)))).all():
@@ -176,7 +184,7 @@ def _rows_of(arr: np.ndarray, begin: np.ndarray, width: int) -> np.ndarray:
     viewed as one record per offset, so every row is copied whole)."""
     if len(arr) < width or int(begin.max()) > len(arr) - width:
         return arr[begin[:, None] + np.arange(width)]
-    windows = np.lib.stride_tricks.sliding_window_view(arr, width).view(f"V{width}")[:, 0]
+    windows = np.ndarray((len(arr) - width + 1,), dtype=f"V{width}", buffer=arr, strides=(1,))
     return windows[begin].view(np.uint8).reshape(len(begin), width)
 
 

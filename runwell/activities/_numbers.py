@@ -65,7 +65,7 @@ def _zero_bytes(words: np.ndarray) -> np.ndarray:
 def _windows(arr: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The 16 bytes ending at each offset in ``end`` (at least 16) as two 64-bit words
     (a sliding window viewed as one 16-byte record per offset, copied whole)."""
-    records = np.lib.stride_tricks.sliding_window_view(arr, 16).view("V16")[:, 0]
+    records = np.ndarray((len(arr) - 15,), dtype="V16", buffer=arr, strides=(1,))  # read-only, overlapping
     words = records[end - 16].view(np.uint64).reshape(len(end), 2)
     return np.ascontiguousarray(words[:, 0]), np.ascontiguousarray(words[:, 1])
 
