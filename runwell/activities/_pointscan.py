@@ -5,7 +5,8 @@ A one-hour GPX or TCX file holds thousands of point elements (``<trkpt>``,
 about 20 ms per file, most of the cold-load time of a Strava export. Here the point
 containers (``<trkseg>``, ``<Track>``) are cut out of the document
 (:func:`cut_containers`), the rest (metadata, laps, sport) is still parsed by the XML
-parser, and the points are read in one of two tiers, both exact or not taken:
+parser, and the points are read by the readers' first tier, points grouped by shape
+(:mod:`._pointgroups`), or else by one of two tiers here, all exact or not taken:
 
 1. *Uniform points* (:func:`_scan_uniform`): when every point is written exactly like
    the first, once the characters of numbers and times are set aside, the values sit
@@ -20,7 +21,8 @@ parser, and the points are read in one of two tiers, both exact or not taken:
 A comment, CDATA section or processing instruction among the points, mixed content, a
 value that does not convert, a namespace prefix the rules cannot vouch for, or a point
 left in the cut-out document all make the caller read the file with ElementTree
-instead.
+instead. Numbers are converted when a column is first used; one that does not convert
+then raises :class:`UnreadableValue`, and the reader starts again with ElementTree.
 
 Callers (:mod:`.gpx`, :mod:`.tcx`) describe their points with a *column rule*: a
 function from an element path inside the point (names as written, attributes as
