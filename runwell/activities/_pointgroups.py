@@ -25,6 +25,7 @@ from itertools import islice, repeat
 import numpy as np
 
 from runwell.activities._isotimes import span_times
+from runwell.activities._pointcheck import same_outside_values
 from runwell.activities._pointscan import (
     _VALUE_CHARS,
     _WS,
@@ -45,13 +46,18 @@ _AFTER_NAME = np.frombuffer(b" \t\r\n>/", dtype=np.uint8)
 def read_points(
     bodies: Sequence[bytes], point: bytes, rule: ColumnRule, times: frozenset[str] = frozenset()
 ) -> tuple[PointColumns, list[int]] | None:
-    """Read every ``<point>`` of some container bodies: :func:`scan_grouped`, else
-    :func:`._pointscan.scan_points` (same parameters and result)."""
+    """Read every ``<point>`` of some container bodies: :func:`scan_grouped`, else the
+    expression tier of :func:`._pointscan.scan_points` (same parameters and result).
+
+    Files whose points are all alike are the grouped tier's too, which also compares
+    every byte outside the values: what it refuses goes to the expression tier, never to
+    the uniform tier.
+    """
     try:
         grouped = scan_grouped(bodies, point, rule, times)
     except ValueError:
         grouped = None
-    return grouped if grouped is not None else scan_points(bodies, point, rule, times)
+    return grouped if grouped is not None else scan_points(bodies, point, rule, times, uniform=False)
 
 
 def _shapes(markup: bytes, opening: bytes) -> tuple[list[bytes], np.ndarray, list[int]] | None:
@@ -80,10 +86,12 @@ def _shapes(markup: bytes, opening: bytes) -> tuple[list[bytes], np.ndarray, lis
 
 def _group_layouts(
     region: bytes, shapes: list[bytes], firsts: list[int], starts: np.ndarray, point: bytes, rule: ColumnRule
-) -> list[_Layout] | None:
-    """One layout per shape, from the shape's first point (None if one cannot serve)."""
+) -> tuple[list[_Layout], list[bytes]] | None:
+    """One layout per shape, from the shape's first point, and that point's text (None
+    if one cannot serve)."""
     closing = b"</" + point + b">"
     layouts = []
+    texts = []
     for key, first in zip(shapes, firsts, strict=True):
         begin = int(starts[first])
         stop = int(starts[first + 1]) if first + 1 < len(starts) else len(region)
@@ -94,15 +102,27 @@ def _group_layouts(
         if layout is None or layout.tags != key.count(b"<"):
             return None
         layouts.append(layout)
-    return layouts
+        texts.append(text)
+    return layouts, texts
 
 
-def _quote_of(layouts: list[_Layout]) -> int | None:
-    """The one quote byte of the points' read attributes (0 if none are read), or None."""
-    quotes = {layout.quote for layout in layouts if layout.attrs}
-    if len(quotes) > 1:
+def _quoting(
+    arr: np.ndarray, ids: np.ndarray, layouts: list[_Layout], texts: list[bytes]
+) -> tuple[np.ndarray | None, np.ndarray | None] | None:
+    """Where the quotes of the points' own attributes are: every quote of the one kind
+    they use and the index of each point's first one (None, None without attributes);
+    None when shapes quote differently or the quotes do not add up."""
+    kinds = {layout.quote for layout in layouts if layout.quote}
+    if len(kinds) > 1:
         return None
-    return quotes.pop() if quotes else 0
+    if not kinds:
+        return None, None
+    quote = kinds.pop()
+    quotes = np.flatnonzero(arr == quote)
+    per_shape = np.array([text.count(bytes([quote])) for text in texts], dtype=np.int64)
+    first_quote = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(per_shape[ids], out=first_quote[1:])
+    return (quotes, first_quote) if int(first_quote[-1]) == len(quotes) else None
 
 
 def scan_grouped(
@@ -153,17 +173,19 @@ def scan_grouped(
     if int(first_tag[-1]) != len(all_tags):
         return None
     starts = all_tags[first_tag[:-1]]
-    layouts = _group_layouts(region, shapes, firsts, starts, point, rule)
-    if layouts is None or not _gathered_equal(arr, starts, opening):
+    grouped = _group_layouts(region, shapes, firsts, starts, point, rule)
+    if grouped is None or not _gathered_equal(arr, starts, opening):
         return None
+    layouts, texts = grouped
     if not np.isin(arr[np.minimum(starts + len(opening), len(arr) - 1)], _AFTER_NAME).all():
         return None
     counts = _body_counts(bodies, all_tags, first_tag)
     if counts is None:
         return None
-    spans = _spans(arr, all_tags, first_tag, ids, layouts)
-    if spans is None:
+    quoting = _quoting(arr, ids, layouts, texts)
+    if quoting is None or not same_outside_values(arr, all_tags, first_tag, ids, texts, *quoting):
         return None
+    spans = _spans(arr, all_tags, first_tag, ids, layouts, *quoting)
     values = {name: span_times(region, arr, *spans.pop(name)) for name in times if name in spans}
     return PointColumns(len(ids), spans=spans, region=region, arr=arr, times=times, values=values), counts
 
@@ -181,30 +203,23 @@ def _body_counts(bodies: Sequence[bytes], all_tags: np.ndarray, first_tag: np.nd
 
 
 def _spans(
-    arr: np.ndarray, all_tags: np.ndarray, first_tag: np.ndarray, ids: np.ndarray, layouts: list[_Layout]
-) -> dict[str, tuple[np.ndarray, np.ndarray]] | None:
+    arr: np.ndarray,
+    all_tags: np.ndarray,
+    first_tag: np.ndarray,
+    ids: np.ndarray,
+    layouts: list[_Layout],
+    quotes: np.ndarray | None,
+    first_quote: np.ndarray | None,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Where each column's value is written in every point (empty where a shape lacks it)."""
     n = len(ids)
-    quote = _quote_of(layouts)
-    if quote is None:
-        return None
-    quotes = first_quote = None
-    if quote:
-        quotes = np.flatnonzero(arr == quote)
-        per_shape = np.array([layout.quotes if layout.quote == quote else -1 for layout in layouts])
-        first_quote = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(per_shape[ids], out=first_quote[1:])
-        if (per_shape[ids] < 0).any() or int(first_quote[-1]) != len(quotes):
-            return None
     spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     single = len(layouts) == 1
     for number, layout in enumerate(layouts):
         rows = None if single else np.flatnonzero(ids == number)
         tag0 = first_tag[:-1] if rows is None else first_tag[rows]
         for column, index, name in layout.leaves:
-            begin = all_tags[tag0 + index] + len(name) + 2
-            if not (arr[begin - 1] == 62).all():
-                return None  # a tag written longer or shorter than in the first point
+            begin = all_tags[tag0 + index] + len(name) + 2  # checked by same_outside_values
             _put(spans, column, n, rows, begin, all_tags[tag0 + index + 1])
         if layout.attrs and quotes is not None and first_quote is not None:
             q0 = first_quote[:-1] if rows is None else first_quote[rows]

@@ -563,7 +563,12 @@ class PointColumns(Mapping[str, np.ndarray]):
 
 
 def scan_points(
-    bodies: Sequence[bytes], point: bytes, rule: ColumnRule, times: frozenset[str] = frozenset()
+    bodies: Sequence[bytes],
+    point: bytes,
+    rule: ColumnRule,
+    times: frozenset[str] = frozenset(),
+    *,
+    uniform: bool = True,
 ) -> tuple[PointColumns, list[int]] | None:
     """Read every ``<point>`` element of some container bodies.
 
@@ -582,6 +587,9 @@ def scan_points(
         The column rule (see the module docs).
     times
         Columns holding ISO 8601 times; the others hold numbers.
+    uniform
+        Try the uniform tier first (:mod:`._pointgroups`, which compares every byte
+        outside the values, passes False: what it refused, the uniform tier must not take).
 
     Returns
     -------
@@ -599,10 +607,10 @@ def scan_points(
     (array([ 1. ,  2. , -3.5]), array([ 5., nan, nan]), np.datetime64('2024-05-01T00:00:00.000000'), [3])
     """
     try:
-        uniform = _scan_uniform(bodies, point, rule, times)
-        if uniform is not None:
-            uniform[0].load(sorted(times))  # a time that does not convert hands the file to the XML parser
-            return uniform
+        alike = _scan_uniform(bodies, point, rule, times) if uniform else None
+        if alike is not None:
+            alike[0].load(sorted(times))  # a time that does not convert hands the file to the XML parser
+            return alike
         opening, closing = b"<" + point, b"</" + point + b">"
         counts = [body.count(opening) for body in bodies]
         n = sum(counts)

@@ -190,3 +190,39 @@ def test_numbers_of_any_characters_read_as_float_reads_them(texts, pad):
         return
     got = span_floats(body, np.frombuffer(body, np.uint8), starts, starts + lengths)
     assert got.tobytes() == np.array(expected).tobytes()
+
+
+def _points(k: int, change) -> bytes:
+    return _gpx(["\n".join(change(_pt(i, ele=f"{5 + i}.5")) if i == k else _pt(i, ele=f"{5 + i}.5") for i in range(6))])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: p.replace("</trkpt>", "</1trkpt>"),  # a digit ElementTree rejects, invisible to the shape
+        lambda p: p.replace("<ele>", "<ele1>").replace("</ele>", "</ele1>"),  # another element
+        lambda p: p.replace("lon=", "lon2="),  # another attribute
+        lambda p: p.replace('4">', "4'>"),  # an attribute never closed
+    ],
+)
+def test_a_point_differing_outside_its_values_is_read_as_elementtree_reads_it(change):
+    """Whatever the shapes let through, every byte outside the values is compared."""
+    for k in (0, 3):
+        data = _points(k, change)
+        try:
+            expected = gpx.gpx_from_points(*gpx._read_points_xml(data, "x"), path="x").sessions
+        except Exception as err:  # ElementTree (and gpxpy) reject the file: so must the reader
+            with pytest.raises(type(err)):
+                gpx.parse_gpx(data, path="x")
+            continue
+        assert _same(gpx.parse_gpx(data, path="x").sessions, expected)
+
+
+def _same(a: list, b: list) -> bool:
+    """Sessions equal field by field, NaN equal to NaN."""
+    values = [[getattr(s, name) for name in vars(s)] for s in a], [[getattr(s, name) for name in vars(s)] for s in b]
+    return all(
+        x == y or (isinstance(x, float) and isinstance(y, float) and np.isnan(x) and np.isnan(y))
+        for one, two in zip(*values, strict=True)
+        for x, y in zip(one, two, strict=True)
+    ) and len(a) == len(b)

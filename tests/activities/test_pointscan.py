@@ -208,10 +208,17 @@ def _tp(i: int, prefix: str = "ns3") -> str:
     )
 
 
-def test_tcx_prefixes_differing_by_a_digit_are_one_tag():
+def test_tcx_prefixes_differing_by_a_digit_are_read_as_elementtree_reads_them():
+    """One shape once digits are set aside, but the readers' grouped tier compares every
+    byte outside the values, so these points go to the slower exact tiers."""
     data = _tcx("".join(_tp(i, "ns3" if i % 2 else "ns2") for i in range(4)))
     assert _tier(data, b"Track", b"Trackpoint", tcx._scan_column) == "uniform"
-    assert _tcx_agrees(data, "x")
+    if tcx._scan_activities(data) is not None:
+        assert _tcx_agrees(data, "x")
+    expected = tcx._parsed(*tcx._read_activities_xml(data, "x"), path="x", streams=True)
+    parsed = tcx.parse_tcx(data, path="x", streams=True)
+    assert parsed.sessions == expected.sessions
+    pd.testing.assert_frame_equal(parsed.streams, expected.streams)
 
 
 def test_tcx_activity_without_trackpoints():
