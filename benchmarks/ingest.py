@@ -25,7 +25,8 @@ Targets (issue 7): cold at least 40x faster than the reference, at most 15 s; wa
 most 1 s; under 1 GB of memory; ``read_streams`` no slower than fitparse.
 
 With ``--real FOLDER`` (issue 16) it measures every real activity file under that folder
-instead (FIT, FIT in zips and gzip, GPX, TCX), see :mod:`real_files` beside this script.
+instead (FIT, FIT in zips and gzip, GPX, TCX), see :mod:`real_files` beside this script;
+``--xml-only`` measures only its GPX/TCX side (about half a minute).
 """
 
 from __future__ import annotations
@@ -101,11 +102,12 @@ def main(argv: list[str] | None = None) -> int:
         help="decode only this many files for the reference and scale up (default: all)",
     )
     parser.add_argument("--real", type=Path, help="measure every real activity file under this folder instead")
+    parser.add_argument("--xml-only", action="store_true", help="with --real: only the GPX/TCX side")
     args = parser.parse_args(argv)
     if args.real:
         from real_files import run_real
 
-        return run_real(args.real)
+        return run_real(args.real, xml_only=args.xml_only)
 
     export = args.export or Path(tempfile.mkdtemp()) / f"export_{args.n}"
     if not (export / "activities.csv").exists():

@@ -55,7 +55,7 @@ from dataclasses import dataclass, fields, replace
 
 from runwell.errors import LimitError, UsageError
 
-__all__ = ["Limits", "DEFAULTS", "ENV", "current", "using", "check_points", "limit_error", "MB"]
+__all__ = ["Limits", "DEFAULTS", "ENV", "current", "using", "check_points", "check_point_tags", "limit_error", "MB"]
 
 #: Bytes per megabyte (binary, as the limits count).
 MB = 1 << 20
@@ -207,3 +207,18 @@ def check_points(n: int, where: str) -> None:
     limit = current().max_points
     if n > limit:
         raise limit_error(where, f"holds more than {limit:,} track points", "max_points")
+
+
+def check_point_tags(data: bytes, opening: bytes, where: str) -> None:
+    """:func:`check_points` for the ``opening`` tags (``b"<trkpt"``) of an XML document.
+
+    The tags are counted only when the document is long enough to hold more than
+    ``max_points`` of them (each takes at least ``len(opening) + 2`` bytes, as in
+    ``<trkpt/>``): the result is the same, without a pass over every ordinary file.
+
+    Examples
+    --------
+    >>> check_point_tags(b"<trkpt/>" * 3, b"<trkpt", "x.gpx")
+    """
+    if len(data) // (len(opening) + 2) > current().max_points:
+        check_points(data.count(opening), where)

@@ -310,6 +310,42 @@ def _cast(series: pd.Series, dtype: str) -> pd.Series:
     return series.astype(dtype)
 
 
+#: Python types :func:`_conform_rows` takes for each dtype (None is always taken).
+_PLAIN_TYPES: dict[str, tuple[type, ...]] = {
+    STR: (str,),
+    FLOAT: (float, int, np.floating, np.integer),
+    BOOL: (bool, np.bool_),
+    INT: (int, np.integer),
+}
+
+
+def _conform_rows(rows: list[Mapping[str, Any]], schema: dict[str, str]) -> pd.DataFrame | None:
+    """:func:`conform` of a few plain rows, column by column without an intermediate
+    frame; None when a value is not of a plain type for its column (``bool`` never
+    counts as a number), left to the general path.
+
+    Strings, numbers and flags become their arrays directly; time columns are cast as
+    :func:`_cast` casts them. The result is the one the general path gives.
+    """
+    out: dict[str, Any] = {}
+    for col, dtype in schema.items():
+        values = [row.get(col) for row in rows]
+        if dtype in (UTC, NAIVE):
+            out[col] = _cast(pd.Series(values, dtype=object, name=col).infer_objects(), dtype).array
+            continue
+        plain = _PLAIN_TYPES.get(dtype)
+        if plain is None:
+            return None
+        for value in values:
+            if value is not None and (not isinstance(value, plain) or (dtype != BOOL and isinstance(value, bool))):
+                return None
+        if dtype == FLOAT:
+            out[col] = np.array([np.nan if v is None else v for v in values], dtype=float)
+        else:
+            out[col] = pd.array(values, dtype=dtype)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(rows)), copy=False)
+
+
 def conform(
     data: pd.DataFrame | Iterable[Mapping[str, Any]],
     name: str,
@@ -343,7 +379,13 @@ def conform(
     Int64Dtype()
     """
     schema = _schema(name)
-    df = data.copy() if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
+    if not isinstance(data, pd.DataFrame):
+        data = list(data)
+        if data and not extra:
+            fast = _conform_rows(data, schema)
+            if fast is not None:
+                return fast
+    df = data.copy() if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
     if df.empty and len(df.columns) == 0:
         return empty_table(name)
     out = {}

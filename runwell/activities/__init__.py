@@ -36,7 +36,8 @@ Modules, one job each:
 :mod:`.fit`
     FIT files (subpackage: protocol, session rules, bulk decoder, reference decoder, repair).
 :mod:`.gpx`, :mod:`.tcx`
-    GPX and TCX files; :mod:`._pointscan` is their fast scanner of track points.
+    GPX and TCX files; :mod:`._pointscan` is their fast scanner of track points (its first
+    tier, points grouped by shape, in :mod:`._pointgroups`).
 :mod:`.strava`, :mod:`.apple`
     Strava's ``activities.csv`` and Apple Health's ``export.xml`` workouts.
 :mod:`.sports`

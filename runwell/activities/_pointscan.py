@@ -5,13 +5,14 @@ A one-hour GPX or TCX file holds thousands of point elements (``<trkpt>``,
 about 20 ms per file, most of the cold-load time of a Strava export. Here the point
 containers (``<trkseg>``, ``<Track>``) are cut out of the document
 (:func:`cut_containers`), the rest (metadata, laps, sport) is still parsed by the XML
-parser, and the points are read in one of two tiers, both exact or not taken:
+parser, and the points are read by the readers' first tier, points grouped by shape
+(:mod:`._pointgroups`), or else by one of two tiers here, all exact or not taken:
 
 1. *Uniform points* (:func:`_scan_uniform`): when every point is written exactly like
    the first, once the characters of numbers and times are set aside, the values sit
    between the same tags in every point. Tag positions come from one search for ``<``,
    the values are cut out with array arithmetic and numbers are parsed in numpy with
-   the same result as ``float`` (:func:`_span_floats`).
+   the same result as ``float`` (:func:`._numbers.span_floats`).
 2. *One expression* (:func:`_scan_expression`): a regular expression built from the
    shapes of the file's own points (every child optional, their order fixed). Only
    when the number of matches equals the number of ``<point`` tags has every point been
@@ -20,7 +21,8 @@ parser, and the points are read in one of two tiers, both exact or not taken:
 A comment, CDATA section or processing instruction among the points, mixed content, a
 value that does not convert, a namespace prefix the rules cannot vouch for, or a point
 left in the cut-out document all make the caller read the file with ElementTree
-instead.
+instead. Numbers are converted when a column is first used; one that does not convert
+then raises :class:`UnreadableValue`, and the reader starts again with ElementTree.
 
 Callers (:mod:`.gpx`, :mod:`.tcx`) describe their points with a *column rule*: a
 function from an element path inside the point (names as written, attributes as
@@ -39,8 +41,19 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import namespace
+from runwell.activities._isotimes import span_times, to_times
+from runwell.activities._numbers import span_floats
 
-__all__ = ["ABORT", "PointColumns", "cut_containers", "parse_skeleton", "scan_points", "to_floats", "to_times"]
+__all__ = [
+    "ABORT",
+    "PointColumns",
+    "UnreadableValue",
+    "cut_containers",
+    "parse_skeleton",
+    "scan_points",
+    "to_floats",
+    "to_times",
+]
 
 #: Returned by a column rule to refuse the fast path for this file.
 ABORT = "<abort>"
@@ -54,7 +67,6 @@ _TOKEN = re.compile(rb"<(/?)([^\s/>!?]+)((?:\s[^>]*?)?)(/?)>([^<]*)")
 #: An attribute; its name must follow whitespace (as XML requires), so that a long run of
 #: junk is not tried from every position inside it (quadratic time on damaged files).
 _ATTR = re.compile(rb"""(?<=\s)([^\s=]+)\s*=\s*(["'])(.*?)\2""", re.S)
-_UTC_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z")
 
 
 def cut_containers(data: bytes, container: bytes) -> tuple[bytes, list[bytes]] | None:
@@ -299,35 +311,6 @@ def _point_texts(region: bytes, opening: bytes, closing: bytes, first: int) -> l
 SHAPE_ROUNDS = 3
 #: Characters the uniformity check sets aside as those of numbers and times.
 _VALUE_CHARS = b"0123456789.-+:"
-#: Exact powers of ten (10**k for k <= 22 is exactly representable).
-_POW10 = np.array([float(10**k) for k in range(23)])
-#: Most digits the vectorised parser takes (at most 16 characters); longer numbers go through ``float``.
-_MAX_DIGITS = 15
-#: Per window width (8 or 16 characters): the offsets of its columns from a value's end,
-#: and each column's distance from the last.
-_OFFSETS = {w: np.arange(-w, 0, dtype=np.int32) for w in (8, 16)}
-_DESCENDING = {w: np.arange(w - 1, -1, -1, dtype=np.int32) for w in (8, 16)}
-
-
-_POW10_INT = np.array([10**k for k in range(17)], dtype=np.uint64)
-
-
-def _ones_per_row(words: np.ndarray) -> np.ndarray:
-    """How many mask bytes are set in each row of a boolean matrix viewed as 64-bit words."""
-    counts = np.bitwise_count(words[:, 0]).astype(np.int64)
-    for column in range(1, words.shape[1]):
-        counts += np.bitwise_count(words[:, column])
-    return counts
-
-
-def _eight_digits(words: np.ndarray) -> np.ndarray:
-    """The integers written by eight digit values (0..9) per little-endian 64-bit word,
-    most significant digit first (Lemire's SWAR method; the products wrap by design)."""
-    words = words * np.uint64(10) + (words >> np.uint64(8))
-    mask = np.uint64(0x000000FF000000FF)
-    high = (words & mask) * np.uint64(0x000F424000000064)  # 100 + (1000000 << 32)
-    low = ((words >> np.uint64(16)) & mask) * np.uint64(0x0000271000000001)  # 1 + (10000 << 32)
-    return (high + low) >> np.uint64(32)
 
 
 @dataclass(frozen=True)
@@ -397,130 +380,6 @@ def _gathered_equal(arr: np.ndarray, starts: np.ndarray, expected: bytes) -> boo
     if index.size and index.max() >= len(arr):
         return False
     return bool((arr[index] == want).all())
-
-
-def _span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Numbers written in ``body[start:end]`` (NaN where empty), exactly as ``float``.
-
-    Plain decimals of at most 15 digits are parsed in numpy: the characters are lined
-    up at their right end, so that within a group of rows with the decimal point in the
-    same place every column has one weight, and the digits become an integer with one
-    matrix product. The integer and the power of ten are exact in binary, so the one
-    rounding of their quotient gives the correctly rounded value, the same as ``float``
-    (Clinger's fast path). Anything else (more digits, exponents, spaces) goes through
-    ``float``.
-    """
-    n = len(start)
-    out = np.full(n, np.nan)
-    width = end - start
-    if not n or not width.any():
-        return out
-    cols = 8 if width.max() <= 8 else 16
-    if len(arr) < cols:  # a tiny document: pad so every window can be read
-        arr = np.concatenate([arr, np.zeros(cols - len(arr), dtype=np.uint8)])
-    # each row: the `cols` characters ending where the value ends (rows ending before
-    # the first `cols` bytes are left to float), one byte per column
-    chars = arr[np.maximum(end, cols).astype(np.int32)[:, None] + _OFFSETS[cols]]
-    inside = (_DESCENDING[cols] < width.astype(np.int32)[:, None]) & (end >= cols)[:, None]
-    digits = chars - np.uint8(48)  # wraps below '0': only 0..9 are digits
-    digit = (digits <= 9) & inside
-    dot = (chars == 46) & inside
-    # per-row counts and the point's column, from each row's mask bytes read as 64-bit words
-    digit_words = digit.view(np.uint64)
-    dot_words = dot.view(np.uint64)
-    n_digits = _ones_per_row(digit_words)
-    n_dots = _ones_per_row(dot_words)
-    negative = arr[start] == 45
-    simple = (
-        (width > 0)
-        & (width <= cols)
-        & (n_digits >= 1)
-        & (n_digits <= _MAX_DIGITS)
-        & (n_dots <= 1)
-        & (n_digits + n_dots + negative == width)
-    )
-    dot_at = np.full(len(start), cols, dtype=np.int64)
-    with np.errstate(divide="ignore"):
-        for word in range(cols // 8):  # a lone 0x01 byte at byte b of a word is 2**(8*b)
-            here = dot_words[:, word] != 0
-            dot_at[here] = 8 * word + np.log2(dot_words[here, word].astype(np.float64)).astype(np.int64) // 8
-    # the digits as one integer, the point read as a 0 digit, eight digits per word at a time
-    words = (digits * digit).view(np.uint64)
-    whole = _eight_digits(words[:, 0])
-    if cols > 8:
-        whole = whole * np.uint64(10**8) + _eight_digits(words[:, 1])
-    # drop the 0 that stands for the point: (N - R) / 10 + R, R the digits after the point
-    decimals = np.where(dot_at < cols, cols - 1 - dot_at, 0)
-    after = whole % _POW10_INT[decimals]
-    mantissa = np.where(dot_at < cols, (whole - after) // np.uint64(10) + after, whole)
-    parsed = mantissa / _POW10[decimals]
-    out[simple] = np.where(negative, -parsed, parsed)[simple]
-    for row in np.flatnonzero(~simple & (width > 0)).tolist():
-        out[row] = float(body[start[row] : end[row]])
-    return out
-
-
-#: Character positions of the digits of ``YYYY-MM-DDTHH:MM:SS`` and the separators between them.
-_DATE_DIGITS = ((0, 1, 2, 3), (5, 6), (8, 9), (11, 12), (14, 15), (17, 18))
-_DATE_SEPARATORS = ((4, ord("-")), (7, ord("-")), (10, ord("T")), (13, ord(":")), (16, ord(":")))
-_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-
-
-def _civil_times(char: Callable[[int], np.ndarray], width: int) -> np.ndarray | None:
-    """UTC times written ``YYYY-MM-DDTHH:MM:SS[.f]Z`` (``width`` characters each), or None
-    unless every one of them is a valid date and time.
-
-    ``char(k)`` gives the ``k``-th character of every value as a ``uint8`` array. The
-    fields are checked (digits, separators, month 1..12, the month's days, hour 0..23,
-    minute and second 0..59) and the instants computed with integer arithmetic (days
-    from the civil date, Hinnant's algorithm), never by numpy's string-to-datetime cast,
-    which crashes the interpreter on an invalid value among a few hundred (numpy 2.4).
-    """
-    ok = char(width - 1) == ord("Z")
-    for pos, sep in _DATE_SEPARATORS:
-        ok &= char(pos) == sep
-    fields = []
-    for positions in _DATE_DIGITS:
-        value = np.zeros(len(ok), dtype=np.int64)
-        for pos in positions:
-            digit = char(pos).astype(np.int64) - 48
-            ok &= (digit >= 0) & (digit <= 9)
-            value = value * 10 + digit
-        fields.append(value)
-    year, month, day, hour, minute, second = fields
-    micro = np.zeros(len(ok), dtype=np.int64)
-    if width > 20:  # a fraction: '.' then 1..6 digits before the Z
-        ok &= char(19) == ord(".")
-        for pos in range(20, width - 1):
-            digit = char(pos).astype(np.int64) - 48
-            ok &= (digit >= 0) & (digit <= 9)
-            micro = micro * 10 + digit
-        micro *= 10 ** (6 - (width - 21))
-    ok &= (month >= 1) & (month <= 12) & (hour <= 23) & (minute <= 59) & (second <= 59) & (day >= 1)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    ok &= day <= _MONTH_DAYS[np.clip(month, 1, 12) - 1] + (leap & (month == 2))
-    if not ok.all():
-        return None
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
-    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
-    seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
-    return (seconds * 1_000_000 + micro).view("datetime64[us]")
-
-
-def _span_times(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Times written in ``body[start:end]``, as :func:`to_times` reads them."""
-    width = end - start
-    if len(start) and (width == width[0]).all() and width[0] > 19:
-        w = int(width[0])
-        first = body[int(start[0]) : int(end[0])].decode("ascii", "replace")
-        if _UTC_ISO.fullmatch(first):
-            parsed = _civil_times(lambda k: arr[start + k], w)
-            if parsed is not None:
-                return parsed
-    return to_times([body[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)])
 
 
 def _scan_uniform(
@@ -598,6 +457,11 @@ def _scan_uniform(
     return PointColumns(sum(counts), spans=joined, region=region, arr=arr, times=times), counts
 
 
+class UnreadableValue(ValueError):
+    """A number among scanned points does not convert (found when the column is first
+    used): the reader then reads the file with the XML parser instead."""
+
+
 class PointColumns(Mapping[str, np.ndarray]):
     """The columns of scanned points, each converted when it is first used.
 
@@ -647,15 +511,18 @@ class PointColumns(Mapping[str, np.ndarray]):
         todo = [name for name in names if name in self._spans and name not in self._values]
         for name in todo:
             if name in self._times:
-                self._values[name] = _span_times(self._region, self._bytes(), *self._spans[name])
+                self._values[name] = span_times(self._region, self._bytes(), *self._spans[name])
         numbers = [name for name in todo if name not in self._times]
         if numbers:
-            values = _span_floats(
-                self._region,
-                self._bytes(),
-                np.concatenate([self._spans[c][0] for c in numbers]),
-                np.concatenate([self._spans[c][1] for c in numbers]),
-            )
+            try:
+                values = span_floats(
+                    self._region,
+                    self._bytes(),
+                    np.concatenate([self._spans[c][0] for c in numbers]),
+                    np.concatenate([self._spans[c][1] for c in numbers]),
+                )
+            except ValueError as err:
+                raise UnreadableValue(str(err)) from err
             self._values.update(zip(numbers, np.split(values, len(numbers)), strict=True))
 
     @classmethod
@@ -688,12 +555,20 @@ class PointColumns(Mapping[str, np.ndarray]):
         if name in self._values or name not in self._spans:
             return self.column(name)[:count]
         starts, ends = self._spans[name]
-        convert = _span_times if name in self._times else _span_floats
-        return convert(self._region, self._bytes(), starts[:count], ends[:count])
+        convert = span_times if name in self._times else span_floats
+        try:
+            return convert(self._region, self._bytes(), starts[:count], ends[:count])
+        except ValueError as err:
+            raise UnreadableValue(str(err)) from err
 
 
 def scan_points(
-    bodies: Sequence[bytes], point: bytes, rule: ColumnRule, times: frozenset[str] = frozenset()
+    bodies: Sequence[bytes],
+    point: bytes,
+    rule: ColumnRule,
+    times: frozenset[str] = frozenset(),
+    *,
+    uniform: bool = True,
 ) -> tuple[PointColumns, list[int]] | None:
     """Read every ``<point>`` element of some container bodies.
 
@@ -712,6 +587,9 @@ def scan_points(
         The column rule (see the module docs).
     times
         Columns holding ISO 8601 times; the others hold numbers.
+    uniform
+        Try the uniform tier first (:mod:`._pointgroups`, which compares every byte
+        outside the values, passes False: what it refused, the uniform tier must not take).
 
     Returns
     -------
@@ -729,10 +607,10 @@ def scan_points(
     (array([ 1. ,  2. , -3.5]), array([ 5., nan, nan]), np.datetime64('2024-05-01T00:00:00.000000'), [3])
     """
     try:
-        uniform = _scan_uniform(bodies, point, rule, times)
-        if uniform is not None:
-            uniform[0].load(sorted(times))  # a time that does not convert hands the file to the XML parser
-            return uniform
+        alike = _scan_uniform(bodies, point, rule, times) if uniform else None
+        if alike is not None:
+            alike[0].load(sorted(times))  # a time that does not convert hands the file to the XML parser
+            return alike
         opening, closing = b"<" + point, b"</" + point + b">"
         counts = [body.count(opening) for body in bodies]
         n = sum(counts)
@@ -798,40 +676,3 @@ def to_floats(values: Sequence[bytes]) -> np.ndarray:
     if b"" in values:
         values = [value or b"nan" for value in values]
     return np.array(values, dtype=float)
-
-
-def to_times(values: Sequence[bytes]) -> np.ndarray:
-    """UTC times (``datetime64[us]``, NaT where a text is empty) from ISO 8601 texts, as
-    ``pandas.to_datetime(..., utc=True, format="ISO8601")`` reads them.
-
-    The common case, every time written ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` with the same
-    width (as devices and Strava write them), is converted with integer arithmetic
-    without a Python loop (:func:`_civil_times`); anything else, an invalid date among
-    them, goes through pandas.
-
-    Raises
-    ------
-    ValueError
-        A text is not an ISO 8601 time.
-
-    Examples
-    --------
-    >>> to_times([b"2024-05-01T06:00:00Z", b"2024-05-01T06:00:01Z"])
-    array(['2024-05-01T06:00:00.000000', '2024-05-01T06:00:01.000000'],
-          dtype='datetime64[us]')
-    >>> to_times([b" 2024-05-01T08:00:00+02:00 ", b""])
-    array(['2024-05-01T06:00:00.000000',                        'NaT'],
-          dtype='datetime64[us]')
-    """
-    n = len(values)
-    width = len(values[0]) if n else 0
-    if n and _UTC_ISO.fullmatch(values[0].decode("ascii", "replace")):
-        joined = b"".join(values)
-        if len(joined) == n * width:
-            chars = np.frombuffer(joined, dtype=np.uint8).reshape(n, width)
-            parsed = _civil_times(lambda k: chars[:, k], width)
-            if parsed is not None:
-                return parsed
-    texts = [value.strip(_WS).decode("ascii", "replace") or None for value in values]
-    parsed = pd.DatetimeIndex(pd.to_datetime(texts, utc=True, format="ISO8601"))
-    return parsed.tz_convert(None).to_numpy().astype("datetime64[us]")

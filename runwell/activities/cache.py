@@ -23,11 +23,13 @@ import hashlib
 import json
 import math
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from runwell._version import __version__
 from runwell.activities._session import Parsed, Session
@@ -35,6 +37,28 @@ from runwell.activities._session import Parsed, Session
 __all__ = ["ParseCache", "Failure", "default_cache_dir", "clear_cache", "cache_key"]
 
 _SESSION_FIELDS = [f.name for f in fields(Session)]
+#: Columns stored as text (missing values as nulls).
+_TEXT_COLUMNS = (
+    "device",
+    "tz_hint",
+    "native_id",
+    "partial",
+    "fail_kind",
+    "fail_reason",
+    "source",
+    "sport",
+    "sub_sport",
+    "sport_original",
+    "warnings",
+)
+#: Arrow types of the other columns written by :func:`_arrow_table` (the rest are numbers).
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "key": pa.string(),
+    "index": pa.int64(),
+    "indoor": pa.bool_(),
+    "has_gps": pa.bool_(),
+    **{name: pa.string() for name in _TEXT_COLUMNS},
+}
 
 
 @dataclass(frozen=True)
@@ -90,7 +114,7 @@ def _rows(key: str, result: Parsed | Failure) -> list[dict[str, Any]]:
     base = {"key": key, "source": result.source, "partial": result.partial, "warnings": json.dumps(result.warnings)}
     out = []
     for index, session in enumerate(result.sessions):
-        values = asdict(session)
+        values = {name: getattr(session, name) for name in _SESSION_FIELDS}  # asdict() without deep copies
         fix = values.pop("first_fix")
         values["fix_lat"], values["fix_lon"] = fix if fix is not None else (math.nan, math.nan)
         out.append(base | {"index": index} | values)
@@ -145,6 +169,7 @@ class ParseCache:
         self._table: pd.DataFrame | None = None
         self._groups: dict[str, list[dict[str, Any]]] = {}
         self._new: list[dict[str, Any]] = []
+        self._written: list[dict[str, Any]] = []  # rows of a new cache written by this object
         if self.path.exists():
             try:
                 self._table = pd.read_parquet(self.path)
@@ -174,27 +199,40 @@ class ParseCache:
         """Write new entries, if any."""
         if not self._new:
             return
-        new = pd.DataFrame(self._new)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        if self._table is None:  # a new cache: written without a pandas detour
+            rows = self._written + self._new
+            fresh = _arrow_table(rows)
+            if fresh is not None:
+                pq.write_table(fresh, tmp)
+                tmp.replace(self.path)
+                self._written, self._new = rows, []
+                return
+        new = pd.DataFrame(self._written + self._new)
         table = new if self._table is None else pd.concat([self._table, new], ignore_index=True)
-        for col in (
-            "device",
-            "tz_hint",
-            "native_id",
-            "partial",
-            "fail_kind",
-            "fail_reason",
-            "source",
-            "sport",
-            "sub_sport",
-            "sport_original",
-            "warnings",
-        ):
+        for col in _TEXT_COLUMNS:
             if col in table:
                 table[col] = table[col].astype("string")
         if "indoor" in table:
             table["indoor"] = table["indoor"].astype("boolean")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
         table.to_parquet(tmp, index=False)
         tmp.replace(self.path)
-        self._table, self._new = table, []
+        self._table, self._new, self._written = table, [], []
+
+
+def _arrow_table(rows: list[dict[str, Any]]) -> pa.Table | None:
+    """New cache rows as an arrow table (what :meth:`ParseCache.save` would write through
+    pandas, read back the same), or None for a value of an unexpected type."""
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    columns = []
+    try:
+        for name in names:
+            values = [row.get(name) for row in rows]
+            if name in ("start_utc", "start_local"):
+                columns.append(pa.Array.from_pandas(pd.Series(values, dtype=object).infer_objects()))
+            else:
+                columns.append(pa.array(values, type=_ARROW_TYPES.get(name, pa.float64()), from_pandas=True))
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    return pa.table(columns, names=names)

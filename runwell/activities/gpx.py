@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name, namespace
-from runwell.activities._pointscan import ABORT, PointColumns, parse_skeleton, scan_points
+from runwell.activities._pointgroups import read_points
+from runwell.activities._pointscan import ABORT, PointColumns, UnreadableValue, parse_skeleton
 from runwell.activities._session import (
     Parsed,
     Session,
@@ -41,7 +42,7 @@ from runwell.activities._session import (
 )
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
-from runwell.limits import check_points
+from runwell.limits import check_point_tags
 
 __all__ = [
     "parse_gpx",
@@ -127,7 +128,7 @@ _EXTENSION_COLUMNS = {name: _COLUMNS[index] for name, index in _EXTENSION_FIELDS
 
 
 def _scan_column(path: tuple[str, ...]) -> str | None:
-    """Column rule for :func:`scan_points`: the same elements :func:`_points_fast` reads."""
+    """Column rule for :func:`._pointgroups.read_points`: the same elements :func:`_points_fast` reads."""
     head = path[0]
     if ":" in head:
         return ABORT  # a prefixed child of <trkpt>: leave namespaces to the XML parser
@@ -154,8 +155,8 @@ def _points_scan(data: bytes) -> tuple[PointColumns, np.ndarray, str | None, str
     if parsed is None:
         return None
     root, segments = parsed
-    scanned = scan_points([body for _segment, body in segments], b"trkpt", _scan_column, times=_TIMES)
-    if scanned is None or not sum(scanned[1]):
+    scanned = read_points([body for _segment, body in segments], b"trkpt", _scan_column, times=_TIMES)
+    if scanned is None:
         return None
     points, counts = scanned
     return points, np.repeat(np.arange(len(counts)), counts), *_track_meta(root, namespace(root.tag))
@@ -309,10 +310,15 @@ def _step_distances(
 def _read_points(data: bytes, path: str) -> tuple[PointColumns, np.ndarray, str | None, str | None]:
     """Points (:func:`_arrays`), track type and creator: the point scanner, else
     ElementTree, else gpxpy."""
-    check_points(data.count(b"<trkpt"), path)
+    check_point_tags(data, b"<trkpt", path)
     scanned = _points_scan(data)
     if scanned is not None:
         return scanned
+    return _read_points_xml(data, path)
+
+
+def _read_points_xml(data: bytes, path: str) -> tuple[PointColumns, np.ndarray, str | None, str | None]:
+    """:func:`_read_points` without the point scanner: ElementTree, else gpxpy."""
     text = decode_xml_text(data, path)
     try:
         with gc_paused():
@@ -349,7 +355,11 @@ def parse_gpx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
         Not valid GPX.
     """
     points, segment, type_raw, creator = _read_points(data, path)
-    return gpx_from_points(points, segment, type_raw, creator, path=path, streams=streams)
+    try:
+        return gpx_from_points(points, segment, type_raw, creator, path=path, streams=streams)
+    except UnreadableValue:  # a scanned number does not convert: read it as ElementTree does
+        points, segment, type_raw, creator = _read_points_xml(data, path)
+        return gpx_from_points(points, segment, type_raw, creator, path=path, streams=streams)
 
 
 def gpx_from_points(

@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import warnings
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,6 +166,25 @@ def run_task(task: Task) -> tuple[str | None, Outcome | None]:
     return key, parse_outcome(task.display, task.name, raw)
 
 
+def _run_uncached(task: Task, hasher: ThreadPoolExecutor) -> tuple[str | None, Outcome | None]:
+    """:func:`run_task` for a cache that holds nothing yet: the file's key cannot be
+    found, so it is computed in ``hasher``'s thread (hashing lets go of the interpreter
+    lock) while the file is parsed here."""
+    raw = task.raw
+    if raw is None:
+        try:
+            raw = read_file(Path(task.path or ""), task.display)
+        except InputError as err:
+            return None, Failure("error", err.reason)
+    key = task.key
+    pending = None
+    if key is None:
+        fmt = activity_format(task.name)
+        pending = hasher.submit(cache_key, raw, fmt[0] if fmt else "")
+    outcome = parse_outcome(task.display, task.name, raw)
+    return (pending.result() if pending is not None else key), outcome
+
+
 def _tasks(members: list[Member], cache: ParseCache | None, results: dict[str, Outcome]) -> list[Task]:
     """The files still to parse; archive members already in the cache go to ``results``."""
     todo: list[Task] = []
@@ -205,6 +224,9 @@ def _run_tasks(
             except BrokenProcessPool:  # a worker was killed (out of memory?): the batch still finishes
                 lost = Failure("error", "the worker process reading it died (out of memory?); not loaded")
                 outcomes += [(None, lost)] * (len(todo) - len(outcomes))
+    elif cached is not None and not cached:  # an empty cache: every file is parsed
+        with ThreadPoolExecutor(1) as hasher:
+            outcomes = list(_with_progress((_run_uncached(task, hasher) for task in todo), bar))
     else:
         previous = _CACHED_KEYS
         _set_cached_keys(cached)

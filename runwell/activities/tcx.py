@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name, namespace
-from runwell.activities._pointscan import PointColumns, parse_skeleton, scan_points, to_times
+from runwell.activities._isotimes import to_times
+from runwell.activities._pointgroups import read_points
+from runwell.activities._pointscan import PointColumns, UnreadableValue, parse_skeleton
 from runwell.activities._session import (
     Parsed,
     Session,
@@ -34,7 +36,7 @@ from runwell.activities._session import (
 )
 from runwell.activities.sports import normalise_sport
 from runwell.errors import InputError, NotAnActivityError
-from runwell.limits import check_points
+from runwell.limits import check_point_tags
 
 __all__ = ["parse_tcx"]
 
@@ -70,17 +72,13 @@ def _iter_local(element: ET.Element, name: str) -> Iterator[ET.Element]:
 def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
     """The complete ``<Activity>`` elements and, for a broken file, the parse error.
 
-    Well-formed files are parsed in one C call; only a broken one is re-read
-    incrementally to keep the activities that were complete before the break.
+    One incremental parse: a well-formed file gives its whole tree (its last element
+    to end is the root, whose activities are taken as a one-call parse finds them); a
+    broken one keeps the activities that were complete before the break.
     """
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError:
-        pass
-    else:
-        return list(_iter_local(root, "Activity")), None
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("end",))
     done: list[ET.Element] = []
+    root = None
     error = None
     try:
         parser.feed(text)
@@ -90,10 +88,14 @@ def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
     try:
         for event in parser.read_events():
             element = event[-1]  # (event, element) pairs
-            if isinstance(element, ET.Element) and local_name(element.tag) == "Activity":
-                done.append(element)
+            if isinstance(element, ET.Element):
+                root = element
+                if element.tag.endswith("Activity") and local_name(element.tag) == "Activity":
+                    done.append(element)
     except ET.ParseError as err:  # events before the error have been kept
         error = error or str(err)
+    if error is None and root is not None:
+        return list(_iter_local(root, "Activity")), None
     return done, error
 
 
@@ -146,7 +148,7 @@ def _arrays(frame: pd.DataFrame) -> PointColumns:
 
 
 def _scan_column(path: tuple[str, ...]) -> str | None:
-    """Column rule for :func:`scan_points`: the elements :func:`_trackpoints` reads."""
+    """Column rule for :func:`._pointgroups.read_points`: the elements :func:`_trackpoints` reads."""
     index = _TP_FIELDS.get(path[-1].rsplit(":", 1)[-1])
     return None if index is None or path[-1].startswith("@") else _POINT_COLUMNS[index]
 
@@ -161,7 +163,7 @@ def _scan_activities(data: bytes) -> list[tuple[ET.Element, PointColumns]] | Non
     body_of = {id(track): body for track, body in tracks}
     found = []
     for activity in _iter_local(root, "Activity"):
-        scanned = scan_points(
+        scanned = read_points(
             [body_of[id(track)] for track in _iter_local(activity, "Track")], b"Trackpoint", _scan_column, times=_TIMES
         )
         if scanned is None:
@@ -226,10 +228,15 @@ def _session(activity: ET.Element, points: PointColumns, device: str | None, pat
 def _read_activities(data: bytes, path: str) -> tuple[list[tuple[ET.Element, PointColumns]], str | None]:
     """Each complete activity with its trackpoints, and for a broken file the parse
     error: the point scanner, else ElementTree."""
-    check_points(data.count(b"<Trackpoint"), path)
+    check_point_tags(data, b"<Trackpoint", path)
     scanned = _scan_activities(data)
     if scanned is not None:
         return scanned, None
+    return _read_activities_xml(data, path)
+
+
+def _read_activities_xml(data: bytes, path: str) -> tuple[list[tuple[ET.Element, PointColumns]], str | None]:
+    """:func:`_read_activities` without the point scanner: ElementTree alone."""
     text = decode_xml_text(data, path)
     with gc_paused():
         activities, error = _complete_activities(text)
@@ -260,7 +267,16 @@ def parse_tcx(data: bytes, *, path: str, streams: bool = False) -> Parsed:
     NotAnActivityError
         Well-formed but without activities.
     """
-    activities, error = _read_activities(data, path)
+    try:
+        return _parsed(*_read_activities(data, path), path=path, streams=streams)
+    except UnreadableValue:  # a scanned number does not convert: read it as ElementTree does
+        return _parsed(*_read_activities_xml(data, path), path=path, streams=streams)
+
+
+def _parsed(
+    activities: list[tuple[ET.Element, PointColumns]], error: str | None, *, path: str, streams: bool
+) -> Parsed:
+    """The sessions (and samples) of a TCX file's activities (see :func:`parse_tcx`)."""
     if not activities:
         if error:
             raise InputError(path, f"not well-formed TCX XML ({error})", fix="re-export the activity")
