@@ -51,8 +51,11 @@ def _left_out_inverse(total: np.ndarray, parts: np.ndarray) -> np.ndarray:
     ``total^-1/2 (total - parts_g) total^-1/2``), whatever the columns' units.
     """
     left_out = total[None, :, :] - parts
-    root = np.linalg.cholesky(total)
-    relative = np.linalg.solve(root, np.linalg.solve(root, left_out).transpose(0, 2, 1))
+    values, vectors = np.linalg.eigh(total)
+    if not values.min() > MIN_LEFT_SHARE * values.max():
+        raise InsufficientDataError("the regression's terms are (nearly) collinear")
+    root_inverse = vectors / np.sqrt(values)  # total^-1/2 up to a rotation
+    relative = root_inverse.T[None, :, :] @ left_out @ root_inverse[None, :, :]
     if not np.all(np.linalg.eigvalsh(relative).min(axis=1) > MIN_LEFT_SHARE):
         raise InsufficientDataError(
             "the estimate rests on one participant alone (leaving them out leaves it unidentified)"
@@ -164,10 +167,14 @@ def cluster_parts(X: np.ndarray, resid: np.ndarray, codes: np.ndarray) -> tuple[
 def _jackknife_table(values: np.ndarray, response: np.ndarray, codes: np.ndarray, level: float) -> pd.DataFrame:
     """OLS estimates, jackknife standard errors and Bell-McCaffrey t intervals over the units in ``codes``."""
     total = values.T @ values
-    beta = np.linalg.solve(total, values.T @ response)
-    parts, scores = cluster_parts(values, response - values @ beta, codes)
-    se = np.sqrt(np.clip(np.diag(jackknife_covariance(total, parts, scores)), 0.0, None))
-    return t_table(beta, se, bell_mccaffrey_df(total, parts), list(range(len(beta))), level)
+    try:
+        beta = np.linalg.lstsq(values, response, rcond=None)[0]
+        parts, scores = cluster_parts(values, response - values @ beta, codes)
+        se = np.sqrt(np.clip(np.diag(jackknife_covariance(total, parts, scores)), 0.0, None))
+        df = bell_mccaffrey_df(total, parts)
+    except np.linalg.LinAlgError as err:  # only non-finite input gets here
+        raise InsufficientDataError(f"the regression could not be solved ({err})") from err
+    return t_table(beta, se, df, list(range(len(beta))), level)
 
 
 def cluster_robust_table(
@@ -241,7 +248,9 @@ def leverage_robust_table(y: np.ndarray, X: pd.DataFrame, level: float = 0.95) -
     alone = np.abs(bread @ values[exact].T)  # k x (exact rows): the direction fitting each row
     touched = (alone > 1e-8 * np.maximum(alone.max(axis=0), 1e-300)).any(axis=1)
     table = t_table(beta, np.full(len(beta), np.nan), np.full(len(beta), np.nan), X.columns, level)
-    rest, _ = drop_collinear(X.loc[~exact], keep_first=list(X.columns[~touched]))
+    # what whitening leaves of a set-aside row's direction on later rows (rho**gap) is
+    # rounding-sized: a looser tolerance than the usual one drops it
+    rest, _ = drop_collinear(X.loc[~exact], keep_first=list(X.columns[~touched]), tolerance=1e-6)
     part = _jackknife_table(rest.to_numpy(dtype=float), response[~exact], np.arange(len(rest)), level)
     part = part.set_axis(rest.columns)
     # the other rows' fit gives the same estimates for every coefficient the exact rows do not touch

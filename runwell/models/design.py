@@ -193,7 +193,9 @@ def covariate_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 _QR_ROWS = 1 << 16
 
 
-def drop_collinear(X: pd.DataFrame, keep_first: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
+def drop_collinear(
+    X: pd.DataFrame, keep_first: Sequence[str], tolerance: float = _COLLINEAR_TOL
+) -> tuple[pd.DataFrame, list[str]]:
     """Drop constant or linearly dependent columns, preferring to keep ``keep_first``.
 
     Parameters
@@ -202,6 +204,9 @@ def drop_collinear(X: pd.DataFrame, keep_first: Sequence[str]) -> tuple[pd.DataF
         Design matrix (``const`` is kept even though it is constant).
     keep_first
         Columns considered first, so that they survive collinearity with later ones.
+    tolerance
+        A column whose part not explained by the kept ones is smaller than this share of
+        its length is dropped.
 
     Returns
     -------
@@ -228,7 +233,7 @@ def drop_collinear(X: pd.DataFrame, keep_first: Sequence[str]) -> tuple[pd.DataF
             continue
         r: np.ndarray = np.asarray(np.linalg.qr(R[:, [where[c] for c in [*kept, col]]], mode="r"))
         norm = abs(float(r[-1, -1])) if r.shape[0] >= r.shape[1] else 0.0
-        if len(values) and norm > _COLLINEAR_TOL * float(np.linalg.norm(R[:, where[col]])):
+        if len(values) and norm > tolerance * float(np.linalg.norm(R[:, where[col]])):
             kept.append(col)
         else:
             dropped.append(col)

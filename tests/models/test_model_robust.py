@@ -137,6 +137,19 @@ def test_a_lone_row_of_the_reference_weekday_touches_the_intercept_and_every_dum
     assert table.loc[["const", "weekday_1"], "se"].isna().all()
 
 
+def test_a_set_aside_row_leaving_a_rounding_sized_trace_is_not_a_crash() -> None:
+    # AR(1) whitening leaves rho**gap of the lone Monday's direction on a later row: the
+    # other rows' design is collinear but for ~1e-8, which broke a Cholesky factor
+    rng = np.random.default_rng(8)
+    weekday = np.r_[0, rng.integers(1, 7, 59)]
+    X = pd.DataFrame({"const": 1.0, "x": rng.standard_normal(60)})
+    for k in range(1, 7):
+        X[f"weekday_{k}"] = (weekday == k) * 1.0
+    X = X + 1e-8 * rng.standard_normal(X.shape)
+    table = leverage_robust_table(rng.standard_normal(60), X)
+    assert np.isfinite(table.loc["x", "se"]) and table.loc["x", "se"] > 0
+
+
 def test_a_term_carried_by_one_row_has_no_standard_error() -> None:
     rng = np.random.default_rng(5)
     data = pd.DataFrame({"participant_id": "a", "mood": rng.standard_normal(60), "day": np.arange(60.0)})
