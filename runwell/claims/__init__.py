@@ -22,7 +22,7 @@ Rules applied to every claim
   claim 2 is the mood model (intervals of the same kind). Under no effect at all,
   reports of one person (180 days, also on a fixed weekday schedule) and of 30 x 120
   cohorts declared any claim supported or opposite in 2-4% of simulated reports, of one
-  person over 365 days in 5.6 ± 0.8% (benchmarks/calibration.py, README).
+  person over 365 days in 4.7 ± 0.5% (benchmarks/calibration.py, README).
 * Data sufficiency: at least :data:`MIN_DAYS_PER_CONDITION` days in each condition
   compared (or the claim's own ``min_count``) and :data:`MIN_MOOD_DAYS` days with a
   rating; fewer than :data:`STABLE_DAYS` days per participant earns a note. An
