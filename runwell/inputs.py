@@ -156,6 +156,18 @@ def load_saved(folder: PathLike) -> Inputs:
     return Inputs(**tables, **meta)
 
 
+def _no_mood(report: pd.DataFrame, mood: PathLike | None) -> InputError:
+    """The error for a mood log that gave no ratings, with the load report's reasons for that file."""
+    rows = report if mood is None else report[report["path"].astype(str) == str(mood)]
+    reasons = list(dict.fromkeys(rows["reason"].dropna().astype(str)))
+    why = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
+    return InputError(
+        mood,
+        f"no mood entries could be read ({why or 'no rows'}; {len(rows)} row(s) in the load report)",
+        fix="give a mood log that holds ratings, in one of the formats the README lists under 'Mood and sleep logs'",
+    )
+
+
 def check_person(
     inputs: Inputs,
     *,
@@ -195,7 +207,7 @@ def check_person(
             suggestion="running",
         )
     if inputs.mood.empty:
-        raise InputError(mood, f"no mood entries could be read ({len(inputs.report)} problem row(s))")
+        raise _no_mood(inputs.report, mood)
     inputs.with_window(start=start, end=end)
     first, last = inputs.window["start"].min(), inputs.window["end"].max()
     days = runs["start_local"].dt.normalize()

@@ -124,6 +124,15 @@ def test_log_errors_name_the_command_line_option(capsys, extra, words):
     assert code == EXIT_INPUT and words in line and "pass " not in line
 
 
+def test_a_mood_log_without_ratings_says_why_and_what_to_give(capsys):
+    # an Apple Health export with sleep but no State of Mind records
+    log = Path(__file__).parent / "data" / "logs" / "apple_sleep.xml"
+    code, out = run(capsys, "report", "--activities", STRAVA, "--mood", log, "--tz", "Europe/Berlin")
+    line = one_error_line(out)
+    assert code == EXIT_INPUT and "no mood entries could be read (" in line
+    assert "State of Mind" in line and "Mood and sleep logs" in line
+
+
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_quiet_before_or_after_the_command(capsys, where):
     window = ["--sample", "--start", "2030-01-01", "--end", "2030-02-01"]

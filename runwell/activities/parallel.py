@@ -149,38 +149,44 @@ def run_task(task: Task) -> tuple[str | None, Outcome | None]:
         The cache key (None without a cache) and the outcome, or None as the outcome
         when the cache already holds it.
     """
-    raw = task.raw
-    if raw is None and _CACHED_KEYS is None:  # no cache key to compute: read (or stream) it in the parser
+    if task.raw is None and _CACHED_KEYS is None:  # no cache key to compute: read (or stream) it in the parser
         return None, outcome_of(member_for_path(Path(task.path or ""), display=task.display, name=task.name))
-    if raw is None:
-        try:
-            raw = read_file(Path(task.path or ""), task.display)
-        except InputError as err:
-            return None, Failure("error", err.reason)
+    raw = _read_task(task)
+    if isinstance(raw, Failure):
+        return None, raw
     key = task.key
     if key is None and _CACHED_KEYS is not None:
-        fmt = activity_format(task.name)
-        key = cache_key(raw, fmt[0] if fmt else "")
+        key = _key_of(task, raw)
     if key is not None and _CACHED_KEYS is not None and key in _CACHED_KEYS:
         return key, None
     return key, parse_outcome(task.display, task.name, raw)
+
+
+def _read_task(task: Task) -> bytes | Failure:
+    """The task's bytes (read from disk when not given), or the failure to read them."""
+    if task.raw is not None:
+        return task.raw
+    try:
+        return read_file(Path(task.path or ""), task.display)
+    except InputError as err:
+        return Failure("error", err.reason)
+
+
+def _key_of(task: Task, raw: bytes) -> str:
+    """The cache key of a task's bytes."""
+    fmt = activity_format(task.name)
+    return cache_key(raw, fmt[0] if fmt else "")
 
 
 def _run_uncached(task: Task, hasher: ThreadPoolExecutor) -> tuple[str | None, Outcome | None]:
     """:func:`run_task` for a cache that holds nothing yet: the file's key cannot be
     found, so it is computed in ``hasher``'s thread (hashing lets go of the interpreter
     lock) while the file is parsed here."""
-    raw = task.raw
-    if raw is None:
-        try:
-            raw = read_file(Path(task.path or ""), task.display)
-        except InputError as err:
-            return None, Failure("error", err.reason)
+    raw = _read_task(task)
+    if isinstance(raw, Failure):
+        return None, raw
     key = task.key
-    pending = None
-    if key is None:
-        fmt = activity_format(task.name)
-        pending = hasher.submit(cache_key, raw, fmt[0] if fmt else "")
+    pending = hasher.submit(_key_of, task, raw) if key is None else None
     outcome = parse_outcome(task.display, task.name, raw)
     return (pending.result() if pending is not None else key), outcome
 

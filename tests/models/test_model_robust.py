@@ -120,14 +120,20 @@ def test_hc3_leaves_out_a_row_fitted_exactly() -> None:
     assert np.isnan(table.loc["sunday", "se"])
 
 
-def test_a_lone_row_of_the_reference_weekday_touches_the_intercept_and_every_dummy() -> None:
-    # the only Monday (reference level) is fitted exactly by moving the intercept and all
-    # dummies together: the slope's estimate and error come from the other rows
-    rng = np.random.default_rng(6)
+def _lone_monday_design(rng: np.random.Generator) -> pd.DataFrame:
+    """60 rows: intercept, a slope and weekday dummies, one row of the reference Monday."""
     weekday = np.r_[0, rng.integers(1, 7, 59)]
     X = pd.DataFrame({"const": 1.0, "x": rng.standard_normal(60)})
     for k in range(1, 7):
         X[f"weekday_{k}"] = (weekday == k) * 1.0
+    return X
+
+
+def test_a_lone_row_of_the_reference_weekday_touches_the_intercept_and_every_dummy() -> None:
+    # the only Monday (reference level) is fitted exactly by moving the intercept and all
+    # dummies together: the slope's estimate and error come from the other rows
+    rng = np.random.default_rng(6)
+    X = _lone_monday_design(rng)
     y = 0.1 * X["x"].to_numpy() + rng.standard_normal(60)
     table = leverage_robust_table(y, X)
     rest = X.iloc[1:].drop(columns="const")  # weekday dummies span the intercept without Monday
@@ -141,10 +147,7 @@ def test_a_set_aside_row_leaving_a_rounding_sized_trace_is_not_a_crash() -> None
     # AR(1) whitening leaves rho**gap of the lone Monday's direction on a later row: the
     # other rows' design is collinear but for ~1e-8, which broke a Cholesky factor
     rng = np.random.default_rng(8)
-    weekday = np.r_[0, rng.integers(1, 7, 59)]
-    X = pd.DataFrame({"const": 1.0, "x": rng.standard_normal(60)})
-    for k in range(1, 7):
-        X[f"weekday_{k}"] = (weekday == k) * 1.0
+    X = _lone_monday_design(rng)
     X = X + 1e-8 * rng.standard_normal(X.shape)
     table = leverage_robust_table(rng.standard_normal(60), X)
     assert np.isfinite(table.loc["x", "se"]) and table.loc["x", "se"] > 0
