@@ -93,8 +93,9 @@ def same_outside_values(
     texts: list[bytes],
     quotes: np.ndarray | None,
     first_quote: np.ndarray | None,
-) -> bool:
-    """Whether every point is written like the first point of its shape outside its values.
+) -> np.ndarray | None:
+    """Where each point ends, if every point is written like the first point of its
+    shape outside its values (else None).
 
     Parameters
     ----------
@@ -111,14 +112,21 @@ def same_outside_values(
     quotes, first_quote
         Where the quotes of the kind the points' attributes use are, and each point's
         first one (None when the points have no attributes).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The offset just past each point's text (its last stretch), or None.
     """
     single = len(texts) == 1
+    ends = np.zeros(len(ids), dtype=np.int64)
     for number, text in enumerate(texts):
         stretches = template(text)
         if stretches is None:
-            return False
+            return None
         rows = None if single else np.flatnonzero(ids == number)
         tag0 = first_tag[:-1] if rows is None else first_tag[rows]
+        begin = all_tags[tag0]
         for anchor, expected in stretches:
             if anchor is None:
                 begin = all_tags[tag0]
@@ -127,7 +135,11 @@ def same_outside_values(
             elif quotes is not None and first_quote is not None:
                 begin = quotes[(first_quote[:-1] if rows is None else first_quote[rows]) + anchor[1]]
             else:
-                return False
+                return None
             if not _rows_equal(arr, begin, expected):
-                return False
-    return True
+                return None
+        if rows is None:
+            ends = begin + len(stretches[-1][1])
+        else:
+            ends[rows] = begin + len(stretches[-1][1])
+    return ends

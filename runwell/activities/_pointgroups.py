@@ -20,18 +20,15 @@ not convert) returns ``None``, and the caller goes on to :func:`._pointscan.scan
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import islice, repeat
 
 import numpy as np
 
 from runwell.activities._isotimes import span_times
 from runwell.activities._pointcheck import same_outside_values
 from runwell.activities._pointscan import (
-    _VALUE_CHARS,
     _WS,
     ColumnRule,
     PointColumns,
-    _gathered_equal,
     _Layout,
     _layout,
     scan_points,
@@ -39,8 +36,14 @@ from runwell.activities._pointscan import (
 
 __all__ = ["read_points", "scan_grouped"]
 
-#: Bytes that may follow a point's tag name.
-_AFTER_NAME = np.frombuffer(b" \t\r\n>/", dtype=np.uint8)
+#: Bytes that may follow a point's tag name, by byte value.
+_AFTER_NAME = np.zeros(256, dtype=bool)
+_AFTER_NAME[list(b" \t\r\n>/")] = True
+#: Whitespace, by byte value.
+_BLANK = np.zeros(256, dtype=bool)
+_BLANK[list(_WS)] = True
+#: Text between points longer than this is looked at one gap at a time.
+_WIDEST_GAP = 256
 
 
 def read_points(
@@ -60,46 +63,85 @@ def read_points(
     return grouped if grouped is not None else scan_points(bodies, point, rule, times, uniform=False)
 
 
-def _shapes(markup: bytes, opening: bytes) -> tuple[list[bytes], np.ndarray, list[int]] | None:
-    """The distinct point shapes, each point's shape number and each shape's first point.
+def _point_tags(arr: np.ndarray, names: np.ndarray, first: np.ndarray, point: bytes) -> np.ndarray:
+    """Which tags open a ``<point>`` (indices into ``names``, the offsets of the tags'
+    names; ``first``, their first bytes): the name, then a byte that may follow it."""
+    width = len(point)
+    after = np.flatnonzero(first == point[0])
+    after = after[names[after] + width < len(arr)]
+    records = np.ndarray((len(arr) - width + 1,), dtype=f"V{width}", buffer=arr, strides=(1,))
+    named = records[names[after]] == np.frombuffer(point, dtype=f"V{width}")[0]
+    return after[named & _AFTER_NAME[arr[names[after] + width]]]
 
-    Points all written alike (most files) are recognised without splitting the text:
-    the first point's shape and separator, repeated, must tile the text exactly.
+
+def _tag_keys(arr: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """A number for each tag from its name's first, second and eighth bytes (the last
+    set to zero when it is one of a number or time, ``+`` to ``:``, as it may be a value
+    after a short name): a prefix such as ``gpxtpx:`` then still leaves a byte of the
+    local name. Bytes past the end count as zero."""
+    if len(names) and int(names[-1]) + 7 >= len(arr):
+        arr = np.concatenate([arr, np.zeros(8, dtype=np.uint8)])
+    eighth = arr[7:][names]
+    eighth[eighth - np.uint8(0x2B) <= 0x3A - 0x2B] = 0
+    keys = arr[names].astype(np.uint32)
+    keys |= arr[1:][names].astype(np.uint32) << 8
+    keys |= eighth.astype(np.uint32) << 16
+    return keys
+
+
+def _shapes(arr: np.ndarray, all_tags: np.ndarray, point: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each point's first tag (with the number of tags at the end), its shape number,
+    and each shape's first point.
+
+    A point's shape is told by its tags: their number and the names they start with
+    (:func:`_tag_keys`, summed), so no pass over the text is needed beyond finding the
+    tags. Points of one shape are then compared byte for byte outside their values
+    (:func:`._pointcheck.same_outside_values`); a shape that mixes two ways of writing
+    a point fails that comparison, and the file goes to the slower tiers.
     """
-    first = markup.find(opening)
-    if markup[:first].strip(_WS):
-        return None  # something other than points before the first point
-    second = markup.find(opening, first + 1)
-    if second > 0:  # c copies of the first point and its separator, then a last point
-        unit = markup[first:second]
-        copies = markup.count(unit, first)
-        stop = first + len(unit) * copies
-        if len(markup) - stop < len(unit) and (last := markup[stop:].rstrip(_WS)) == unit.rstrip(_WS):
-            return [last], np.zeros(copies + 1, dtype=np.int64), [0]
-    pieces = markup.split(opening)
-    keys = list(map(bytes.rstrip, islice(pieces, 1, None), repeat(_WS, len(pieces) - 1)))
-    number = {key: index for index, key in enumerate(dict.fromkeys(keys))}  # in order of first use
-    ids = np.fromiter(map(number.__getitem__, keys), dtype=np.int64, count=len(keys))
-    firsts = np.unique(ids, return_index=True)[1]
-    return [opening + key for key in number], ids, firsts.tolist()
+    names = all_tags + 1
+    if names[-1] >= len(arr):
+        return None  # the text ends in '<'
+    starts = _point_tags(arr, names, arr[names], point)
+    if not len(starts) or starts[0] != 0:
+        return None  # a tag before the first point
+    first_tag = np.append(starts, len(all_tags))
+    counts = np.diff(first_tag)
+    keys = np.add.reduceat(_tag_keys(arr, names), starts, dtype=np.uint64) ^ (counts.astype(np.uint64) << np.uint64(40))
+    _distinct, firsts, ids = np.unique(keys, return_index=True, return_inverse=True)
+    return first_tag, ids.reshape(-1), firsts
+
+
+def _blank_between(region: bytes, arr: np.ndarray, ends: np.ndarray, starts: np.ndarray) -> bool:
+    """Whether only whitespace follows each point, up to the next one (or the end)."""
+    following = np.append(starts[1:], len(arr))
+    width = following - ends
+    if (width < 0).any():
+        return False  # points overlap: a point's text is not what its tags say
+    widest = int(width.max()) if len(width) else 0
+    if widest > _WIDEST_GAP:
+        return not any(region[a:b].strip(_WS) for a, b in zip(ends.tolist(), following.tolist(), strict=True))
+    index = np.minimum(ends[:, None] + np.arange(widest), len(arr) - 1)
+    inside = np.arange(widest) < width[:, None]
+    return bool((_BLANK[arr[index]] | ~inside).all())
 
 
 def _group_layouts(
-    region: bytes, shapes: list[bytes], firsts: list[int], starts: np.ndarray, point: bytes, rule: ColumnRule
+    region: bytes, tags_of: np.ndarray, firsts: np.ndarray, starts: np.ndarray, point: bytes, rule: ColumnRule
 ) -> tuple[list[_Layout], list[bytes]] | None:
     """One layout per shape, from the shape's first point, and that point's text (None
     if one cannot serve)."""
     closing = b"</" + point + b">"
     layouts = []
     texts = []
-    for key, first in zip(shapes, firsts, strict=True):
+    for tags, first in zip(tags_of.tolist(), firsts.tolist(), strict=True):
         begin = int(starts[first])
         stop = int(starts[first + 1]) if first + 1 < len(starts) else len(region)
         text = region[begin:stop].rstrip(_WS)
         if not (text.endswith(closing) or (text.endswith(b"/>") and text.count(b"<") == 1)):
             return None  # text after the point, or a point that does not close itself
         layout = _layout(text, b"", rule)
-        if layout is None or layout.tags != key.count(b"<"):
+        if layout is None or layout.tags != tags:
             return None
         layouts.append(layout)
         texts.append(text)
@@ -159,31 +201,27 @@ def scan_grouped(
     region = bodies[0] if len(bodies) == 1 else b"".join(bodies)
     if opening not in region:
         return (PointColumns(0, times=times), [0] * len(bodies)) if not region.strip(_WS) else None
-    found = _shapes(region.translate(None, _VALUE_CHARS), opening)
-    if found is None:
-        return None
-    shapes, ids, firsts = found
-    if any(b"&" in key for key in shapes):
+    if b"&" in region or len(region) < 16:
         return None  # a character or entity reference: left to the XML parser
     arr = np.frombuffer(region, dtype=np.uint8)
     all_tags = np.flatnonzero(arr == 60)
-    tags_of = np.array([key.count(b"<") for key in shapes], dtype=np.int64)
-    first_tag = np.zeros(len(ids) + 1, dtype=np.int64)
-    np.cumsum(tags_of[ids], out=first_tag[1:])
-    if int(first_tag[-1]) != len(all_tags):
+    if region[: int(all_tags[0])].strip(_WS):
+        return None  # something other than points before the first point
+    found = _shapes(arr, all_tags, point)
+    if found is None:
         return None
+    first_tag, ids, firsts = found
     starts = all_tags[first_tag[:-1]]
-    grouped = _group_layouts(region, shapes, firsts, starts, point, rule)
-    if grouped is None or not _gathered_equal(arr, starts, opening):
+    grouped = _group_layouts(region, np.diff(first_tag)[firsts], firsts, starts, point, rule)
+    counts = _body_counts(bodies, all_tags, first_tag)
+    if grouped is None or counts is None:
         return None
     layouts, texts = grouped
-    if not np.isin(arr[np.minimum(starts + len(opening), len(arr) - 1)], _AFTER_NAME).all():
-        return None
-    counts = _body_counts(bodies, all_tags, first_tag)
-    if counts is None:
-        return None
     quoting = _quoting(arr, ids, layouts, texts)
-    if quoting is None or not same_outside_values(arr, all_tags, first_tag, ids, texts, *quoting):
+    if quoting is None:
+        return None
+    ends = same_outside_values(arr, all_tags, first_tag, ids, texts, *quoting)
+    if ends is None or not _blank_between(region, arr, ends, starts):
         return None
     spans = _spans(arr, all_tags, first_tag, ids, layouts, *quoting)
     values = {name: span_times(region, arr, *spans.pop(name)) for name in times if name in spans}

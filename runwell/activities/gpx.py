@@ -227,17 +227,41 @@ def gpxpy_distance(
     Flat approximation for points within 0.2 degrees, haversine (2-D) beyond; with
     elevations, the 3-D distance where both are known and differ.
     """
-    far = (np.abs(lat1 - lat2) > 0.2) | (np.abs(lon1 - lon2) > 0.2)
-    coef = np.cos(np.radians(lat1))
-    flat = np.sqrt((lat1 - lat2) ** 2 + ((lon1 - lon2) * coef) ** 2) * ONE_DEGREE
+    flat, far = _flat_distance(lat1, lon1, lat2, lon2)
     if ele1 is not None and ele2 is not None:
-        both = np.isfinite(ele1) & np.isfinite(ele2) & (ele1 != ele2)
-        flat = np.where(both, np.sqrt(flat**2 + np.where(both, ele1 - ele2, 0.0) ** 2), flat)
+        flat = _with_climb(flat, ele1, ele2)
+    return _far_apart(flat, far, lat1, lon1, lat2, lon2)
+
+
+def _flat_distance(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """gpxpy's flat approximation (metres), and where the points are over 0.2 degrees apart."""
+    d_lat = lat1 - lat2
+    d_lon = lon1 - lon2
+    flat = np.sqrt(d_lat**2 + (d_lon * np.cos(np.radians(lat1))) ** 2) * ONE_DEGREE
+    return flat, np.flatnonzero((np.abs(d_lat) > 0.2) | (np.abs(d_lon) > 0.2))
+
+
+def _with_climb(flat: np.ndarray, ele1: np.ndarray, ele2: np.ndarray) -> np.ndarray:
+    """The 3-D distance where both elevations are known and differ."""
+    both = np.isfinite(ele1) & np.isfinite(ele2) & (ele1 != ele2)
+    return np.where(both, np.sqrt(flat**2 + np.where(both, ele1 - ele2, 0.0) ** 2), flat)
+
+
+def _far_apart(
+    flat: np.ndarray, far: np.ndarray, lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    """``flat`` with the haversine distance (2-D) at the rows ``far``."""
+    if not len(far):
+        return flat
+    lat1, lon1, lat2, lon2 = lat1[far], lon1[far], lat2[far], lon2[far]
     d_lat = np.radians(lat1 - lat2)
     d_lon = np.radians(lon1 - lon2)
     a = np.sin(d_lat / 2) ** 2 + np.sin(d_lon / 2) ** 2 * np.cos(np.radians(lat1)) * np.cos(np.radians(lat2))
-    hav = 2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-    return np.where(far, hav, flat)
+    out = flat.copy()
+    out[far] = 2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return out
 
 
 def _arrays(frame: pd.DataFrame) -> tuple[PointColumns, np.ndarray]:
@@ -296,8 +320,9 @@ def _step_distances(
     same[1:] = segment[1:] == segment[:-1]
     here, there = (lat, lon), (_previous(lat), _previous(lon))
     ele_there = _previous(ele)
-    d2 = np.where(same, gpxpy_distance(*here, *there), 0.0)
-    d3 = np.where(same, gpxpy_distance(*here, *there, ele, ele_there), 0.0)
+    flat, far = _flat_distance(*here, *there)
+    d2 = np.where(same, _far_apart(flat, far, *here, *there), 0.0)
+    d3 = np.where(same, _far_apart(_with_climb(flat, ele, ele_there), far, *here, *there), 0.0)
     seconds = np.where(same, (times - _previous(times)) / np.timedelta64(1, "s"), np.nan)
     both_ele = same & (np.nan_to_num(ele) != 0) & (np.nan_to_num(ele_there) != 0)
     distance = np.where(both_ele, d3, d2)

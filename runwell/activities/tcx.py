@@ -79,12 +79,12 @@ def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("end",))
     done: list[ET.Element] = []
     root = None
-    error = None
+    error = at_close = None
     try:
-        parser.feed(text)
+        parser.feed(text)  # a break is queued among the events, where it happened
         parser.close()
-    except ET.ParseError as err:
-        error = str(err)
+    except ET.ParseError as err:  # after a break, expat's line numbers here are wrong
+        at_close = str(err)
     try:
         for event in parser.read_events():
             element = event[-1]  # (event, element) pairs
@@ -93,7 +93,8 @@ def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
                 if element.tag.endswith("Activity") and local_name(element.tag) == "Activity":
                     done.append(element)
     except ET.ParseError as err:  # events before the error have been kept
-        error = error or str(err)
+        error = str(err)
+    error = error or at_close
     if error is None and root is not None:
         return list(_iter_local(root, "Activity")), None
     return done, error

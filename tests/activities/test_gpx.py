@@ -105,3 +105,33 @@ def test_fast_and_gpxpy_readers_agree(data):
     slow, slow_type, slow_creator = _points_gpxpy(text)
     pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
     assert (fast_type, fast_creator) == (slow_type, slow_creator)
+
+
+def test_distances_are_gpxpys_near_far_and_with_elevations():
+    """Every pair, near (flat approximation) or over 0.2 degrees apart (haversine), with
+    and without elevations, as gpxpy's ``geo.distance`` computes it: near ones to the
+    last bit, far ones to the rounding of numpy's trigonometry against ``math``'s."""
+    import numpy as np
+    from gpxpy import geo
+
+    from runwell.activities.gpx import gpxpy_distance
+
+    rng = np.random.default_rng(5)
+    lat1, lon1 = rng.uniform(-80, 80, 400), rng.uniform(-179, 179, 400)
+    step = np.where(rng.random(400) < 0.3, rng.normal(0, 1, 400), rng.normal(0, 1e-4, 400))
+    lat2, lon2 = lat1 + step, lon1 - step / 2
+    ele1, ele2 = rng.normal(300, 50, 400), rng.normal(300, 50, 400)
+    ele2[::7] = ele1[::7]
+    ele1[::11] = np.nan
+    flat = [geo.distance(a, b, None, c, d, None) for a, b, c, d in zip(lat1, lon1, lat2, lon2, strict=True)]
+    high = [
+        geo.distance(a, b, None if np.isnan(e) else e, c, d, f)
+        for a, b, e, c, d, f in zip(lat1, lon1, ele1, lat2, lon2, ele2, strict=True)
+    ]
+    near = np.abs(step) <= 0.2
+    for ours, theirs in (
+        (gpxpy_distance(lat1, lon1, lat2, lon2), flat),
+        (gpxpy_distance(lat1, lon1, lat2, lon2, ele1, ele2), high),
+    ):
+        assert ours[near].tolist() == np.array(theirs)[near].tolist()
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)

@@ -116,7 +116,23 @@ def test_a_body_boundary_inside_a_point_is_refused():
     assert _pointgroups.scan_grouped(bodies, b"trkpt", gpx.point_rule, TIMES) is None
 
 
-def test_a_tag_written_with_a_prefix_of_another_length_is_refused():
+def _tcx(points: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        '<Activities><Activity Sport="Running"><Id>2024-05-01T06:00:00Z</Id><Lap StartTime="2024-05-01T06:00:00Z">'
+        f"<TotalTimeSeconds>4</TotalTimeSeconds><Track>{points}</Track></Lap></Activity></Activities>"
+        "</TrainingCenterDatabase>"
+    ).encode()
+
+
+def _tcx_as_elementtree(data: bytes) -> None:
+    expected = tcx._parsed(*tcx._read_activities_xml(data, "x"), path="x", streams=True)
+    parsed = tcx.parse_tcx(data, path="x", streams=True)
+    assert parsed.sessions == expected.sessions
+    pd.testing.assert_frame_equal(parsed.streams, expected.streams)
+
+
+def test_tags_written_with_prefixes_of_other_lengths_are_two_shapes():
     def point(i: int, prefix: str) -> str:
         return (
             f"<Trackpoint><Time>2024-05-01T06:00:0{i}Z</Time><Extensions><{prefix}:TPX xmlns:{prefix}="
@@ -124,8 +140,29 @@ def test_a_tag_written_with_a_prefix_of_another_length_is_refused():
             f"</{prefix}:TPX></Extensions></Trackpoint>"
         )
 
-    body = "".join(point(i, "ns3" if i % 2 else "ns10") for i in range(4)).encode()
-    assert _pointgroups.scan_grouped([body], b"Trackpoint", tcx._scan_column, TIMES) is None
+    body = "".join(point(i, "ns3" if i % 2 else "ns10") for i in range(4))
+    grouped = _pointgroups.scan_grouped([body.encode()], b"Trackpoint", tcx._scan_column, TIMES)
+    assert grouped is not None and list(grouped[0]["speed_mps"]) == [0.5, 1.5, 2.5, 3.5]
+    _tcx_as_elementtree(_tcx(body))
+
+
+def test_points_with_the_same_tags_written_differently_are_compared_byte_for_byte():
+    """Same tags (one shape by its tags) but one point spaced otherwise: the byte
+    comparison refuses the group; a digit in a tag name makes a shape of its own."""
+    spaced = "\n".join(_pt(i, ele="4") for i in range(4)).replace("<ele>", "\n <ele>", 1)
+    bodies = [body for _, body in gpx.parse_skeleton(_gpx([spaced]), b"trkseg", b"trkpt")[1]]
+    assert _pointgroups.scan_grouped(bodies, b"trkpt", gpx.point_rule, TIMES) is None
+    assert _agree(_gpx([spaced])) or gpx._points_scan(_gpx([spaced])) is None
+    renamed = "\n".join(_pt(i, ele="4") for i in range(4)).replace("<ele>4</ele>", "<ele1>4</ele1>", 2)
+    assert _agree(_gpx([renamed]))
+
+
+@pytest.mark.parametrize("between", ["junk", "<!-- a comment -->", "<?pi x?>"])
+def test_anything_but_whitespace_between_points_is_refused(between):
+    points = [_pt(i, ele="4") for i in range(4)]
+    body = ("\n".join(points[:2]) + between + "\n".join(points[2:])).encode()
+    assert _pointgroups.scan_grouped([body], b"trkpt", gpx.point_rule, TIMES) is None
+    assert _pointgroups.scan_grouped([body.replace(between.encode(), b"\n \t")], b"trkpt", gpx.point_rule, TIMES)
 
 
 def test_character_references_are_left_to_elementtree():

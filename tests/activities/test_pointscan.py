@@ -209,8 +209,8 @@ def _tp(i: int, prefix: str = "ns3") -> str:
 
 
 def test_tcx_prefixes_differing_by_a_digit_are_read_as_elementtree_reads_them():
-    """One shape once digits are set aside, but the readers' grouped tier compares every
-    byte outside the values, so these points go to the slower exact tiers."""
+    """One shape to the uniform tier once digits are set aside; two shapes, each compared
+    byte for byte, to the readers' grouped tier."""
     data = _tcx("".join(_tp(i, "ns3" if i % 2 else "ns2") for i in range(4)))
     assert _tier(data, b"Track", b"Trackpoint", tcx._scan_column) == "uniform"
     if tcx._scan_activities(data) is not None:

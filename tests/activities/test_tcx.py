@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pandas as pd
 import pytest
 
@@ -40,7 +42,11 @@ def test_real_tcx(real):
     assert multi["sport"].tolist() == ["running", "cycling", "running", "cycling"]
     garmin = runwell.read_activity(tcx / "run_garmin.tcx").iloc[0]
     assert garmin["sport"] == "running" and garmin["has_gps"]
-    with pytest.raises(InputError, match="run_runpandas_malformed.tcx: not well-formed TCX XML"):
-        runwell.read_activity(tcx / "run_runpandas_malformed.tcx")
+    broken = tcx / "run_runpandas_malformed.tcx"
+    with pytest.raises(ET.ParseError) as where:
+        ET.fromstring(broken.read_bytes())
+    # the line ElementTree names (an incremental parse closed after the break named another)
+    with pytest.raises(InputError, match=rf"malformed.tcx: not well-formed TCX XML \({where.value}\)"):
+        runwell.read_activity(broken)
     assert runwell.read_activity(tcx / "ride_mapmyride.tcx")["sport"].iloc[0] == "cycling"
     assert runwell.read_activity(tcx / "sup_paddle.tcx")["sport"].iloc[0] == "other"
