@@ -75,11 +75,25 @@ _TERMS = {int(digit.sum()): _terms(weights[digit]) for digit, _expect, weights i
 
 
 def _field(digits: np.ndarray, terms: list[tuple[int, int]]) -> np.ndarray:
-    """One field's value: its digits (rows of ``digits``) times their weights, summed."""
-    value = np.zeros(digits.shape[1], dtype=np.int64)  # no fraction: no microseconds
+    """One field's value: its digits (rows of ``digits``, ``int32``) times their weights, summed."""
+    value = np.zeros(digits.shape[1], dtype=np.int32)  # no fraction: no microseconds
     for row, weight in terms:
         value += digits[row] * weight
     return value
+
+
+def _days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray | None:
+    """Days since 1970-01-01 of valid civil dates (Hinnant's algorithm), else None."""
+    year, month, day = year.astype(np.int64), month.astype(np.int64), day.astype(np.int64)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    ok = (month >= 1) & (month <= 12) & (day >= 1)
+    if not (ok & (day <= _MONTH_DAYS[np.clip(month, 1, 12) - 1] + (leap & (month == 2)))).all():
+        return None
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
 
 
 def civil_times(table: np.ndarray) -> np.ndarray | None:
@@ -103,23 +117,20 @@ def civil_times(table: np.ndarray) -> np.ndarray | None:
     pattern = _PATTERNS.get((width, int(table[0, -1]))) if n else None
     if pattern is None:
         return None
-    digit, expect, weights = pattern
+    digit, expect, _weights = pattern
     columns = np.ascontiguousarray(table.T)  # one row per character position
     values = columns[digit] - np.uint8(48)  # wraps below '0': only 0..9 are digits
     if (values > 9).any() or (columns[~digit] != expect[~digit, None]).any():
         return None
-    digits = values.astype(np.int64)
-    year, month, day, hour, minute, second, micro = (_field(digits, terms) for terms in _TERMS[len(digits)])
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    ok = (month >= 1) & (month <= 12) & (hour <= 23) & (minute <= 59) & (second <= 59) & (day >= 1)
-    if not (ok & (day <= _MONTH_DAYS[np.clip(month, 1, 12) - 1] + (leap & (month == 2)))).all():
+    digits = values.astype(np.int32)
+    terms = _TERMS[len(digits)]
+    # a file's times mostly share one date: then it is read once
+    dates = digits[:8, :1] if (values[:8] == values[:8, :1]).all() else digits[:8]
+    days = _days(*(_field(dates, terms[k]) for k in range(3)))
+    hour, minute, second, micro = (_field(digits, terms[k]) for k in range(3, 7))
+    if days is None or not ((hour <= 23) & (minute <= 59) & (second <= 59)).all():
         return None
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
-    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
-    seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+    seconds = days * 86400 + (hour * 3600 + minute * 60 + second)
     return (seconds * 1_000_000 + micro).view("datetime64[us]")
 
 
@@ -164,7 +175,7 @@ def span_times(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray)
     if n <= FEW:
         return to_times([body[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)])
     out = np.full(n, np.datetime64("NaT", "us"))
-    widths = np.unique(width).tolist()
+    widths = [int(width[0])] if width.min() == width.max() else np.unique(width).tolist()
     for w in widths:
         if not w:
             continue  # empty: NaT

@@ -42,9 +42,9 @@ _ABOVE9 = _bytes_of(0x76)  # a byte above 9 plus this sets its high bit
 #: of the second word hold the number (the others become '0').
 _KEEP_FIRST = np.array([(_ALL << (8 * min(c, 8))) & _ALL for c in range(17)], dtype=np.uint64)
 _KEEP_SECOND = np.array([(_ALL << (8 * max(c - 8, 0))) & _ALL for c in range(17)], dtype=np.uint64)
-#: By the position of a leading '-' (0..16): the bits that turn it into a '0' in each word.
-_MINUS_FIRST = np.array([(0x1D << (8 * p)) if p < 8 else 0 for p in range(17)], dtype=np.uint64)
-_MINUS_SECOND = np.array([(0x1D << (8 * (p - 8))) if 8 <= p < 16 else 0 for p in range(17)], dtype=np.uint64)
+#: By the same count: the '0' characters that stand for those left out.
+_FILL_FIRST = _ZEROS & ~_KEEP_FIRST
+_FILL_SECOND = _ZEROS & ~_KEEP_SECOND
 
 
 def _eight_digits(words: np.ndarray) -> np.ndarray:
@@ -67,7 +67,7 @@ def _windows(arr: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     (a sliding window viewed as one 16-byte record per offset, copied whole)."""
     records = np.ndarray((len(arr) - 15,), dtype="V16", buffer=arr, strides=(1,))  # read-only, overlapping
     words = records[end - 16].view(np.uint64).reshape(len(end), 2)
-    return np.ascontiguousarray(words[:, 0]), np.ascontiguousarray(words[:, 1])
+    return words[:, 0], words[:, 1]
 
 
 def _plain_digits(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -121,14 +121,11 @@ def span_floats(body: bytes, arr: np.ndarray, start: np.ndarray, end: np.ndarray
         )
     width = end - start
     fits = (width > 0) & (width <= 16) & (end >= 16)
-    before = np.where(fits, 16 - width, 16)  # characters before the number in its 16
-    first, second = _windows(arr, np.maximum(end, 16))
-    first = (first & _KEEP_FIRST[before]) | (_ZEROS & ~_KEEP_FIRST[before])
-    second = (second & _KEEP_SECOND[before]) | (_ZEROS & ~_KEEP_SECOND[before])
     negative = fits & (arr[np.minimum(start, len(arr) - 1)] == 45)
-    minus_at = np.where(negative, before, 16)
-    first ^= _MINUS_FIRST[minus_at]
-    second ^= _MINUS_SECOND[minus_at]
+    before = np.where(fits, 16 - width + negative, 16)  # characters before the digits in the 16 (a '-' too)
+    first, second = _windows(arr, np.maximum(end, 16))
+    first = (first & _KEEP_FIRST[before]) | _FILL_FIRST[before]
+    second = (second & _KEEP_SECOND[before]) | _FILL_SECOND[before]
     dots_first = _zero_bytes(first ^ _bytes_of(0x2E))  # 0x80 at each '.'
     dots_second = _zero_bytes(second ^ _bytes_of(0x2E))
     n_dots = np.bitwise_count(dots_first).astype(np.int64) + np.bitwise_count(dots_second)
