@@ -11,7 +11,7 @@ system's file cache and runwell's cache empty ("cold"):
 * GPX/TCX: ``load_activities`` on those files against peers doing comparable work:
   gpxpy parsing each GPX and computing its summaries (2-D length, moving data,
   duration, climb), tcxreader reading each TCX (its trackpoints and summaries); each side
-  the median of :data:`REPEATS` runs, the ratio per format and for both together; files
+  the median of :data:`REPEATS` runs (the two sides interleaved), the ratio per format and for both together; files
   a reference library cannot read are counted, with the reason, and timed as far as it
   got;
 * ``read_streams`` on every FIT file against fitparse decoding its records, and whether
@@ -33,7 +33,6 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +87,8 @@ def fitparse_everything(raw: bytes) -> int:
     return n
 
 
-#: Runs of each GPX/TCX measurement; the median is reported.
-REPEATS = 5
+#: Runs of each GPX/TCX measurement, interleaved; the median is reported.
+REPEATS = 7
 
 
 def xml_payload(path: Path) -> bytes:
@@ -137,11 +136,6 @@ def run_references(inputs: list[tuple[Path, Any]]) -> dict[str, str]:
         except Exception as err:  # a peer's failure is counted, not fatal
             failed[path.name] = f"{type(err).__name__}: {' '.join(str(err).split())[:120]}"
     return failed
-
-
-def median_time(fn: Callable[[], object], repeats: int = REPEATS) -> float:
-    """Median wall time of ``repeats`` calls."""
-    return statistics.median(timed(fn)[0] for _ in range(repeats))
 
 
 def scanner_fallback(path: Path) -> str | None:
@@ -215,14 +209,22 @@ def measure_xml(xml_paths: list[Path]) -> None:
     tcx_in = [item for item in inputs if item[0] in tcx_paths]
     failed = run_references(inputs)  # a warm-up, and the files the peers cannot read
     xml_load = cold_load(xml_paths)
-    t_gpx_ref = median_time(lambda: run_references(gpx_in))
-    t_tcx_ref = median_time(lambda: run_references(tcx_in))
-    t_gpx = median_time(lambda: cold_load(gpx_paths))
-    t_tcx = median_time(lambda: cold_load(tcx_paths))
-    t_xml = median_time(lambda: cold_load(xml_paths))
+    runs: dict[str, list[float]] = {}
+    for _ in range(REPEATS):  # interleaved, so that a slower spell of the machine hits both sides
+        for name, fn in (
+            ("gpx_ref", lambda: run_references(gpx_in)),
+            ("gpx", lambda: cold_load(gpx_paths)),
+            ("tcx_ref", lambda: run_references(tcx_in)),
+            ("tcx", lambda: cold_load(tcx_paths)),
+            ("xml", lambda: cold_load(xml_paths)),
+        ):
+            runs.setdefault(name, []).append(timed(fn)[0])
+    t_gpx_ref, t_gpx, t_tcx_ref, t_tcx, t_xml = (
+        statistics.median(runs[k]) for k in ("gpx_ref", "gpx", "tcx_ref", "tcx", "xml")
+    )
     t_xml_ref = t_gpx_ref + t_tcx_ref
     xml_why = [(p.name, why) for p in xml_paths if (why := scanner_fallback(p)) is not None]
-    print(f"GPX/TCX: medians of {REPEATS} runs each; runwell's cache empty every run")
+    print(f"GPX/TCX: medians of {REPEATS} interleaved runs each; runwell's cache empty every run")
     print(
         f"GPX:     gpxpy + summaries {t_gpx_ref:7.3f} s   load_activities {t_gpx:7.3f} s   "
         f"ratio {t_gpx_ref / t_gpx:6.1f}x   ({len(gpx_paths)} files)"
