@@ -222,7 +222,9 @@ def load_activities(
     workers
         Worker processes for parsing files (default: one per core, up to 8, when there
         are at least :data:`~runwell.activities.parallel.MIN_FILES_FOR_WORKERS` files to
-        parse; 1 parses in this process).
+        parse; for fewer files, one per
+        :data:`~runwell.activities.parallel.MIN_BYTES_PER_WORKER` bytes of them, forked
+        where the platform can; 1 parses in this process).
     cache
         Keep parsed files in a cache keyed by content and runwell version, so that an
         unchanged export loads in about a second: ``True`` for the default folder

@@ -6,7 +6,8 @@
 keyed and checked against the cache by the workers; members of archives are read in this
 process (an open archive cannot be shared between processes) and handed over as bytes.
 Workers are forked where the platform can, and keep freed memory for the next file
-(:func:`init_worker`).
+(:func:`init_worker`). A few files that are large are shared out by size to forked
+processes without a pool (:mod:`._forked`), whose start would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import TypeVar
 
 from tqdm import tqdm  # plain text bar: works in a terminal and needs no ipywidgets
 
+from runwell.activities._forked import CAN_FORK, forked_shares
 from runwell.activities._session import Parsed
 from runwell.activities._sources import Member, member_for_path
 from runwell.activities.cache import Failure, ParseCache, cache_key
@@ -34,6 +36,7 @@ from runwell.errors import InputError, NotAnActivityError
 from runwell.safeio import read_file
 
 __all__ = [
+    "MIN_BYTES_PER_WORKER",
     "MIN_FILES_FOR_WORKERS",
     "Outcome",
     "Task",
@@ -45,8 +48,13 @@ __all__ = [
     "worker_count",
 ]
 
-#: Fewest files to parse before worker processes are started (below, starting costs more).
+#: Fewest files to parse before a pool of worker processes is started (below, starting costs more).
 MIN_FILES_FOR_WORKERS = 24
+#: Fewer files are parsed in forked processes (:func:`._forked.forked_shares`) when there is at
+#: least this much of them per process: a fork costs about 4 ms, a megabyte of GPX ~10 ms.
+MIN_BYTES_PER_WORKER = 2**20
+#: Why a file's outcome is missing when the process reading it died.
+WORKER_DIED = "the worker process reading it died (out of memory?); not loaded"
 
 #: What parsing one file gives: its sessions, or why it gave none.
 Outcome = Parsed | Failure
@@ -219,29 +227,61 @@ def _run_tasks(
     todo: list[Task], *, workers: int | None, cached: frozenset[str] | None, progress: bool
 ) -> list[tuple[str | None, Outcome | None]]:
     """Run the tasks in worker processes (or here, for few files), in order."""
-    n_workers = worker_count(workers, len(todo))
+    few = len(todo) < MIN_FILES_FOR_WORKERS
+    n_workers = worker_count(workers, len(todo), _task_bytes(todo) if few else 0)
     bar = tqdm(total=len(todo), disable=not progress or not todo, desc="activity files", unit="file")
-    if n_workers > 1:
-        outcomes: list[tuple[str | None, Outcome | None]] = []
+    lost: tuple[str | None, Outcome | None] = (None, Failure("error", WORKER_DIED))
+    outcomes: list[tuple[str | None, Outcome | None]] = []
+    if n_workers > 1 and few and len(todo) > 1 and CAN_FORK:
+        outcomes = forked_shares(
+            lambda share: _run_here(share, cached),
+            todo,
+            [_task_bytes([task]) for task in todo],
+            min(n_workers, len(todo)),
+            lost=lost,
+            setup=lambda: init_worker(cached),
+        )
+        bar.update(len(todo))
+    elif n_workers > 1:
         with _pool(n_workers, cached) as pool:
             chunks = max(1, min(16, len(todo) // (4 * n_workers)))
             try:
                 outcomes.extend(_with_progress(pool.map(run_task, todo, chunksize=chunks), bar))
             except BrokenProcessPool:  # a worker was killed (out of memory?): the batch still finishes
-                lost = Failure("error", "the worker process reading it died (out of memory?); not loaded")
-                outcomes += [(None, lost)] * (len(todo) - len(outcomes))
-    elif cached is not None and not cached:  # an empty cache: every file is parsed
-        with ThreadPoolExecutor(1) as hasher:
-            outcomes = list(_with_progress((_run_uncached(task, hasher) for task in todo), bar))
+                outcomes += [lost] * (len(todo) - len(outcomes))
     else:
-        previous = _CACHED_KEYS
-        _set_cached_keys(cached)
-        try:
-            outcomes = list(_with_progress(map(run_task, todo), bar))
-        finally:
-            _set_cached_keys(previous)
+        outcomes = _run_here(todo, cached, bar)
     bar.close()
     return outcomes
+
+
+def _run_here(
+    tasks: list[Task], cached: frozenset[str] | None, bar: tqdm | None = None
+) -> list[tuple[str | None, Outcome | None]]:
+    """:func:`run_task` for each task, in this process."""
+    if cached is not None and not cached:  # an empty cache: every file is parsed
+        with ThreadPoolExecutor(1) as hasher:
+            return list(_with_progress((_run_uncached(task, hasher) for task in tasks), bar))
+    previous = _CACHED_KEYS
+    _set_cached_keys(cached)
+    try:
+        return list(_with_progress(map(run_task, tasks), bar))
+    finally:
+        _set_cached_keys(previous)
+
+
+def _task_bytes(tasks: list[Task]) -> int:
+    """The bytes of the tasks' files, as stored (a file that cannot be looked at counts 0)."""
+    total = 0
+    for task in tasks:
+        if task.raw is not None:
+            total += len(task.raw)
+            continue
+        try:
+            total += os.stat(task.path or "").st_size
+        except OSError:
+            continue
+    return total
 
 
 def parse_all(
@@ -284,9 +324,10 @@ def parse_all(
 T = TypeVar("T")
 
 
-def _with_progress(outcomes: Iterable[T], bar: tqdm) -> Iterator[T]:
+def _with_progress(outcomes: Iterable[T], bar: tqdm | None) -> Iterator[T]:
     for outcome in outcomes:
-        bar.update()
+        if bar is not None:
+            bar.update()
         yield outcome
 
 
@@ -305,16 +346,19 @@ def _pool(n_workers: int, cached: frozenset[str] | None = None) -> ProcessPoolEx
         return ProcessPoolExecutor(n_workers, mp_context=context, initializer=init_worker, initargs=(cached,))
 
 
-def worker_count(workers: int | None, n_files: int) -> int:
-    """Explicit ``workers``, else one per core (up to 8) once there are enough files to repay the start.
+def worker_count(workers: int | None, n_files: int, n_bytes: int = 0) -> int:
+    """Explicit ``workers``, else one per core (up to 8) once there are enough files to
+    repay the start, or, for fewer files, one per :data:`MIN_BYTES_PER_WORKER` bytes of
+    them (up to one per file and per core).
 
     Examples
     --------
-    >>> worker_count(None, 3), worker_count(2, 3)
-    (1, 2)
+    >>> worker_count(None, 3), worker_count(2, 3), worker_count(None, 3, 2**30) > 1 or os.cpu_count() == 1
+    (1, 2, True)
     """
     if workers is not None:
         return max(1, int(workers))
-    if n_files < MIN_FILES_FOR_WORKERS:
-        return 1
-    return max(1, min(os.cpu_count() or 1, 8))
+    cores = max(1, min(os.cpu_count() or 1, 8))
+    if n_files >= MIN_FILES_FOR_WORKERS:
+        return cores
+    return max(1, min(cores, n_files, n_bytes // MIN_BYTES_PER_WORKER))
