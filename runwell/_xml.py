@@ -3,6 +3,8 @@ bounded-memory streaming of Apple Health's export.xml."""
 
 from __future__ import annotations
 
+import codecs
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import IO
@@ -23,8 +25,33 @@ def namespace(tag: str) -> str:
     return tag[: tag.index("}") + 1] if tag.startswith("{") else ""
 
 
+#: The encoding an XML declaration names.
+_DECLARED = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
+
+
 def decode_xml_text(data: bytes, path: str) -> str:
-    """Decode XML bytes, dropping a byte-order mark and whitespace before ``<?xml``."""
+    """Decode XML bytes, dropping a byte-order mark and whitespace before ``<?xml``.
+
+    The text is read as UTF-8 (else Latin-1), as gpxpy and most readers do, whatever the
+    declaration says; a declared encoding that Python does not know at all is an error,
+    since the file then cannot be what it claims.
+
+    Raises
+    ------
+    InputError
+        The file is empty, or declares an unknown encoding.
+    """
+    declared = _DECLARED.match(data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200])
+    if declared is not None:
+        name = declared.group(1).decode("ascii", "replace")
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            raise InputError(
+                path,
+                f"declares the text encoding {name!r}, which is not a known encoding",
+                fix="re-export the file, or change encoding= in its first line to UTF-8",
+            ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

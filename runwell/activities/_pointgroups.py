@@ -31,6 +31,7 @@ from runwell.activities._pointscan import (
     PointColumns,
     _Layout,
     _layout,
+    plain_text,
     scan_points,
 )
 
@@ -204,6 +205,8 @@ def scan_grouped(
     if b"&" in region or len(region) < 16:
         return None  # a character or entity reference: left to the XML parser
     arr = np.frombuffer(region, dtype=np.uint8)
+    if not plain_text(region, arr):
+        return None
     all_tags = np.flatnonzero(arr == 60)
     if region[: int(all_tags[0])].strip(_WS):
         return None  # something other than points before the first point

@@ -50,6 +50,7 @@ __all__ = [
     "UnreadableValue",
     "cut_containers",
     "parse_skeleton",
+    "plain_text",
     "scan_points",
     "to_floats",
     "to_times",
@@ -123,6 +124,23 @@ def cut_containers(data: bytes, container: bytes) -> tuple[bytes, list[bytes]] |
     return b"".join(pieces), bodies
 
 
+def plain_text(region: bytes, arr: np.ndarray | None = None) -> bool:
+    """Whether points' text holds only ASCII characters XML allows (no control character
+    but tab, newline and carriage return), so that a value never converted (an element
+    the readers ignore) cannot hide what the XML parser would refuse.
+
+    Examples
+    --------
+    >>> plain_text(b"<a>1</a>\\n"), plain_text(b"<a>1\\x00</a>"), plain_text("<a>é</a>".encode())
+    (True, False, False)
+    """
+    if not region.isascii():
+        return False
+    arr = np.frombuffer(region, dtype=np.uint8) if arr is None else arr
+    controls = int(np.count_nonzero(arr < 32))
+    return controls == region.count(b"\n") + region.count(b"\r") + region.count(b"\t")
+
+
 def parse_skeleton(
     data: bytes, container: bytes, point: bytes
 ) -> tuple[ET.Element, list[tuple[ET.Element, bytes]]] | None:
@@ -142,7 +160,7 @@ def parse_skeleton(
     skeleton, bodies = cut
     try:
         root = ET.fromstring(skeleton)
-    except ET.ParseError:
+    except (ET.ParseError, LookupError):  # broken, or an encoding Python does not know
         return None
     ns = namespace(root.tag)
     elements = list(root.iter(ns + container.decode()))
@@ -412,6 +430,8 @@ def _scan_uniform(
         return None
     region = bodies[0] if len(bodies) == 1 else b"".join(bodies)
     arr = np.frombuffer(region, dtype=np.uint8)
+    if not plain_text(region, arr):
+        return None
     all_tags = np.flatnonzero(arr == 60)
     offsets = np.cumsum([0] + [len(body) for body in bodies])
     bounds = np.searchsorted(all_tags, offsets).tolist()
@@ -617,7 +637,7 @@ def scan_points(
         if n == 0:
             return PointColumns(0, times=times), counts
         region = bodies[0] if len(bodies) == 1 else b"".join(bodies)
-        if b"<!--" in region or b"<![CDATA[" in region or b"<?" in region:
+        if b"<!--" in region or b"<![CDATA[" in region or b"<?" in region or not plain_text(region):
             return None
         raw = _scan_expression(region, n, opening, closing, bodies, rule)
         if raw is None:
@@ -650,6 +670,8 @@ def _scan_expression(
         compiled = re.compile(pattern)
         matches = compiled.findall(region)
         if len(matches) == n:
+            if compiled.sub(b"", region).strip(_WS):
+                return None  # text between the points that none of them holds (a damaged tag, say)
             if not groups:
                 return {}
             values = zip(*matches, strict=True) if len(groups) > 1 else [matches]

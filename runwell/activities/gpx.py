@@ -320,9 +320,10 @@ def _step_distances(
     same[1:] = segment[1:] == segment[:-1]
     here, there = (lat, lon), (_previous(lat), _previous(lon))
     ele_there = _previous(ele)
-    flat, far = _flat_distance(*here, *there)
-    d2 = np.where(same, _far_apart(flat, far, *here, *there), 0.0)
-    d3 = np.where(same, _far_apart(_with_climb(flat, ele, ele_there), far, *here, *there), 0.0)
+    with np.errstate(invalid="ignore", over="ignore"):  # infinite coordinates (a damaged file) give NaN
+        flat, far = _flat_distance(*here, *there)
+        d2 = np.where(same, _far_apart(flat, far, *here, *there), 0.0)
+        d3 = np.where(same, _far_apart(_with_climb(flat, ele, ele_there), far, *here, *there), 0.0)
     seconds = np.where(same, (times - _previous(times)) / np.timedelta64(1, "s"), np.nan)
     both_ele = same & (np.nan_to_num(ele) != 0) & (np.nan_to_num(ele_there) != 0)
     distance = np.where(both_ele, d3, d2)

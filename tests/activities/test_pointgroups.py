@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import runwell
 from runwell._xml import decode_xml_text
 from runwell.activities import _isotimes, _pointgroups, gpx, tcx
 from runwell.activities._numbers import FEW_NUMBERS, span_floats
@@ -263,3 +264,31 @@ def _same(a: list, b: list) -> bool:
         for one, two in zip(*values, strict=True)
         for x, y in zip(one, two, strict=True)
     ) and len(a) == len(b)
+
+
+@pytest.mark.parametrize("junk", [b"\x00", b"\x1b", "é".encode()])
+def test_control_and_non_ascii_characters_in_points_are_left_to_elementtree(junk):
+    """A value no reader converts (here in an element the readers ignore) could hide a
+    character XML forbids: such points go to the slower tiers, which agree with ElementTree."""
+    points = "\n".join(_pt(i, ele="4").replace("</trkpt>", "<name>a</name></trkpt>") for i in range(5)).encode()
+    body = points.replace(b"<name>a</name>", b"<name>a" + junk + b"</name>", 1)
+    assert _pointgroups.scan_grouped([body], b"trkpt", gpx.point_rule, TIMES) is None
+    data = _gpx([body.decode("utf-8", "replace")]).replace("\ufffd".encode(), junk)
+    expected = None
+    try:
+        expected = gpx.gpx_from_points(*gpx._read_points_xml(data, "x"), path="x").sessions
+    except runwell.RunwellError as err:
+        with pytest.raises(type(err)):
+            gpx.parse_gpx(data, path="x")
+    if expected is not None:
+        assert repr(gpx.parse_gpx(data, path="x").sessions) == repr(expected)
+
+
+def test_a_damaged_point_tag_between_points_is_not_read_past():
+    """``<trkpt`` damaged into ``<tr2pt`` (its end tag left as it was) is not a point and
+    not whitespace: no tier takes the file, and ElementTree's error is the answer."""
+    points = "\n".join(_pt(i, ele="4") for i in range(6))
+    data = _gpx([points.replace("<trkpt", "<tr2pt", 3).replace("<tr2pt", "<trkpt", 2)])
+    assert gpx._points_scan(data) is None
+    with pytest.raises(runwell.InputError, match="mismatched tag"):
+        gpx.parse_gpx(data, path="x")
