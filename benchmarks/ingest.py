@@ -103,11 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--real", type=Path, help="measure every real activity file under this folder instead")
     parser.add_argument("--xml-only", action="store_true", help="with --real: only the GPX/TCX side")
+    parser.add_argument("--no-header", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.real:
         from real_files import run_real
 
-        return run_real(args.real, xml_only=args.xml_only)
+        return run_real(args.real, xml_only=args.xml_only or args.no_header, header=not args.no_header)
 
     export = args.export or Path(tempfile.mkdtemp()) / f"export_{args.n}"
     if not (export / "activities.csv").exists():
