@@ -1,9 +1,10 @@
 """The check that makes grouping points by shape exact: every byte outside the values.
 
-:mod:`._pointgroups` groups points by their text with the characters of numbers and
-times set aside. That alone would let a digit slip into a tag or attribute name
-(``<ele1>``, ``</1trkpt>``, ``xmlns:ns31``) unseen. Here every point is compared, byte
-for byte, with the first point of its shape everywhere except where values may differ:
+:mod:`._pointgroups` groups points by their tags (their number and the first bytes of
+their names). That alone would let anything else differ unseen: a digit in a tag or
+attribute name (``<ele1>``, ``</1trkpt>``, ``xmlns:ns31``), spacing, an attribute. Here
+every point is compared, byte for byte, with the first point of its shape everywhere
+except where values may differ:
 the text of its leaf elements and the values of the point element's own attributes.
 Between two such values the text is the same in every point of a shape, so each stretch
 is compared for all points at once (their bytes gathered as one fixed-width row each).

@@ -4,17 +4,21 @@
 written like the first; otherwise it builds one regular expression, which costs about
 as much as parsing the file. Real files mix a few shapes: TCX trackpoints without a
 position while the watch waits for satellites, or without heart rate for a moment; GPX
-points with or without extensions. Here each point is put in the group of its *shape*:
-its text once the characters of numbers and times (digits, ``.``, ``-``, ``+``, ``:``)
-are set aside, the same test the uniform tier applies to all points at once. Within a
-group the values sit between the same tags, so one layout per group
-(:func:`._pointscan._layout`, learned from the group's first point, which must be plain
-nested elements) places every value; the columns are then assembled in document order,
-empty (NaN, NaT) where a point's shape lacks the element.
+points with or without extensions. Here each point is put in the group of its *shape*,
+told by its tags alone (:func:`_shapes`): how many there are and the first bytes of
+their names, found with one search for ``<`` and a few gathers, never a pass over the
+whole text. Within a group the values sit between the same tags, so one layout per
+group (:func:`._pointscan._layout`, learned from the group's first point, which must be
+plain nested elements) places every value; the columns are then assembled in document
+order, empty (NaN, NaT) where a point's shape lacks the element.
 
-Anything the groups cannot vouch for (a point tag not closed, a body boundary inside a
-point, a value whose tag is written with a prefix of another length, a value that does
-not convert) returns ``None``, and the caller goes on to :func:`._pointscan.scan_points`.
+What makes this exact is the check that follows (:mod:`._pointcheck`): every point is
+compared, byte for byte, with the first point of its group outside its values, and the
+text between points must be whitespace. A group that mixes two ways of writing a point
+(which the tags alone could not tell apart) fails the check. Anything the groups cannot
+vouch for (that, a point tag not closed, a body boundary inside a point, a character
+reference, a control or non-ASCII character, a value that does not convert) returns
+``None``, and the caller goes on to :func:`._pointscan.scan_points`.
 """
 
 from __future__ import annotations
