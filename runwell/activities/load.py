@@ -32,7 +32,7 @@ from runwell.activities.rows import ActivityRow, activities_frame
 from runwell.errors import InputError
 from runwell.guard import guarded
 from runwell.loadreport import SummaryRepr, kind_counts
-from runwell.tables import DEFAULT_PARTICIPANT
+from runwell.tables import DEFAULT_PARTICIPANT, sort_table
 from runwell.timezones import check_zone
 
 __all__ = ["load_activities", "ActivityLoad"]
@@ -255,7 +255,7 @@ def load_activities(
     if wanted is not None:
         rows = _filter_sports(rows, wanted, batch)
     return ActivityLoad(
-        activities=activities_frame(rows).sort_values(["participant_id", "start_utc"], ignore_index=True),
+        activities=sort_table(activities_frame(rows), ["participant_id", "start_utc"]),
         report=batch.report(),
         files=batch.files_frame(),
         ignored=batch.ignored,
