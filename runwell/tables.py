@@ -301,9 +301,8 @@ def empty_table(name: str) -> pd.DataFrame:
     return prototype.copy(deep=True)
 
 
-#: Empty tables built by :func:`empty_table`, by name and schema (a schema changed in
-#: place gets a new one); each call returns a deep copy, as building one column by
-#: column costs some 60 times as much.
+#: Empty tables by name and schema (a schema changed in place gets a new one), copied by
+#: :func:`empty_table`: building one column by column costs some 60 times as much.
 _EMPTY_TABLES: dict[tuple[str, tuple[tuple[str, str], ...]], pd.DataFrame] = {}
 
 
@@ -319,10 +318,8 @@ def _cast(series: pd.Series, dtype: str) -> pd.Series:
     return series.astype(_dtype(dtype))
 
 
-#: The extension dtypes named in the schemas, by name: each makes the dtype that
-#: ``pandas.api.types.pandas_dtype(name)`` gives (afresh, so that pandas options such as
-#: the string storage still apply) without its search of every registered dtype, which
-#: cost about 25 microseconds a column.
+#: The extension dtypes of the schemas: each makes what ``pandas_dtype(name)`` gives (afresh:
+#: options such as the string storage apply) without its registry search (~25 us a column).
 _EXTENSION_DTYPES: dict[str, Callable[[], ExtensionDtype]] = {
     STR: pd.StringDtype,
     BOOL: pd.BooleanDtype,
@@ -345,6 +342,28 @@ _PLAIN_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+def _plain_times(values: list[Any], *, aware: bool) -> np.ndarray | None:
+    """A time column's values as ``datetime64[ns]`` (UTC instants when ``aware``, else
+    wall-clock times), when each is None or a pandas Timestamp, tz-aware as asked and
+    within the nanosecond range; else None.
+
+    These are the values :func:`_cast` gives the objects, found without inferring and
+    converting each object; as an array of the column's dtype they are its result.
+    """
+    out = np.full(len(values), np.iinfo(np.int64).min)  # NaT
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        if type(value) is pd.Timestamp and (value.tz is not None) == aware:
+            try:
+                out[i] = value.value  # nanoseconds since the epoch (of the UTC instant when aware)
+            except OverflowError:
+                return None
+        else:
+            return None
+    return out.view("datetime64[ns]")
+
+
 def _conform_rows(rows: list[Mapping[str, Any]], schema: dict[str, str]) -> pd.DataFrame | None:
     """:func:`conform` of a few plain rows, column by column without an intermediate
     frame; None when a value is not of a plain type for its column (``bool`` never
@@ -357,7 +376,11 @@ def _conform_rows(rows: list[Mapping[str, Any]], schema: dict[str, str]) -> pd.D
     for col, dtype in schema.items():
         values = [row.get(col) for row in rows]
         if dtype in (UTC, NAIVE):
-            out[col] = _cast(pd.Series(values, dtype=object, name=col).infer_objects(), dtype).array
+            stamps = _plain_times(values, aware=dtype == UTC)
+            if stamps is None:
+                out[col] = _cast(pd.Series(values, dtype=object, name=col).infer_objects(), dtype).array
+            else:
+                out[col] = pd.array(stamps, dtype=pd.DatetimeTZDtype("ns", "UTC") if dtype == UTC else None)
             continue
         plain = _PLAIN_TYPES.get(dtype)
         if plain is None:
@@ -436,11 +459,10 @@ def conform(
 def sort_table(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Sort rows by columns, ascending, stably, missing values last, with a fresh index.
 
-    The result of ``table.sort_values(by, kind="stable", ignore_index=True)``, found the
-    way pandas finds it (each column's codes among its sorted distinct values, missing
-    ones after all others, then a stable lexicographic sort) without the fixed cost of
-    its general path, which weighed on loads of a few files. A table already in order
-    (so any of 0 or 1 rows) is returned as a new frame sharing its columns.
+    ``table.sort_values(by, kind="stable", ignore_index=True)``, found as pandas finds it
+    (codes among each column's sorted distinct values, missing last, then a stable
+    lexicographic sort) without the fixed cost of its general path; a table already in
+    order (any of 0 or 1 rows) comes back as a new frame sharing its columns.
 
     Parameters
     ----------
