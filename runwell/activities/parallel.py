@@ -49,9 +49,9 @@ __all__ = [
 #: Fewest files to parse before worker processes are started (below, starting costs more).
 MIN_FILES_FOR_WORKERS = 24
 
-#: Smallest file whose cache key is computed in a thread while it is parsed: below,
-#: hashing it here (about a millisecond a megabyte) costs less than starting the thread
-#: (about 0.4 ms).
+#: Bytes of files hashed for cache keys before a thread is started to hash the rest
+#: while they are parsed: hashing that much (about a millisecond a megabyte) costs less
+#: than starting the thread (about 0.4 ms).
 MIN_BYTES_TO_HASH_ASIDE = 256 * 1024
 
 #: What parsing one file gives: its sessions, or why it gave none.
@@ -185,12 +185,14 @@ def _key_of(task: Task, raw: bytes) -> str:
 
 
 class _Hasher:
-    """Cache keys of files about to be parsed: a large file's is computed in a thread
-    while the file is parsed (hashing lets go of the interpreter lock), a small one's at
-    once; the thread is started for the first large file, and stopped on leaving."""
+    """Cache keys of files about to be parsed, computed in a thread while each file is
+    parsed (hashing lets go of the interpreter lock); the first files' are computed at
+    once, until they add up to :data:`MIN_BYTES_TO_HASH_ASIDE`, so that a few small
+    files start no thread. The thread is stopped on leaving."""
 
     def __init__(self) -> None:
         self._thread: ThreadPoolExecutor | None = None
+        self._hashed_here = 0
 
     def __enter__(self) -> _Hasher:
         return self
@@ -201,7 +203,8 @@ class _Hasher:
 
     def key(self, task: Task, raw: bytes) -> Callable[[], str]:
         """What gives the key of ``raw``: call it once the file is parsed."""
-        if len(raw) < MIN_BYTES_TO_HASH_ASIDE:
+        if self._thread is None and self._hashed_here + len(raw) < MIN_BYTES_TO_HASH_ASIDE:
+            self._hashed_here += len(raw)
             key = _key_of(task, raw)
             return lambda: key
         if self._thread is None:
