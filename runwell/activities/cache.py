@@ -205,7 +205,7 @@ class ParseCache:
             rows = self._written + self._new
             fresh = _arrow_table(rows)
             if fresh is not None:
-                pq.write_table(fresh, tmp)
+                pq.write_table(fresh, tmp, **_write_options(fresh.num_rows))
                 tmp.replace(self.path)
                 self._written, self._new = rows, []
                 return
@@ -219,6 +219,19 @@ class ParseCache:
         table.to_parquet(tmp, index=False)
         tmp.replace(self.path)
         self._table, self._new, self._written = table, [], []
+
+
+#: Fewest rows for which a new cache file is written dictionary-encoded, compressed and
+#: with column statistics (parquet's defaults); a smaller one is written plain, which
+#: takes about half the time and reads back the same.
+MIN_ROWS_TO_COMPRESS = 1000
+
+
+def _write_options(n_rows: int) -> dict[str, Any]:
+    """Options of ``pyarrow.parquet.write_table`` for a new cache of ``n_rows`` rows."""
+    if n_rows >= MIN_ROWS_TO_COMPRESS:
+        return {}
+    return {"compression": "none", "use_dictionary": False, "write_statistics": False}
 
 
 def _arrow_table(rows: list[dict[str, Any]]) -> pa.Table | None:

@@ -17,7 +17,7 @@ import io
 import multiprocessing
 import os
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -38,6 +38,7 @@ from runwell.safeio import read_file
 __all__ = [
     "MIN_BYTES_PER_WORKER",
     "MIN_FILES_FOR_WORKERS",
+    "MIN_BYTES_TO_HASH_ASIDE",
     "Outcome",
     "Task",
     "parse_outcome",
@@ -55,6 +56,11 @@ MIN_FILES_FOR_WORKERS = 24
 MIN_BYTES_PER_WORKER = 2**20
 #: Why a file's outcome is missing when the process reading it died.
 WORKER_DIED = "the worker process reading it died (out of memory?); not loaded"
+
+#: Bytes of files hashed for cache keys before a thread is started to hash the rest
+#: while they are parsed: hashing that much (about a millisecond a megabyte) costs less
+#: than starting the thread (about 0.4 ms).
+MIN_BYTES_TO_HASH_ASIDE = 256 * 1024
 
 #: What parsing one file gives: its sessions, or why it gave none.
 Outcome = Parsed | Failure
@@ -186,17 +192,45 @@ def _key_of(task: Task, raw: bytes) -> str:
     return cache_key(raw, fmt[0] if fmt else "")
 
 
-def _run_uncached(task: Task, hasher: ThreadPoolExecutor) -> tuple[str | None, Outcome | None]:
+class _Hasher:
+    """Cache keys of files about to be parsed, computed in a thread while each file is
+    parsed (hashing lets go of the interpreter lock); the first files' are computed at
+    once, until they add up to :data:`MIN_BYTES_TO_HASH_ASIDE`, so that a few small
+    files start no thread. The thread is stopped on leaving."""
+
+    def __init__(self) -> None:
+        self._thread: ThreadPoolExecutor | None = None
+        self._hashed_here = 0
+
+    def __enter__(self) -> _Hasher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._thread is not None:
+            self._thread.shutdown()
+
+    def key(self, task: Task, raw: bytes) -> Callable[[], str]:
+        """What gives the key of ``raw``: call it once the file is parsed."""
+        if self._thread is None and self._hashed_here + len(raw) < MIN_BYTES_TO_HASH_ASIDE:
+            self._hashed_here += len(raw)
+            key = _key_of(task, raw)
+            return lambda: key
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1)
+        return self._thread.submit(_key_of, task, raw).result
+
+
+def _run_uncached(task: Task, hasher: _Hasher) -> tuple[str | None, Outcome | None]:
     """:func:`run_task` for a cache that holds nothing yet: the file's key cannot be
-    found, so it is computed in ``hasher``'s thread (hashing lets go of the interpreter
-    lock) while the file is parsed here."""
+    found, so it is computed by ``hasher`` (in its thread for a large file) while the
+    file is parsed here."""
     raw = _read_task(task)
     if isinstance(raw, Failure):
         return None, raw
     key = task.key
-    pending = hasher.submit(_key_of, task, raw) if key is None else None
+    pending = hasher.key(task, raw) if key is None else None
     outcome = parse_outcome(task.display, task.name, raw)
-    return (pending.result() if pending is not None else key), outcome
+    return (pending() if pending is not None else key), outcome
 
 
 def _tasks(members: list[Member], cache: ParseCache | None, results: dict[str, Outcome]) -> list[Task]:
@@ -260,7 +294,7 @@ def _run_here(
 ) -> list[tuple[str | None, Outcome | None]]:
     """:func:`run_task` for each task, in this process."""
     if cached is not None and not cached:  # an empty cache: every file is parsed
-        with ThreadPoolExecutor(1) as hasher:
+        with _Hasher() as hasher:
             return list(_with_progress((_run_uncached(task, hasher) for task in tasks), bar))
     previous = _CACHED_KEYS
     _set_cached_keys(cached)
