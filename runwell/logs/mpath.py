@@ -32,7 +32,7 @@ from runwell.logs.files import first_present, read_csv_log
 from runwell.logs.frames import mood_frame
 from runwell.logs.instants import given_tz
 from runwell.logs.results import MoodResult, compliance_frame, finish_mood
-from runwell.logs.rows import RowLog
+from runwell.logs.rows import ZONE_FIX, RowLog
 from runwell.logs.values import check_value, merge_scales, normalise_item
 from runwell.timezones import offset_name
 
@@ -187,7 +187,7 @@ def _ratings(
                 "no usable timeZoneOffset and no tz given",
                 field="timeZoneOffset",
                 value=offset,
-                fix="pass tz='<IANA zone>' to read_mood",
+                fix=ZONE_FIX,
             )
             return []
     out = []

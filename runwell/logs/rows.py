@@ -22,9 +22,15 @@ import pandas as pd
 from runwell.errors import InputError, RunwellError
 from runwell.loadreport import ReportBook, report_frame
 
-__all__ = ["RowLog", "PathLike"]
+__all__ = ["RowLog", "PathLike", "ZONE_FIX"]
 
 PathLike = str | Path
+
+#: The fix for rows whose time cannot be placed without a zone, in the words of both
+#: interfaces (a load report is read by Python and command-line users alike).
+ZONE_FIX = (
+    "give the zone the participant lived in: tz='Europe/Berlin' in Python, --tz Europe/Berlin on the command line"
+)
 
 
 class RowLog:

@@ -37,7 +37,7 @@ from runwell.errors import InputError
 from runwell.logs.files import dict_records, read_text
 from runwell.logs.instants import given_tz
 from runwell.logs.results import SleepResult, finish_sleep
-from runwell.logs.rows import RowLog
+from runwell.logs.rows import ZONE_FIX, RowLog
 from runwell.logs.values import MAX_PERIOD_H, optional_float, period_hours
 from runwell.timezones import to_local
 
@@ -122,7 +122,7 @@ def _fragments(records: list[tuple[int, dict[str, str]]], tz: str | None, log: R
             continue
         zone = tz or zone
         if zone is None:
-            log.reject(line, "no time_offset in this row", field="time_offset", fix="pass tz='<IANA zone>'")
+            log.reject(line, "no time_offset in this row", field="time_offset", fix=ZONE_FIX)
             continue
         efficiency = optional_float(rec.get("efficiency"))
         score = optional_float(rec.get("sleep_score"))

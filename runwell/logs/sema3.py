@@ -40,7 +40,7 @@ from runwell.logs.files import read_csv_log
 from runwell.logs.frames import mood_frame
 from runwell.logs.instants import given_tz, localize_zoned
 from runwell.logs.results import MoodResult, compliance_frame, finish_mood
-from runwell.logs.rows import RowLog
+from runwell.logs.rows import ZONE_FIX, RowLog
 from runwell.logs.values import check_value, merge_scales, normalise_item, optional_float
 from runwell.timezones import offset_name
 
@@ -181,7 +181,7 @@ def _ratings(
             log.reject(line, "not a date/time", field=field, value=utc_text or local_text, fix="re-export from SEMA3")
             continue
         if utc is None and (local is None or tz is None):
-            log.reject(line, "no UTC time, and no tz to place the local time", field=field, fix="pass tz='<IANA zone>'")
+            log.reject(line, "no UTC time, and no tz to place the local time", field=field, fix=ZONE_FIX)
             continue
         timed.append((line, rec, pid, utc, local))
     placed = localize_zoned(

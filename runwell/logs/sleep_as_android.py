@@ -27,7 +27,7 @@ from runwell.guard import guarded
 from runwell.logs.files import csv_records, member_named, read_text
 from runwell.logs.instants import given_tz, localize_noted
 from runwell.logs.results import SleepResult, finish_sleep
-from runwell.logs.rows import RowLog
+from runwell.logs.rows import ZONE_FIX, RowLog
 from runwell.logs.values import optional_float
 from runwell.safeio import open_archive
 from runwell.timezones import zone as known_zone
@@ -128,7 +128,7 @@ def _record(line: int, rec: dict[str, str], tz: str | None, log: RowLog, seen: d
             "no usable time zone",
             field="Tz",
             value=rec.get("Tz"),
-            fix="pass tz='<IANA zone>' to use for such records",
+            fix=ZONE_FIX,
         )
         return None
     times = []

@@ -46,7 +46,7 @@ from runwell.logs.files import read_csv_log
 from runwell.logs.frames import mood_frame
 from runwell.logs.instants import given_tz, localize_zoned
 from runwell.logs.results import MoodResult, SleepResult, finish_mood, finish_sleep
-from runwell.logs.rows import RowLog
+from runwell.logs.rows import ZONE_FIX, RowLog
 from runwell.logs.values import MAX_PERIOD_H, normalise_item, optional_float, period_hours, to_hours
 from runwell.timezones import zone_label
 
@@ -140,7 +140,7 @@ def _zone(rec: dict[str, str], tz: str | None, line: int, log: RowLog) -> str | 
             "no usable time zone for this row" if written else "no Cycle timezone in this row",
             field="Cycle timezone",
             value=written or None,
-            fix="pass tz='<IANA zone>' for rows without a readable zone",
+            fix=ZONE_FIX,
         )
     return zone
 

@@ -137,7 +137,8 @@ def test_whoop_rows_without_zone_need_tz(tmp_path, check) -> None:
     path.write_text(header + "\n2026-01-02 23:10:00,,,2026-01-02 23:10:00,2026-01-03 07:00:00" + "," * 13 + "false\n")
     res = read_sleep(path)
     check(res, "sleep")
-    assert res.sleep.empty and "Fix: pass tz=" in res.report["reason"].iloc[0]
+    # the fix in both interfaces' words: the load report is shown to command-line users too
+    assert res.sleep.empty and "tz='Europe/Berlin' in Python, --tz Europe/Berlin" in res.report["reason"].iloc[0]
     assert read_sleep(path, tz="Europe/Paris").sleep["in_bed_start"].iloc[0] == _utc("2026-01-02 22:10")
 
 
