@@ -6,7 +6,9 @@ reads such a file block by block (:data:`BLOCK` bytes): the point containers'
 (``<trkseg>``) contents are handed to the point scanner (:mod:`._pointscan`) a block's
 worth of whole points at a time and only their columns are kept; the rest of the
 document (metadata, track type, creator), without the points, is parsed by ElementTree
-at the end, exactly as :func:`._pointscan.parse_skeleton` does for a whole file.
+at the end, exactly as :func:`._pointscan.parse_skeleton` does for a whole file. The
+points go through the same tiers as a whole file's (:func:`._pointgroups.read_points`),
+so every byte outside their values is compared there too.
 
 Whenever the scanner cannot vouch for a block (an odd point shape, a value that does not
 convert, a ``<trkpt>`` outside a segment, points that never close), the stream gives up
@@ -24,7 +26,8 @@ from typing import IO
 import numpy as np
 
 from runwell._xml import namespace
-from runwell.activities._pointscan import PointColumns, scan_points
+from runwell.activities._pointgroups import read_points
+from runwell.activities._pointscan import PointColumns
 from runwell.activities._session import Parsed
 from runwell.activities.gpx import POINT_COLUMNS, TIME_COLUMNS, gpx_from_points, point_rule, track_meta
 from runwell.limits import check_points
@@ -71,7 +74,7 @@ class _State:
         """Scan whole points of the current segment and keep their columns."""
         if not body.strip():
             return
-        scanned = scan_points([body], b"trkpt", point_rule, times=TIME_COLUMNS)
+        scanned = read_points([body], b"trkpt", point_rule, times=TIME_COLUMNS)
         if scanned is None:
             raise _GiveUp
         found, (n,) = scanned

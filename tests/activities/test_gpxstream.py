@@ -106,3 +106,22 @@ def test_stream_declines_what_it_cannot_vouch_for() -> None:
     assert gpxstream.parse_gpx_stream(io.BytesIO(broken), path="b.gpx") is None
     stray = _track(50).replace(b"<metadata>", b'<metadata><trkpt lat="1" lon="2"/>', 1)  # a point outside
     assert gpxstream.parse_gpx_stream(io.BytesIO(stray), path="s.gpx") is None
+
+
+@pytest.mark.parametrize(
+    "damage", [(b"</ele>", b"</el1>"), (b"</trkpt>", b"</1trkpt>"), (b"</gpxtpx:hr>", b"</gpxtpx:h2>")]
+)
+def test_stream_compares_every_byte_outside_the_values(damage) -> None:
+    """A digit slipped into one point's tag name (which ElementTree refuses) is not
+    read past: the stream declines or raises as the whole file does."""
+    made = _track(300)
+    at = made.index(damage[0], len(made) // 2)
+    broken = made[:at] + damage[1] + made[at + len(damage[0]) :]
+    with pytest.raises(RunwellError, match="not valid GPX") as whole:
+        parse_gpx(broken, path="b.gpx")
+    try:
+        streamed = gpxstream.parse_gpx_stream(io.BytesIO(broken), path="b.gpx")
+    except RunwellError as err:
+        assert err.args == whole.value.args
+    else:
+        assert streamed is None
