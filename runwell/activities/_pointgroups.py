@@ -55,17 +55,12 @@ def read_points(
     bodies: Sequence[bytes], point: bytes, rule: ColumnRule, times: frozenset[str] = frozenset()
 ) -> tuple[PointColumns, list[int]] | None:
     """Read every ``<point>`` of some container bodies: :func:`scan_grouped`, else the
-    expression tier of :func:`._pointscan.scan_points` (same parameters and result).
-
-    Files whose points are all alike are the grouped tier's too, which also compares
-    every byte outside the values: what it refuses goes to the expression tier, never to
-    the uniform tier.
-    """
+    expression tier, :func:`._pointscan.scan_points` (same parameters and result)."""
     try:
         grouped = scan_grouped(bodies, point, rule, times)
     except ValueError:
         grouped = None
-    return grouped if grouped is not None else scan_points(bodies, point, rule, times, uniform=False)
+    return grouped if grouped is not None else scan_points(bodies, point, rule, times)
 
 
 def _point_tags(arr: np.ndarray, names: np.ndarray, first: np.ndarray, point: bytes) -> np.ndarray:
@@ -145,7 +140,7 @@ def _group_layouts(
         text = region[begin:stop].rstrip(_WS)
         if not (text.endswith(closing) or (text.endswith(b"/>") and text.count(b"<") == 1)):
             return None  # text after the point, or a point that does not close itself
-        layout = _layout(text, b"", rule)
+        layout = _layout(text, rule)
         if layout is None or layout.tags != tags:
             return None
         layouts.append(layout)

@@ -6,17 +6,12 @@ about 20 ms per file, most of the cold-load time of a Strava export. Here the po
 containers (``<trkseg>``, ``<Track>``) are cut out of the document
 (:func:`cut_containers`), the rest (metadata, laps, sport) is still parsed by the XML
 parser, and the points are read by the readers' first tier, points grouped by shape
-(:mod:`._pointgroups`), or else by one of two tiers here, all exact or not taken:
-
-1. *Uniform points* (:func:`_scan_uniform`): when every point is written exactly like
-   the first, once the characters of numbers and times are set aside, the values sit
-   between the same tags in every point. Tag positions come from one search for ``<``,
-   the values are cut out with array arithmetic and numbers are parsed in numpy with
-   the same result as ``float`` (:func:`._numbers.span_floats`).
-2. *One expression* (:func:`_scan_expression`): a regular expression built from the
-   shapes of the file's own points (every child optional, their order fixed). Only
-   when the number of matches equals the number of ``<point`` tags has every point been
-   read whole, so no value can slip to a neighbour.
+(:mod:`._pointgroups`, whose layouts :func:`_layout` learns), or else by the second tier
+here, :func:`scan_points`: a regular expression built from the shapes of the file's own
+points (every child optional, their order fixed). Only when the number of matches
+equals the number of ``<point`` tags and nothing but whitespace lies between them has
+every point been read whole, so no value can slip to a neighbour. Both tiers are exact
+or not taken.
 
 A comment, CDATA section or processing instruction among the points, mixed content, a
 value that does not convert, a namespace prefix the rules cannot vouch for, or a point
@@ -327,26 +322,23 @@ def _point_texts(region: bytes, opening: bytes, closing: bytes, first: int) -> l
 
 #: Rounds of widening the shape with points the expression did not match.
 SHAPE_ROUNDS = 3
-#: Characters the uniformity check sets aside as those of numbers and times.
-_VALUE_CHARS = b"0123456789.-+:"
 
 
 @dataclass(frozen=True)
 class _Layout:
-    """Where a uniform file keeps its values, learned from its first point."""
+    """Where the points of one shape keep their values, learned from the first of them."""
 
     tags: int  # tags per point
-    unit: bytes  # first point and the whitespace after it, value characters removed
-    point: bytes  # first point alone, value characters removed
     quote: int  # quote byte of the point's attributes (0 if none)
-    quotes: int  # quote bytes per point
     attrs: tuple[tuple[str, int], ...]  # (column, index of the opening quote)
     leaves: tuple[tuple[str, int, bytes], ...]  # (column, tag index of the leaf, its name)
 
 
-def _layout(first: bytes, separator: bytes, rule: ColumnRule) -> _Layout | None:
-    """The layout of the first point, or None if it cannot serve (see :func:`_scan_uniform`)."""
-    if _parse_point(first) is None or separator.strip(_WS):
+def _layout(first: bytes, rule: ColumnRule) -> _Layout | None:
+    """The layout of a shape's first point, or None if it cannot serve (not plain nested
+    elements, a column the rule refuses, a leaf with attributes, two quote kinds, one
+    column fed twice)."""
+    if _parse_point(first) is None:
         return None
     tokens = [m.groups() for m in _TOKEN.finditer(first)]
     leaves = []
@@ -380,101 +372,7 @@ def _layout(first: bytes, separator: bytes, rule: ColumnRule) -> _Layout | None:
     columns = [c for c, _ in attrs] + [c for c, _, _ in leaves]
     if len(set(columns)) != len(columns):
         return None
-    return _Layout(
-        tags=len(tokens),
-        unit=(first + separator).translate(None, _VALUE_CHARS),
-        point=first.translate(None, _VALUE_CHARS),
-        quote=quote,
-        quotes=first.count(bytes([quote])) if quote else 0,
-        attrs=tuple(attrs),
-        leaves=tuple(leaves),
-    )
-
-
-def _gathered_equal(arr: np.ndarray, starts: np.ndarray, expected: bytes) -> bool:
-    """Whether ``expected`` is written at every offset in ``starts``."""
-    want = np.frombuffer(expected, dtype=np.uint8)
-    index = starts[:, None] + np.arange(len(want))
-    if index.size and index.max() >= len(arr):
-        return False
-    return bool((arr[index] == want).all())
-
-
-def _scan_uniform(
-    bodies: Sequence[bytes], point: bytes, rule: ColumnRule, times: frozenset[str]
-) -> tuple[PointColumns, list[int]] | None:
-    """Tier one of :func:`scan_points`: files whose points are all written alike.
-
-    Taken only when, in every body, the points follow one another separated by the same
-    whitespace as the first two, and every point is written exactly like the first once
-    the characters of numbers and times (digits, ``.``, ``-``, ``+``, ``:``) are set
-    aside: the same tags, attributes and layout. The values then sit between the same
-    tags in every point and are cut out with array arithmetic. (Setting those characters
-    aside also lets ``ns2:hr`` stand for ``ns3:hr``; readers match extension tags by
-    local name anyway.)
-    """
-    opening = b"<" + point
-    closing = b"</" + point + b">"
-    layout = None
-    for body in bodies:
-        start = body.find(opening)
-        if start >= 0:
-            stop = body.find(closing, start)
-            if stop < 0:
-                return None
-            after = stop + len(closing)
-            following = body.find(opening, after)
-            layout = _layout(body[start:after], body[after:following] if following > 0 else b"", rule)
-            break
-    if layout is None:
-        return None
-    region = bodies[0] if len(bodies) == 1 else b"".join(bodies)
-    arr = np.frombuffer(region, dtype=np.uint8)
-    if not plain_text(region, arr):
-        return None
-    all_tags = np.flatnonzero(arr == 60)
-    offsets = np.cumsum([0] + [len(body) for body in bodies])
-    bounds = np.searchsorted(all_tags, offsets).tolist()
-    counts: list[int] = []
-    spans: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {}
-    for number, body in enumerate(bodies):
-        tags = all_tags[bounds[number] : bounds[number + 1]]
-        n, rest = divmod(len(tags), layout.tags)
-        counts.append(n)
-        if rest:
-            return None
-        if not n:
-            continue
-        offset = int(offsets[number])
-        tags = tags.reshape(n, layout.tags)
-        head = int(tags[0, 0]) - offset
-        if body[:head].strip(_WS):
-            return None
-        markup = body.translate(None, _VALUE_CHARS)
-        repeated = len(layout.unit) * (n - 1)
-        # n - 1 copies of the first point's unit, tiling [head, head + repeated) exactly
-        if (
-            markup.count(layout.unit, head, head + repeated) != n - 1
-            or markup[head + repeated :].rstrip(_WS) != layout.point
-        ):
-            return None
-        if not _gathered_equal(arr, tags[:, 0] + 1, point):
-            return None
-        for column, index, name in layout.leaves:
-            starts, ends = spans.setdefault(column, ([], []))
-            starts.append(tags[:, index] + len(name) + 2)
-            ends.append(tags[:, index + 1])
-        if layout.attrs:
-            quotes = np.flatnonzero(arr[offset : offset + len(body)] == layout.quote) + offset
-            if len(quotes) != n * layout.quotes:
-                return None
-            by_point = quotes.reshape(n, layout.quotes)
-            for column, index in layout.attrs:
-                starts, ends = spans.setdefault(column, ([], []))
-                starts.append(by_point[:, index] + 1)
-                ends.append(by_point[:, index + 1])
-    joined = {column: (np.concatenate(starts), np.concatenate(ends)) for column, (starts, ends) in spans.items()}
-    return PointColumns(sum(counts), spans=joined, region=region, arr=arr, times=times), counts
+    return _Layout(tags=len(tokens), quote=quote, attrs=tuple(attrs), leaves=tuple(leaves))
 
 
 class UnreadableValue(ValueError):
@@ -583,19 +481,13 @@ class PointColumns(Mapping[str, np.ndarray]):
 
 
 def scan_points(
-    bodies: Sequence[bytes],
-    point: bytes,
-    rule: ColumnRule,
-    times: frozenset[str] = frozenset(),
-    *,
-    uniform: bool = True,
+    bodies: Sequence[bytes], point: bytes, rule: ColumnRule, times: frozenset[str] = frozenset()
 ) -> tuple[PointColumns, list[int]] | None:
-    """Read every ``<point>`` element of some container bodies.
+    """Read every ``<point>`` element of some container bodies with one expression: the
+    readers' second tier, for points the grouped tier (:mod:`._pointgroups`) refused.
 
-    Two tiers, both exact: files whose points are all written alike are cut up with
-    array arithmetic (:func:`_scan_uniform`); otherwise one expression is built from the
-    shape of the first points and the last point of each body, merged, and points it
-    misses widen it (up to :data:`SHAPE_ROUNDS` times).
+    The expression is built from the shape of the first points and the last point of
+    each body, merged, and points it misses widen it (up to :data:`SHAPE_ROUNDS` times).
 
     Parameters
     ----------
@@ -607,9 +499,6 @@ def scan_points(
         The column rule (see the module docs).
     times
         Columns holding ISO 8601 times; the others hold numbers.
-    uniform
-        Try the uniform tier first (:mod:`._pointgroups`, which compares every byte
-        outside the values, passes False: what it refused, the uniform tier must not take).
 
     Returns
     -------
@@ -627,10 +516,6 @@ def scan_points(
     (array([ 1. ,  2. , -3.5]), array([ 5., nan, nan]), np.datetime64('2024-05-01T00:00:00.000000'), [3])
     """
     try:
-        alike = _scan_uniform(bodies, point, rule, times) if uniform else None
-        if alike is not None:
-            alike[0].load(sorted(times))  # a time that does not convert hands the file to the XML parser
-            return alike
         opening, closing = b"<" + point, b"</" + point + b">"
         counts = [body.count(opening) for body in bodies]
         n = sum(counts)
@@ -651,7 +536,7 @@ def scan_points(
 def _scan_expression(
     region: bytes, n: int, opening: bytes, closing: bytes, bodies: Sequence[bytes], rule: ColumnRule
 ) -> dict[str, Sequence[bytes]] | None:
-    """Tier two of :func:`scan_points`: one expression, the raw text of each column."""
+    """:func:`scan_points`' expression: the raw text of each column."""
     texts = [text for body in bodies for text in _point_texts(body, opening, closing, SAMPLE_POINTS)]
     shape: _Shape | None = None
     for _round in range(SHAPE_ROUNDS):

@@ -62,8 +62,6 @@ def _tcx_agrees(data: bytes, name: str) -> bool:
 
 def _tier(data: bytes, container: bytes, point: bytes, rule) -> str:
     _skeleton, bodies = _pointscan.cut_containers(data.lstrip(b"\xef\xbb\xbf \t\r\n"), container)
-    if _pointscan._scan_uniform(bodies, point, rule, frozenset({"time_utc"})) is not None:
-        return "uniform"
     times = frozenset({"time_utc"})
     if _pointgroups.scan_grouped(bodies, point, rule, times) is not None:
         return "grouped"
@@ -79,7 +77,7 @@ def test_real_gpx_files_read_by_the_scanner_as_by_elementtree(real):
     # every one, the two without any track point (metadata only, BOM-only file) too
     assert len(scanned) == len(paths), scanned
     tiers = {p.name: _tier(p.read_bytes(), b"trkseg", b"trkpt", gpx.point_rule) for p in paths}
-    assert tiers["run_strava_export_with_pauses.gpx"] == "uniform"
+    assert tiers["run_strava_export_with_pauses.gpx"] == "grouped"  # every point alike
     assert tiers["run_nike.gpx"] == "grouped"  # only some points carry extensions
 
 
@@ -89,22 +87,22 @@ def test_real_tcx_files_read_by_the_scanner_as_by_elementtree(real):
     assert "run_runpandas_malformed.tcx" not in scanned  # broken XML: ElementTree's partial read
     assert len(scanned) == len(paths) - 1, scanned
     tiers = {p.name: _tier(p.read_bytes(), b"Track", b"Trackpoint", tcx._scan_column) for p in paths}
-    assert tiers["run_garmin.tcx"] == "uniform"
+    assert tiers["run_garmin.tcx"] == "grouped"
     assert tiers["swim_garmin_hrm_pool.tcx"] == "grouped"
     assert tiers["ride_mapmyride.tcx"] == "grouped"  # a few points without a position
 
 
-def test_generated_export_files_take_the_uniform_tier(tmp_path):
+def test_generated_export_files_take_the_grouped_tier(tmp_path):
     export = write_benchmark_export(tmp_path / "export", 6)
     files = sorted((export / "activities").iterdir())
     for path in files:
         data = _read(path)
         if ".gpx" in path.name:
             assert _gpx_agrees(data, path.name)
-            assert _tier(data, b"trkseg", b"trkpt", gpx.point_rule) == "uniform"
+            assert _tier(data, b"trkseg", b"trkpt", gpx.point_rule) == "grouped"
         elif ".tcx" in path.name:
             assert _tcx_agrees(data, path.name)
-            assert _tier(data, b"Track", b"Trackpoint", tcx._scan_column) == "uniform"
+            assert _tier(data, b"Track", b"Trackpoint", tcx._scan_column) == "grouped"
 
 
 def test_own_edge_case_files(data):
@@ -136,26 +134,26 @@ def _pt(i: int, *, hr: bool = True, ele: str | None = None, attrs: str | None = 
 
 
 CASES = {
-    "uniform": ("\n".join(_pt(i) for i in range(5)), "uniform"),
+    "all alike": ("\n".join(_pt(i) for i in range(5)), "grouped"),
     "some points without heart rate": ("\n".join(_pt(i, hr=i % 2 == 0) for i in range(6)), "grouped"),
-    "lon before lat": ("\n".join(_pt(i, attrs=f"lon='13.{i}' lat='52.{i}'") for i in range(4)), "uniform"),
+    "lon before lat": ("\n".join(_pt(i, attrs=f"lon='13.{i}' lat='52.{i}'") for i in range(4)), "grouped"),
     "one point in single quotes": (
         "\n".join(_pt(i, attrs=(f"lat='52.{i}' lon='13.{i}'" if i == 2 else None)) for i in range(4)),
         "expression",
     ),
     "negative and long numbers": (
         "\n".join(_pt(i, ele=["-3.5", "12345678901234567.25", "-0", "7"][i]) for i in range(4)),
-        "uniform",
+        "grouped",
     ),
     "exponent": ("\n".join(_pt(i, ele="1e2" if i == 1 else None) for i in range(4)), "grouped"),
-    "empty elevation": ("\n".join(_pt(i, ele="" if i == 1 else None) for i in range(4)), "uniform"),
+    "empty elevation": ("\n".join(_pt(i, ele="" if i == 1 else None) for i in range(4)), "grouped"),
     "number with spaces": ("\n".join(_pt(i, ele=" 41 " if i == 1 else None) for i in range(4)), "grouped"),
     "comment between points": ("\n<!-- pause -->\n".join(_pt(i) for i in range(4)), "none"),
     "comment inside a point": ("\n".join(_pt(i, extra="<!-- x -->" if i == 2 else "") for i in range(4)), "none"),
     "character reference": ("\n".join(_pt(i, ele="&#52;0" if i == 1 else None) for i in range(4)), "none"),
     "CDATA": ("\n".join(_pt(i, extra="<name><![CDATA[a]]></name>" if i == 1 else "") for i in range(4)), "none"),
     "empty point": ("\n".join([_pt(0), '<trkpt lat="52.6" lon="13.5"/>', _pt(2)]), "grouped"),
-    "unknown child": ("\n".join(_pt(i, extra=f"<sat>{i}</sat>") for i in range(4)), "uniform"),
+    "unknown child": ("\n".join(_pt(i, extra=f"<sat>{i}</sat>") for i in range(4)), "grouped"),
 }
 
 
@@ -209,10 +207,10 @@ def _tp(i: int, prefix: str = "ns3") -> str:
 
 
 def test_tcx_prefixes_differing_by_a_digit_are_read_as_elementtree_reads_them():
-    """One shape to the uniform tier once digits are set aside; two shapes, each compared
-    byte for byte, to the readers' grouped tier."""
+    """One shape by their tags (the names start alike), which the byte comparison then
+    refuses, as the expression does: ElementTree reads them, slower but the same."""
     data = _tcx("".join(_tp(i, "ns3" if i % 2 else "ns2") for i in range(4)))
-    assert _tier(data, b"Track", b"Trackpoint", tcx._scan_column) == "uniform"
+    assert _tier(data, b"Track", b"Trackpoint", tcx._scan_column) == "none"
     if tcx._scan_activities(data) is not None:
         assert _tcx_agrees(data, "x")
     expected = tcx._parsed(*tcx._read_activities_xml(data, "x"), path="x", streams=True)
