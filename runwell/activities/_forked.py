@@ -7,13 +7,16 @@ a second core helps at all. :func:`forked_shares` splits the items by size into 
 shares as processes (largest first, each to the share with least so far), runs one
 share here and the others in forked children, and gathers the results in item order.
 A child that dies, or whose results cannot be read, gives ``lost`` for each of its
-items: the caller's batch still finishes.
+items: the caller's batch still finishes. A share that cannot be forked (a process
+limit) is run here; when this process's own share is interrupted, the children are
+stopped and reaped before the interruption goes on.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import signal
 import warnings
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -74,11 +77,35 @@ def forked_shares(
     shares = [share for share in shares_by_size(sizes, n) if share]
     if len(shares) < 2:
         return run(items)
-    children = [_fork_child(run, [items[k] for k in share], setup) for share in shares[1:]]
-    results: dict[int, R] = dict(zip(shares[0], run([items[k] for k in shares[0]]), strict=True))
-    for share, (pid, pipe) in zip(shares[1:], children, strict=True):
+    here = list(shares[0])
+    children: list[tuple[list[int], int, int]] = []
+    for share in shares[1:]:
+        try:
+            pid, pipe = _fork_child(run, [items[k] for k in share], setup)
+        except OSError:  # no process to be had (a limit): this share is run here
+            here += share
+            continue
+        children.append((share, pid, pipe))
+    try:
+        here.sort()
+        results: dict[int, R] = dict(zip(here, run([items[k] for k in here]), strict=True))
+    except BaseException:  # interrupted: the children are stopped and reaped, not left behind
+        for _share, pid, pipe in children:
+            _abandon(pid, pipe)
+        raise
+    for share, pid, pipe in children:
         results.update(zip(share, _collect(pid, pipe, len(share), lost), strict=True))
     return [results[k] for k in range(len(items))]
+
+
+def _abandon(pid: int, pipe: int) -> None:
+    """Stop a child whose results are no longer wanted, and reap it."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.close(pipe)
+    os.waitpid(pid, 0)
 
 
 def _fork_child(run: Callable[[list[T]], list[R]], share: list[T], setup: Callable[[], None] | None) -> tuple[int, int]:

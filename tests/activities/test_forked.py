@@ -75,3 +75,45 @@ def test_real_files_in_forked_processes_load_as_in_one(real):
 def test_no_items_or_one_share():
     assert forked_shares(lambda share: share, [], [], 2, lost=None) == []
     assert forked_shares(lambda share: [k * 2 for k in share], [4], [1], 3, lost=None) == [8]
+
+
+def test_an_interrupted_parent_stops_its_children(monkeypatch):
+    parent = os.getpid()
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def spy_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    def run(share: list[int]) -> list[int]:
+        if os.getpid() == parent:
+            raise KeyboardInterrupt
+        import time
+
+        time.sleep(30)  # a child still at work
+        return share
+
+    monkeypatch.setattr(os, "fork", spy_fork)
+    with pytest.raises(KeyboardInterrupt):
+        forked_shares(run, list(range(6)), [1] * 6, 3, lost=None)
+    assert len(forked) == 2
+    for pid in forked:  # reaped already: no such child any more
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_share_that_cannot_be_forked_is_run_here(monkeypatch):
+    def no_fork() -> int:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert forked_shares(lambda share: [k * 3 for k in share], list(range(5)), [1] * 5, 2, lost=None) == [
+        0,
+        3,
+        6,
+        9,
+        12,
+    ]
