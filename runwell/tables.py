@@ -42,7 +42,6 @@ __all__ = [
     "INDOOR_SUB_SPORTS",
     "empty_table",
     "conform",
-    "sort_table",
 ]
 
 UTC = "datetime64[ns, UTC]"
@@ -453,47 +452,4 @@ def conform(
         for col in df.columns:
             if col not in schema:
                 result[col] = df[col].reset_index(drop=True)
-    return result
-
-
-def sort_table(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Sort rows by columns, ascending, stably, missing values last, with a fresh index.
-
-    ``table.sort_values(by, kind="stable", ignore_index=True)``, found as pandas finds it
-    (codes among each column's sorted distinct values, missing last, then a stable
-    lexicographic sort) without the fixed cost of its general path; a table already in
-    order (any of 0 or 1 rows) comes back as a new frame sharing its columns.
-
-    Parameters
-    ----------
-    table
-        Any DataFrame.
-    by
-        The columns to sort by, most significant first.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A new frame with a ``RangeIndex``.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"a": ["y", None, "x", "y"], "b": [2.0, 1.0, None, 1.0]})
-    >>> sort_table(df, ["a", "b"]).index.tolist(), sort_table(df, ["a", "b"])["b"].tolist()
-    ([0, 1, 2, 3], [nan, 1.0, 2.0, 1.0])
-    """
-    n = len(table)
-    keys = []
-    for col in reversed(by) if n > 1 else ():
-        values = table[col].array  # an array, not a Series: no index of the distinct values
-        if isinstance(values, pd.arrays.NumpyExtensionArray):
-            values = values.to_numpy()
-        codes, uniques = pd.factorize(values, sort=True)
-        keys.append(np.where(codes < 0, len(uniques), codes))
-    order = np.lexsort(keys) if keys else np.arange(n)
-    if np.array_equal(order, np.arange(n)):
-        result = table.copy(deep=False)
-    else:
-        result = table.take(order)
-    result.index = pd.RangeIndex(n)
     return result

@@ -13,12 +13,13 @@ is compared for all points at once (their bytes gathered as one fixed-width row 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
 from runwell.activities._pointscan import _ATTR, _TOKEN
 
-__all__ = ["same_outside_values", "template"]
+__all__ = ["Marks", "same_outside_values", "template"]
 
 #: An element or attribute name (ASCII; others are left to the XML parser), maybe prefixed.
 _NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_.\-]*(?::[A-Za-z_][A-Za-z0-9_.\-]*)?")
@@ -86,17 +87,9 @@ def _rows_equal(arr: np.ndarray, begin: np.ndarray, expected: bytes) -> bool:
     return bool((rows == np.frombuffer(expected, dtype=np.uint8)).all())
 
 
-def same_outside_values(
-    arr: np.ndarray,
-    all_tags: np.ndarray,
-    first_tag: np.ndarray,
-    ids: np.ndarray,
-    texts: list[bytes],
-    quotes: np.ndarray | None,
-    first_quote: np.ndarray | None,
-) -> np.ndarray | None:
-    """Where each point ends, if every point is written like the first point of its
-    shape outside its values (else None).
+@dataclass(frozen=True)
+class Marks:
+    """Where the points of a text are, for the check here and for cutting out values.
 
     Parameters
     ----------
@@ -107,37 +100,65 @@ def same_outside_values(
     first_tag
         Each point's first tag (an index into ``all_tags``), and the total at the end.
     ids
-        Each point's shape.
-    texts
-        The first point of each shape.
+        Each point's shape (0 .. ``shapes`` - 1).
+    shapes
+        How many shapes there are.
     quotes, first_quote
         Where the quotes of the kind the points' attributes use are, and each point's
-        first one (None when the points have no attributes).
+        first one (and the total at the end); None when the points have no attributes.
+    """
+
+    arr: np.ndarray
+    all_tags: np.ndarray
+    first_tag: np.ndarray
+    ids: np.ndarray
+    shapes: int
+    quotes: np.ndarray | None = None
+    first_quote: np.ndarray | None = None
+
+    def shape(self, number: int) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
+        """The points of one shape (None: all of them, the only shape), their first tags
+        and their first quotes (None without attributes)."""
+        rows = None if self.shapes == 1 else np.flatnonzero(self.ids == number)
+        tag0 = self.first_tag[:-1] if rows is None else self.first_tag[rows]
+        if self.first_quote is None:
+            return rows, tag0, None
+        return rows, tag0, self.first_quote[:-1] if rows is None else self.first_quote[rows]
+
+
+def same_outside_values(marks: Marks, texts: list[bytes]) -> np.ndarray | None:
+    """Where each point ends, if every point is written like the first point of its
+    shape outside its values (else None).
+
+    Parameters
+    ----------
+    marks
+        Where the points are.
+    texts
+        The first point of each shape.
 
     Returns
     -------
     numpy.ndarray or None
         The offset just past each point's text (its last stretch), or None.
     """
-    single = len(texts) == 1
-    ends = np.zeros(len(ids), dtype=np.int64)
+    ends = np.zeros(len(marks.ids), dtype=np.int64)
     for number, text in enumerate(texts):
         stretches = template(text)
         if stretches is None:
             return None
-        rows = None if single else np.flatnonzero(ids == number)
-        tag0 = first_tag[:-1] if rows is None else first_tag[rows]
-        begin = all_tags[tag0]
+        rows, tag0, quote0 = marks.shape(number)
+        begin = marks.all_tags[tag0]
         for anchor, expected in stretches:
             if anchor is None:
-                begin = all_tags[tag0]
+                begin = marks.all_tags[tag0]
             elif anchor[0] == "tag":
-                begin = all_tags[tag0 + anchor[1]]
-            elif quotes is not None and first_quote is not None:
-                begin = quotes[(first_quote[:-1] if rows is None else first_quote[rows]) + anchor[1]]
+                begin = marks.all_tags[tag0 + anchor[1]]
+            elif marks.quotes is not None and quote0 is not None:
+                begin = marks.quotes[quote0 + anchor[1]]
             else:
                 return None
-            if not _rows_equal(arr, begin, expected):
+            if not _rows_equal(marks.arr, begin, expected):
                 return None
         if rows is None:
             ends = begin + len(stretches[-1][1])

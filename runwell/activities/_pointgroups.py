@@ -28,11 +28,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from runwell.activities._isotimes import span_times
-from runwell.activities._pointcheck import same_outside_values
+from runwell.activities._pointcheck import Marks, same_outside_values
+from runwell.activities._pointcolumns import PointColumns
 from runwell.activities._pointscan import (
     _WS,
     ColumnRule,
-    PointColumns,
     _Layout,
     _layout,
     plain_text,
@@ -181,7 +181,7 @@ def scan_grouped(
     -------
     tuple of PointColumns and list of int, or None
         The columns (times converted, numbers when first used: one that does not
-        convert raises :class:`._pointscan.UnreadableValue` then) and the points in
+        convert raises :class:`._pointcolumns.UnreadableValue` then) and the points in
         each body; ``None`` when the groups cannot vouch for the result.
 
     Raises
@@ -222,10 +222,11 @@ def scan_grouped(
     quoting = _quoting(arr, ids, layouts, texts)
     if quoting is None:
         return None
-    ends = same_outside_values(arr, all_tags, first_tag, ids, texts, *quoting)
+    marks = Marks(arr, all_tags, first_tag, ids, len(layouts), *quoting)
+    ends = same_outside_values(marks, texts)
     if ends is None or not _blank_between(region, arr, ends, starts):
         return None
-    spans = _spans(arr, all_tags, first_tag, ids, layouts, *quoting)
+    spans = _spans(marks, layouts)
     values = {name: span_times(region, arr, *spans.pop(name)) for name in times if name in spans}
     return PointColumns(len(ids), spans=spans, region=region, arr=arr, times=times, values=values), counts
 
@@ -242,29 +243,19 @@ def _body_counts(bodies: Sequence[bytes], all_tags: np.ndarray, first_tag: np.nd
     return np.diff(at).tolist()
 
 
-def _spans(
-    arr: np.ndarray,
-    all_tags: np.ndarray,
-    first_tag: np.ndarray,
-    ids: np.ndarray,
-    layouts: list[_Layout],
-    quotes: np.ndarray | None,
-    first_quote: np.ndarray | None,
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _spans(marks: Marks, layouts: list[_Layout]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Where each column's value is written in every point (empty where a shape lacks it)."""
-    n = len(ids)
+    n = len(marks.ids)
+    tags, quotes = marks.all_tags, marks.quotes
     spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    single = len(layouts) == 1
     for number, layout in enumerate(layouts):
-        rows = None if single else np.flatnonzero(ids == number)
-        tag0 = first_tag[:-1] if rows is None else first_tag[rows]
+        rows, tag0, quote0 = marks.shape(number)
         for column, index, name in layout.leaves:
-            begin = all_tags[tag0 + index] + len(name) + 2  # checked by same_outside_values
-            _put(spans, column, n, rows, begin, all_tags[tag0 + index + 1])
-        if layout.attrs and quotes is not None and first_quote is not None:
-            q0 = first_quote[:-1] if rows is None else first_quote[rows]
+            begin = tags[tag0 + index] + len(name) + 2  # checked by same_outside_values
+            _put(spans, column, n, rows, begin, tags[tag0 + index + 1])
+        if layout.attrs and quotes is not None and quote0 is not None:
             for column, index in layout.attrs:
-                _put(spans, column, n, rows, quotes[q0 + index] + 1, quotes[q0 + index + 1])
+                _put(spans, column, n, rows, quotes[quote0 + index] + 1, quotes[quote0 + index + 1])
     return spans
 
 

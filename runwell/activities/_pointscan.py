@@ -17,7 +17,8 @@ A comment, CDATA section or processing instruction among the points, mixed conte
 value that does not convert, a namespace prefix the rules cannot vouch for, or a point
 left in the cut-out document all make the caller read the file with ElementTree
 instead. Numbers are converted when a column is first used; one that does not convert
-then raises :class:`UnreadableValue`, and the reader starts again with ElementTree.
+then raises :class:`._pointcolumns.UnreadableValue`, and the reader starts again with
+ElementTree.
 
 Callers (:mod:`.gpx`, :mod:`.tcx`) describe their points with a *column rule*: a
 function from an element path inside the point (names as written, attributes as
@@ -29,20 +30,17 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from runwell._xml import namespace
-from runwell.activities._isotimes import span_times, to_times
-from runwell.activities._numbers import span_floats
+from runwell.activities._isotimes import to_times
+from runwell.activities._pointcolumns import PointColumns
 
 __all__ = [
     "ABORT",
-    "PointColumns",
-    "UnreadableValue",
     "cut_containers",
     "parse_skeleton",
     "plain_text",
@@ -373,111 +371,6 @@ def _layout(first: bytes, rule: ColumnRule) -> _Layout | None:
     if len(set(columns)) != len(columns):
         return None
     return _Layout(tags=len(tokens), quote=quote, attrs=tuple(attrs), leaves=tuple(leaves))
-
-
-class UnreadableValue(ValueError):
-    """A number among scanned points does not convert (found when the column is first
-    used): the reader then reads the file with the XML parser instead."""
-
-
-class PointColumns(Mapping[str, np.ndarray]):
-    """The columns of scanned points, each converted when it is first used.
-
-    A summary needs a few columns of a file's points (times, altitude, heart rate);
-    the others are converted only if asked for (streams). :meth:`load` converts several
-    numeric columns in one vectorised pass; :meth:`head` converts the first values only.
-    """
-
-    def __init__(
-        self,
-        n: int,
-        *,
-        spans: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
-        region: bytes = b"",
-        arr: np.ndarray | None = None,
-        times: frozenset[str] = frozenset(),
-        values: dict[str, np.ndarray] | None = None,
-    ) -> None:
-        self.n = n
-        self._spans = spans or {}
-        self._region = region
-        self._arr = arr
-        self._times = times
-        self._values = dict(values or {})
-
-    def _bytes(self) -> np.ndarray:
-        """The region as a byte array (given whenever there are spans to convert)."""
-        if self._arr is None:
-            raise ValueError("PointColumns with spans needs the region's byte array")
-        return self._arr
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self._values:
-            if name not in self._spans:
-                raise KeyError(name)
-            self.load([name])
-        return self._values[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys([*self._values, *self._spans]))
-
-    def __len__(self) -> int:
-        return len(set(self._values) | set(self._spans))
-
-    def load(self, names: Sequence[str]) -> None:
-        """Convert these columns now (the numeric ones in one pass)."""
-        todo = [name for name in names if name in self._spans and name not in self._values]
-        for name in todo:
-            if name in self._times:
-                self._values[name] = span_times(self._region, self._bytes(), *self._spans[name])
-        numbers = [name for name in todo if name not in self._times]
-        if numbers:
-            try:
-                values = span_floats(
-                    self._region,
-                    self._bytes(),
-                    np.concatenate([self._spans[c][0] for c in numbers]),
-                    np.concatenate([self._spans[c][1] for c in numbers]),
-                )
-            except ValueError as err:
-                raise UnreadableValue(str(err)) from err
-            self._values.update(zip(numbers, np.split(values, len(numbers)), strict=True))
-
-    @classmethod
-    def from_frame(cls, frame: pd.DataFrame, names: Sequence[str], times: frozenset[str]) -> PointColumns:
-        """Columns of points read another way (ElementTree, gpxpy): numbers as floats,
-        times as UTC ``datetime64[us]``."""
-        values = {
-            name: frame[name].dt.tz_convert(None).to_numpy().astype("datetime64[us]")
-            if name in times
-            else np.array(frame[name], dtype=float)
-            for name in names
-        }
-        return cls(len(frame), values=values, times=times)
-
-    def frame(self, names: Sequence[str]) -> pd.DataFrame:
-        """These columns as a table (streams), times as UTC timestamps."""
-        frame = pd.DataFrame({name: self.column(name) for name in names})
-        for name in self._times & set(names):
-            frame[name] = frame[name].dt.tz_localize("UTC")
-        return frame
-
-    def column(self, name: str) -> np.ndarray:
-        """A column, or all missing (NaN, NaT for a time column) when the points lack it."""
-        if name in self:
-            return self[name]
-        return np.full(self.n, np.datetime64("NaT", "us")) if name in self._times else np.full(self.n, np.nan)
-
-    def head(self, name: str, count: int) -> np.ndarray:
-        """The first ``count`` values of a column (converting only those)."""
-        if name in self._values or name not in self._spans:
-            return self.column(name)[:count]
-        starts, ends = self._spans[name]
-        convert = span_times if name in self._times else span_floats
-        try:
-            return convert(self._region, self._bytes(), starts[:count], ends[:count])
-        except ValueError as err:
-            raise UnreadableValue(str(err)) from err
 
 
 def scan_points(

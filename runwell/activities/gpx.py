@@ -28,8 +28,9 @@ import numpy as np
 import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name, namespace
+from runwell.activities._pointcolumns import PointColumns, UnreadableValue
 from runwell.activities._pointgroups import read_points
-from runwell.activities._pointscan import ABORT, PointColumns, UnreadableValue, parse_skeleton
+from runwell.activities._pointscan import ABORT, parse_skeleton
 from runwell.activities._session import (
     Parsed,
     Session,

@@ -26,8 +26,8 @@ from typing import IO
 import numpy as np
 
 from runwell._xml import namespace
+from runwell.activities._pointcolumns import PointColumns
 from runwell.activities._pointgroups import read_points
-from runwell.activities._pointscan import PointColumns
 from runwell.activities._session import Parsed
 from runwell.activities.gpx import POINT_COLUMNS, TIME_COLUMNS, gpx_from_points, point_rule, track_meta
 from runwell.limits import check_points

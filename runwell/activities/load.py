@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 import pandas as pd
 
@@ -33,16 +32,13 @@ from runwell.activities.rows import ActivityRow, activities_frame
 from runwell.errors import InputError
 from runwell.guard import guarded
 from runwell.loadreport import SummaryRepr, kind_counts
-from runwell.tables import DEFAULT_PARTICIPANT, sort_table
+from runwell.tables import DEFAULT_PARTICIPANT
 from runwell.timezones import check_zone
 
 __all__ = ["load_activities", "ActivityLoad"]
 
 #: File statuses that mean an input did not give (all) its activities: each needs a report entry.
 _REPORTED_STATUSES = ("skipped", "error", "partial", "duplicate")
-
-#: The columns the activities table is sorted by.
-_TABLE_ORDER = ("participant_id", "start_utc")
 
 
 @dataclass(repr=False)
@@ -176,21 +172,6 @@ def _settle(batch: Batch) -> list[ActivityRow]:
     return rows
 
 
-def _in_table_order(rows: list[ActivityRow]) -> list[ActivityRow]:
-    """The rows in the order of the table (:data:`_TABLE_ORDER`: stable, unplaced last),
-    so that :func:`~runwell.tables.sort_table` finds the table in order and takes no rows;
-    as they are when their starts cannot be compared (that sort still orders the table)."""
-
-    def key(row: ActivityRow) -> tuple[str, bool, Any]:
-        missing = row.start_utc is None or pd.isna(row.start_utc)
-        return row.participant_id, missing, 0 if missing else row.start_utc
-
-    try:
-        return sorted(rows, key=key)
-    except TypeError:  # e.g. a naive start beside an aware one
-        return rows
-
-
 def _filter_sports(rows: list[ActivityRow], wanted: set[str], batch: Batch) -> list[ActivityRow]:
     """Keep the wanted sports; a file left with no activity is ``filtered``."""
     for r in rows:
@@ -276,7 +257,7 @@ def load_activities(
     if wanted is not None:
         rows = _filter_sports(rows, wanted, batch)
     return ActivityLoad(
-        activities=sort_table(activities_frame(_in_table_order(rows)), list(_TABLE_ORDER)),
+        activities=activities_frame(rows).sort_values(["participant_id", "start_utc"], ignore_index=True),
         report=batch.report(),
         files=batch.files_frame(),
         ignored=batch.ignored,

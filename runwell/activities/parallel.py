@@ -262,7 +262,8 @@ def _run_tasks(
 ) -> list[tuple[str | None, Outcome | None]]:
     """Run the tasks in worker processes (or here, for few files), in order."""
     few = len(todo) < MIN_FILES_FOR_WORKERS
-    n_workers = worker_count(workers, len(todo), _task_bytes(todo) if few else 0)
+    sizes = _task_sizes(todo) if few else []
+    n_workers = worker_count(workers, len(todo), sum(sizes))
     bar = tqdm(total=len(todo), disable=not progress or not todo, desc="activity files", unit="file")
     lost: tuple[str | None, Outcome | None] = (None, Failure("error", WORKER_DIED))
     outcomes: list[tuple[str | None, Outcome | None]] = []
@@ -270,7 +271,7 @@ def _run_tasks(
         outcomes = forked_shares(
             lambda share: _run_here(share, cached),
             todo,
-            [_task_bytes([task]) for task in todo],
+            sizes,
             min(n_workers, len(todo)),
             lost=lost,
             setup=lambda: init_worker(cached),
@@ -304,18 +305,18 @@ def _run_here(
         _set_cached_keys(previous)
 
 
-def _task_bytes(tasks: list[Task]) -> int:
-    """The bytes of the tasks' files, as stored (a file that cannot be looked at counts 0)."""
-    total = 0
+def _task_sizes(tasks: list[Task]) -> list[int]:
+    """Each task's bytes, as stored (0 for a file that cannot be looked at)."""
+    sizes = []
     for task in tasks:
         if task.raw is not None:
-            total += len(task.raw)
+            sizes.append(len(task.raw))
             continue
         try:
-            total += os.stat(task.path or "").st_size
+            sizes.append(os.stat(task.path or "").st_size)
         except OSError:
-            continue
-    return total
+            sizes.append(0)
+    return sizes
 
 
 def parse_all(

@@ -21,8 +21,9 @@ import pandas as pd
 
 from runwell._xml import decode_xml_text, local_name, namespace
 from runwell.activities._isotimes import to_times
+from runwell.activities._pointcolumns import PointColumns, UnreadableValue
 from runwell.activities._pointgroups import read_points
-from runwell.activities._pointscan import PointColumns, UnreadableValue, parse_skeleton
+from runwell.activities._pointscan import parse_skeleton
 from runwell.activities._session import (
     Parsed,
     Session,
