@@ -113,6 +113,27 @@ class PointColumns(Mapping[str, np.ndarray]):
             return self[name]
         return np.full(self.n, np.datetime64("NaT", "us")) if name in self._times else np.full(self.n, np.nan)
 
+    def part(self, start: int, stop: int) -> PointColumns:
+        """Points ``start`` to ``stop`` (one activity of a file read at once), converted
+        as these are: the same text and spans, cut.
+
+        Examples
+        --------
+        >>> columns = PointColumns(3, values={"ele": np.array([1.0, 2.0, 3.0])})
+        >>> columns.part(1, 3)["ele"], columns.part(3, 3).n
+        (array([2., 3.]), 0)
+        """
+        spans = {name: (starts[start:stop], ends[start:stop]) for name, (starts, ends) in self._spans.items()}
+        values = {name: column[start:stop] for name, column in self._values.items()}
+        return PointColumns(
+            len(range(self.n)[start:stop]),
+            spans=spans,
+            region=self._region,
+            arr=self._arr,
+            times=self._times,
+            values=values,
+        )
+
     def head(self, name: str, count: int) -> np.ndarray:
         """The first ``count`` values of a column (converting only those)."""
         if name in self._values or name not in self._spans:

@@ -163,14 +163,19 @@ def _scan_activities(data: bytes) -> list[tuple[ET.Element, PointColumns]] | Non
         return None
     root, tracks = parsed
     body_of = {id(track): body for track, body in tracks}
+    activities = list(_iter_local(root, "Activity"))
+    bodies = [[body_of[id(track)] for track in _iter_local(activity, "Track")] for activity in activities]
+    # all activities' points in one read (a shape learned once), then cut per activity
+    scanned = read_points([body for own in bodies for body in own], b"Trackpoint", _scan_column, times=_TIMES)
+    if scanned is None:
+        return None
+    columns, counts = scanned
     found = []
-    for activity in _iter_local(root, "Activity"):
-        scanned = read_points(
-            [body_of[id(track)] for track in _iter_local(activity, "Track")], b"Trackpoint", _scan_column, times=_TIMES
-        )
-        if scanned is None:
-            return None
-        found.append((activity, scanned[0]))
+    start, track = 0, 0
+    for activity, own in zip(activities, bodies, strict=True):
+        stop = start + sum(counts[track : track + len(own)])
+        found.append((activity, columns.part(start, stop)))
+        start, track = stop, track + len(own)
     return found
 
 

@@ -226,6 +226,30 @@ def test_tcx_activity_without_trackpoints():
     assert _tcx_agrees(data, "x")
 
 
+def test_activities_read_at_once_get_their_own_points():
+    """A file's activities are scanned in one read and cut apart: one with no track,
+    one with two tracks, one with one, each gets its own points (as ElementTree reads them)."""
+    lap = '<Lap StartTime="2024-05-01T06:00:00Z"><TotalTimeSeconds>10</TotalTimeSeconds>{}</Lap>'
+    activities = [
+        lap.format(""),
+        lap.format(f"<Track>{_tp(1)}{_tp(2)}</Track><Track>{_tp(3)}</Track>"),
+        lap.format(f"<Track>{_tp(4)}{_tp(5)}{_tp(6)}</Track>"),
+    ]
+    data = (
+        '<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        "<Activities>"
+        + "".join(
+            f'<Activity Sport="Running"><Id>2024-05-0{k + 1}T06:00:00Z</Id>{a}</Activity>'
+            for k, a in enumerate(activities)
+        )
+        + "</Activities></TrainingCenterDatabase>"
+    ).encode()
+    scanned = tcx._scan_activities(data)
+    assert scanned is not None and [points.n for _, points in scanned] == [0, 3, 3]
+    assert list(scanned[2][1]["heart_rate"]) == [134.0, 135.0, 136.0]
+    assert _tcx_agrees(data, "x")
+
+
 # --------------------------------------------------------------------------- values
 
 
