@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from tqdm import tqdm  # plain text bar: works in a terminal and needs no ipywidgets
 
-from runwell.activities._forked import CAN_FORK, forked_shares
+from runwell.activities._forked import CAN_FORK, MAX_QUEUED, forked_queue
 from runwell.activities._session import Parsed
 from runwell.activities._sources import Member, member_for_path
 from runwell.activities.cache import Failure, ParseCache, cache_key
@@ -51,7 +51,7 @@ __all__ = [
 
 #: Fewest files to parse before a pool of worker processes is started (below, starting costs more).
 MIN_FILES_FOR_WORKERS = 24
-#: Fewer files are parsed in forked processes (:func:`._forked.forked_shares`) when there is at
+#: Fewer files are parsed in forked processes (:func:`._forked.forked_queue`) when there is at
 #: least this much of them per process: a fork costs about 4 ms, a megabyte of GPX ~10 ms.
 MIN_BYTES_PER_WORKER = 2**20
 #: Why a file's outcome is missing when the process reading it died.
@@ -267,9 +267,9 @@ def _run_tasks(
     bar = tqdm(total=len(todo), disable=not progress or not todo, desc="activity files", unit="file")
     lost: tuple[str | None, Outcome | None] = (None, Failure("error", WORKER_DIED))
     outcomes: list[tuple[str | None, Outcome | None]] = []
-    if n_workers > 1 and few and len(todo) > 1 and CAN_FORK:
-        outcomes = forked_shares(
-            lambda share: _run_here(share, cached),
+    if n_workers > 1 and few and 1 < len(todo) <= MAX_QUEUED and CAN_FORK:
+        outcomes = forked_queue(
+            lambda tasks: _run_here(tasks, cached),
             todo,
             sizes,
             min(n_workers, len(todo)),
@@ -291,9 +291,9 @@ def _run_tasks(
 
 
 def _run_here(
-    tasks: list[Task], cached: frozenset[str] | None, bar: tqdm | None = None
+    tasks: Iterable[Task], cached: frozenset[str] | None, bar: tqdm | None = None
 ) -> list[tuple[str | None, Outcome | None]]:
-    """:func:`run_task` for each task, in this process."""
+    """:func:`run_task` for each task, in this process (taking each when its turn comes)."""
     if cached is not None and not cached:  # an empty cache: every file is parsed
         with _Hasher() as hasher:
             return list(_with_progress((_run_uncached(task, hasher) for task in tasks), bar))
