@@ -13,6 +13,7 @@ activity that was complete before the break, marked partial.
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
@@ -73,32 +74,58 @@ def _iter_local(element: ET.Element, name: str) -> Iterator[ET.Element]:
 def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
     """The complete ``<Activity>`` elements and, for a broken file, the parse error.
 
-    One incremental parse: a well-formed file gives its whole tree (its last element
-    to end is the root, whose activities are taken as a one-call parse finds them); a
-    broken one keeps the activities that were complete before the break.
+    A well-formed file is parsed in one call. A broken one keeps the activities that
+    were complete before the break (:func:`_activities_before_break`); when nothing
+    before the break's line could end an activity, there are none, and the text is not
+    parsed again.
     """
+    parser = ET.XMLParser()
+    try:
+        parser.feed(text)
+        root = parser.close()
+    except ET.ParseError as err:  # ElementTree's message, naming the line of the break
+        could_end = _ACTIVITY_ENDS.search(_through_line(text, err.position[0]))
+        return (_activities_before_break(text) if could_end else []), str(err)
+    return list(_iter_local(root, "Activity")), None
+
+
+#: What could end an ``<Activity>``: an end tag or an empty element (a start tag without
+#: attributes matches too; the test need only miss none).
+_ACTIVITY_ENDS = re.compile(r"Activity\s*>|<(?:[^\s<>/]*:)?Activity(?:\s[^<>]*)?/>")
+
+
+def _through_line(text: str, line: int) -> str:
+    """The text up to the end of its ``line``-th line, lines ended by ``\\n`` (never less
+    than the XML parser's line of that number, which a lone ``\\r`` ends too).
+
+    Examples
+    --------
+    >>> _through_line("a\\nb\\nc", 2), _through_line("a\\rb\\nc", 1), _through_line("a", 3)
+    ('a\\nb\\n', 'a\\rb\\n', 'a')
+    """
+    rest = text.split("\n", line)
+    return text if len(rest) <= line else text[: len(text) - len(rest[-1])]
+
+
+def _activities_before_break(text: str) -> list[ET.Element]:
+    """The activities complete before a broken file's break: one incremental parse, its
+    events read up to the break."""
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("end",))
     done: list[ET.Element] = []
-    root = None
-    error = at_close = None
     try:
-        parser.feed(text)  # a break is queued among the events, where it happened
+        parser.feed(text)  # the break is queued among the events, where it happened
         parser.close()
-    except ET.ParseError as err:  # after a break, expat's line numbers here are wrong
-        at_close = str(err)
+    except ET.ParseError:
+        pass
     try:
         for event in parser.read_events():
             element = event[-1]  # (event, element) pairs
-            if isinstance(element, ET.Element):
-                root = element
-                if element.tag.endswith("Activity") and local_name(element.tag) == "Activity":
+            if isinstance(element, ET.Element) and element.tag.endswith("Activity"):
+                if local_name(element.tag) == "Activity":
                     done.append(element)
-    except ET.ParseError as err:  # events before the error have been kept
-        error = str(err)
-    error = error or at_close
-    if error is None and root is not None:
-        return list(_iter_local(root, "Activity")), None
-    return done, error
+    except ET.ParseError:  # the break: the events before it have been read
+        pass
+    return done
 
 
 _TP_FIELDS = {

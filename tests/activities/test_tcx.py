@@ -50,3 +50,33 @@ def test_real_tcx(real):
         runwell.read_activity(broken)
     assert runwell.read_activity(tcx / "ride_mapmyride.tcx")["sport"].iloc[0] == "cycling"
     assert runwell.read_activity(tcx / "sup_paddle.tcx")["sport"].iloc[0] == "other"
+
+
+_HEAD = '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"><Activities>'
+
+
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [
+        ('<Activity Sport="Running"><Id>1</Id></Activity>\n<Activity Sport="Biking"><Id>2</Id><broken', 1),
+        ('<Activity Sport="Running"><Id>1</Id><x:Bad/></Activity>\n</Activities>', 0),  # a break before any end
+        ('<Activity Sport="Running"/>\n<x:Bad/>\n<Activity Sport="Biking"></Activity>', 1),  # an empty activity
+        ('<t:Activity xmlns:t="urn:t" Sport="Running"/>\n&bad;\n<Activity Sport="Biking"/>', 1),
+        ('<Activity Sport="Running"><Id>1</Id></Activity\r\n>\r<x:Bad/>\n<Activity Sport="Biking"/>', 1),
+        ('<Activity Sport="Running"><Id>1</Id></Activity>\r<x:Bad/>\r<Activity Sport="Biking"/>\r<', 1),  # lone CRs
+        ("<Activity><Id>1</Id><Id>2</Id></Activity>\n<Activity><", 1),
+    ],
+)
+def test_a_broken_file_keeps_the_activities_ended_before_the_break(body, kept):
+    """What a broken file keeps is what an incremental parse finds ended before the
+    break (looked for only when something before the break's line could end one), with
+    ElementTree's message for the break."""
+    from runwell.activities import tcx
+
+    text = _HEAD + body
+    with pytest.raises(ET.ParseError) as expected:
+        ET.fromstring(text)
+    activities, error = tcx._complete_activities(text)
+    assert error == str(expected.value)
+    assert [a.get("Sport") for a in activities] == [a.get("Sport") for a in tcx._activities_before_break(text)]
+    assert len(activities) == kept
