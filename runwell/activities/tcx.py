@@ -84,7 +84,7 @@ def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
         parser.feed(text)
         root = parser.close()
     except ET.ParseError as err:  # ElementTree's message, naming the line of the break
-        could_end = _ACTIVITY_ENDS.search(_through_line(text, err.position[0]))
+        could_end = _ACTIVITY_ENDS.search(text, 0, _line_end(text, err.position[0]))
         return (_activities_before_break(text) if could_end else []), str(err)
     return list(_iter_local(root, "Activity")), None
 
@@ -94,17 +94,30 @@ def _complete_activities(text: str) -> tuple[list[ET.Element], str | None]:
 _ACTIVITY_ENDS = re.compile(r"Activity\s*>|<(?:[^\s<>/]*:)?Activity(?:\s[^<>]*)?/>")
 
 
-def _through_line(text: str, line: int) -> str:
-    """The text up to the end of its ``line``-th line, lines ended by ``\\n`` (never less
-    than the XML parser's line of that number, which a lone ``\\r`` ends too).
+def _line_end(text: str, line: int) -> int:
+    """Where the text's ``line``-th line ends (just past its ``\\n``; the text's end if it
+    has fewer lines), lines ended by ``\\n`` alone: never before the XML parser's line of
+    that number, which a lone ``\\r`` ends too. Newlines are counted a megabyte at a time.
 
     Examples
     --------
-    >>> _through_line("a\\nb\\nc", 2), _through_line("a\\rb\\nc", 1), _through_line("a", 3)
-    ('a\\nb\\n', 'a\\rb\\n', 'a')
+    >>> _line_end("a\\nb\\nc", 2), _line_end("a\\rb\\nc", 1), _line_end("a", 3)
+    (4, 4, 1)
     """
-    rest = text.split("\n", line)
-    return text if len(rest) <= line else text[: len(text) - len(rest[-1])]
+    end = seen = 0
+    while end < len(text):
+        count = text.count("\n", end, end + _CHUNK)
+        if seen + count >= line:
+            for _ in range(line - seen):
+                end = text.index("\n", end) + 1
+            return end
+        seen += count
+        end += _CHUNK
+    return len(text)
+
+
+#: Characters looked at in one step by :func:`_line_end`.
+_CHUNK = 1 << 20
 
 
 def _activities_before_break(text: str) -> list[ET.Element]:

@@ -80,3 +80,15 @@ def test_a_broken_file_keeps_the_activities_ended_before_the_break(body, kept):
     assert error == str(expected.value)
     assert [a.get("Sport") for a in activities] == [a.get("Sport") for a in tcx._activities_before_break(text)]
     assert len(activities) == kept
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 20])
+def test_line_ends_counted_in_chunks(chunk, monkeypatch):
+    from runwell.activities import tcx
+
+    monkeypatch.setattr(tcx, "_CHUNK", chunk)
+    text = "ab\n\ncd\r\nef\rg\n\n\nh"
+    starts = [0] + [k + 1 for k, c in enumerate(text) if c == "\n"]
+    for line in range(1, 10):
+        expected = starts[line] if line < len(starts) else len(text)
+        assert tcx._line_end(text, line) == expected, line
