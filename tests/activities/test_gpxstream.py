@@ -45,7 +45,7 @@ def _files() -> list[tuple[str, bytes]]:
     found = [(p.name, p.read_bytes()) for p in sorted(DATA.glob("*.gpx"))]
     if REAL.is_dir():
         found += [(p.name, p.read_bytes()) for p in sorted(REAL.glob("*.gpx")) if p.stat().st_size < 400_000]
-    return [*found, ("made.gpx", _track(3000))]
+    return [*found, ("made_small.gpx", _track(200)), ("made.gpx", _track(3000))]  # small: for tiny blocks
 
 
 @pytest.mark.parametrize("block", [97, 4096, 1 << 16])
