@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.real:
         from real_files import run_real
 
-        return run_real(args.real, xml_only=args.xml_only or args.no_header, header=not args.no_header)
+        return run_real(args.real, xml_only=args.xml_only, header=not args.no_header)
 
     export = args.export or Path(tempfile.mkdtemp()) / f"export_{args.n}"
     if not (export / "activities.csv").exists():

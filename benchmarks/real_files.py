@@ -11,9 +11,9 @@ system's file cache and runwell's cache empty ("cold"):
 * GPX/TCX: ``load_activities`` on those files against peers doing comparable work:
   gpxpy parsing each GPX and computing its summaries (2-D length, moving data,
   duration, climb), tcxreader reading each TCX (its trackpoints and summaries); each side
-  the median of :data:`REPEATS` runs (the two sides interleaved, in a fresh process), the ratio per format and for both together; files
-  a reference library cannot read are counted, with the reason, and timed as far as it
-  got;
+  the median of :data:`REPEATS` runs (the two sides interleaved, in a fresh process), the
+  ratio per format and for both together; files a reference library cannot read are
+  counted, with the reason, and timed as far as it got;
 * ``read_streams`` on every FIT file against fitparse decoding its records, and whether
   the values are identical, column by column, to runwell's fitparse-based reading;
 * which files fell back to a reference decoder, and why: FIT files the bulk decoder hands

@@ -6,8 +6,8 @@
 keyed and checked against the cache by the workers; members of archives are read in this
 process (an open archive cannot be shared between processes) and handed over as bytes.
 Workers are forked where the platform can, and keep freed memory for the next file
-(:func:`init_worker`). A few files that are large are shared out by size to forked
-processes without a pool (:mod:`._forked`), whose start would cost more than it saves.
+(:func:`init_worker`). A few files that are large are parsed by forked processes taking
+them from one queue, without a pool (:mod:`._forked`), whose start would cost more than it saves.
 """
 
 from __future__ import annotations
